@@ -1,0 +1,69 @@
+"""What the township admin does from the terminal: roster, invites, status, verification."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from bot.roster_file import read_roster
+from bot.wiring import App
+from core.roster import validate_roster
+from storage import events, invites, org, outbox
+from storage import jobs as job_log
+from storage.jobs import JobRun
+from storage.org import ImportResult
+
+
+async def import_roster_file(app: App, path: Path) -> ImportResult:
+    """Validate a whole roster file, then import it in one transaction (RosterInvalid if bad)."""
+    header, rows = read_roster(path)
+    valid = validate_roster(header, rows)
+    now = app.context.clock.now()
+    async with app.context.db.write() as connection:
+        result = await org.import_roster(connection, valid, now)
+        if result.changed:
+            await events.append(connection, at=now, stream="roster", kind="roster.imported",
+                                payload={"file": path.name, "created": result.created,
+                                         "updated": result.updated})
+    return result
+
+
+async def invite_rows(app: App, renew: list[str]) -> list[tuple[str, str, str]]:
+    """Return (编号, 姓名, 邀请码) for everyone, after giving ``renew`` persons new codes."""
+    now = app.context.clock.now()
+    async with app.context.db.write() as connection:
+        for code in renew:
+            found = await org.person_by_code(connection, code)
+            if found is None:
+                raise LookupError(code)
+            await invites.renew(connection, found.id, now)
+            await events.append(connection, at=now, stream=f"person:{found.id}",
+                                kind="invite.renewed", payload={"code": code})
+        return [(person_code, name, invite_code)
+                for person_code, name, invite_code, _used in await invites.listing(connection)]
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """What `wuchang status` shows."""
+
+    schema: str | None
+    jobs: list[tuple[str, int, JobRun | None]]
+    backlog: dict[tuple[str, str], int]
+    now: datetime
+
+
+async def status(app: App) -> Status:
+    """Collect the jobs' last runs and the outbox backlog."""
+    async with app.context.db.read() as connection:
+        runs = await job_log.all_runs(connection)
+        backlog = await outbox.backlog(connection)
+    jobs = [(job.name, job.every_seconds, runs.get(job.name)) for job in app.jobs]
+    return Status(await app.context.db.schema_version(), jobs, backlog, app.context.clock.now())
+
+
+async def verify(app: App) -> int | None:
+    """Return the id of the first event whose hash chain does not hold, or None."""
+    async with app.context.db.read() as connection:
+        return await events.first_broken(connection)

@@ -1,0 +1,226 @@
+"""The ``wuchang`` command line: the township admin's tools and the service itself."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TypeVar
+
+import typer
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from bot.wiring import App
+
+T = TypeVar("T")
+
+cli = typer.Typer(help="wuchang：红色屋场议事与问题清单机器人。", no_args_is_help=True,
+                  add_completion=False, pretty_exceptions_enable=False)
+roster_cli = typer.Typer(help="花名册：导入人员，打印邀请码。", no_args_is_help=True)
+cli.add_typer(roster_cli, name="roster")
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    cli()
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code)
+
+
+def _settings() -> Settings:
+    from bot.settings import SettingsError, load_settings
+
+    try:
+        return load_settings()
+    except SettingsError as error:
+        raise _fail(f"配置错误：{error}") from None
+
+
+def _with_app(work: Callable[[App], Awaitable[T]], settings: Settings | None = None) -> T:
+    """Open the configured database (migrated), run ``work`` and close it again."""
+    from bot.wiring import build_app
+
+    async def runner() -> T:
+        app = await build_app(settings or _settings())
+        try:
+            return await work(app)
+        finally:
+            await app.close()
+
+    return asyncio.run(runner())
+
+
+def _logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@cli.command()
+def init() -> None:
+    """Create or upgrade the database schema (also done on every start)."""
+    from storage.db import head_revision
+
+    settings = _settings()
+    _with_app(lambda app: asyncio.sleep(0), settings)
+    typer.echo(f"数据库已就绪（版本 {head_revision()}）：{settings.database_url}")
+
+
+@cli.command()
+def run(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = True) -> None:
+    """Start every configured channel, the HTTP app and the scheduler; stop on SIGTERM."""
+    from bot.service import serve
+
+    _logging(verbose)
+    asyncio.run(serve(_settings()))
+
+
+@cli.command()
+def status() -> None:
+    """List the timed jobs with their last run, and the outbox backlog."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from bot.admin import status as collect
+
+    found = _with_app(collect)
+    console = Console()
+    console.print(f"数据库版本：{found.schema}")
+    jobs = Table("任务", "间隔(秒)", "上次开始", "上次结束", "次数", "失败", "最近错误")
+    for name, every, last in found.jobs:
+        if last is None:
+            jobs.add_row(name, str(every), "未运行", "", "0", "0", "")
+        else:
+            jobs.add_row(name, str(every), _when(last.last_started_at),
+                         _when(last.last_finished_at), str(last.runs), str(last.failures),
+                         last.last_error or "")
+    console.print(jobs)
+    backlog = Table("通道", "待发", "已发", "失败")
+    for channel in sorted({channel for channel, _ in found.backlog}):
+        backlog.add_row(channel, *(str(found.backlog.get((channel, state), 0))
+                                   for state in ("pending", "sent", "failed")))
+    console.print(backlog if found.backlog else "发件箱为空。")
+
+
+def _when(moment: object) -> str:
+    return moment.isoformat(timespec="seconds") if hasattr(moment, "isoformat") else ""
+
+
+@cli.command()
+def verify() -> None:
+    """Check the hash chain of the event log; report the first event that does not hold."""
+    from bot.admin import verify as check
+
+    broken = _with_app(check)
+    if broken is None:
+        typer.echo("事件记录完整，哈希链校验通过。")
+        return
+    raise _fail(f"事件记录被改动：第一个校验不通过的事件编号是 {broken}。", code=1)
+
+
+@cli.command()
+def export(
+    format: Annotated[str, typer.Option("--format", "-f", help="json")] = "json",
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+) -> None:
+    """Print the whole state as one JSON document (or write it to --output)."""
+    from storage.export import snapshot
+
+    if format != "json":
+        raise _fail(f"不支持的格式：{format}（可用：json）")
+
+    async def collect(app: App) -> dict[str, object]:
+        async with app.context.db.read() as connection:
+            return await snapshot(connection)
+
+    document = json.dumps(_with_app(collect), ensure_ascii=False, indent=2, default=str)
+    if output is None:
+        typer.echo(document)
+    else:
+        output.write_text(document + "\n", encoding="utf-8")
+
+
+@cli.command()
+def replay(script: Annotated[Path, typer.Argument(help="JSONL script")]) -> None:
+    """Play a script through the real handlers and print every outgoing message as JSON."""
+    from bot.replay import ScriptError, parse_script, play
+
+    settings = _settings()
+    try:
+        lines = parse_script(script.read_text(encoding="utf-8").splitlines(), settings.zone)
+    except (OSError, UnicodeDecodeError) as error:
+        raise _fail(f"读不了脚本：{error}") from None
+    except ScriptError as error:
+        raise _fail(f"脚本错误：{error}") from None
+
+    def emit(line: dict[str, object]) -> None:
+        sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+
+    asyncio.run(play(settings, lines, emit))
+
+
+@cli.command()
+def chat(
+    person: Annotated[str, typer.Option("--as", help="roster 编号")],
+    where: Annotated[str | None, typer.Option("--in", help="屋场 or 村/屋场")] = None,
+) -> None:
+    """Talk to the bot in this terminal as a roster person, privately or in a 屋场 group."""
+    from bot.terminal import talk
+
+    asyncio.run(talk(_settings(), person, where))
+
+
+@cli.command()
+def demo(
+    db: Annotated[Path, typer.Option(help="SQLite file to rebuild")] = Path("wuchang.db"),
+) -> None:
+    """Rebuild the sample township in a SQLite file and print a scripted conversation."""
+    from bot.demo import DemoRefused, run_demo
+
+    try:
+        asyncio.run(run_demo(db, _settings()))
+    except DemoRefused as refused:
+        raise _fail(str(refused)) from None
+
+
+@roster_cli.command("import")
+def roster_import(file: Annotated[Path, typer.Argument(help=".csv or .xlsx")]) -> None:
+    """Import or update the roster; one bad row rejects the whole file."""
+    from bot.admin import import_roster_file
+    from core.roster import RosterInvalid
+
+    try:
+        result = _with_app(lambda app: import_roster_file(app, file))
+    except RosterInvalid as invalid:
+        typer.echo(f"花名册有 {len(invalid.errors)} 处错误，未导入任何数据：", err=True)
+        for error in invalid.errors:
+            typer.echo(f"  {error}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"导入完成：新增 {len(result.created)} 人，更新 {len(result.updated)} 人，"
+               f"未变 {result.unchanged} 人。")
+
+
+@roster_cli.command("invites")
+def roster_invites(
+    renew: Annotated[list[str] | None, typer.Option(
+        "--renew", help="编号 whose code is replaced (lost phone)")] = None,
+) -> None:
+    """Print CSV 编号,姓名,邀请码 for everyone on the roster."""
+    import csv
+
+    from bot.admin import invite_rows
+
+    try:
+        rows = _with_app(lambda app: invite_rows(app, renew or []))
+    except LookupError as missing:
+        raise _fail(f"花名册里没有编号 {missing}") from None
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["编号", "姓名", "邀请码"])
+    writer.writerows(rows)

@@ -1,0 +1,98 @@
+"""The console channel: the terminal and replay scripts speak to the real handlers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from core.messages import ChatKind, Incoming, Outgoing
+from core.models import Homestead
+from storage import chats, console_log, org
+from storage.context import Context
+
+CHANNEL = "console"
+PRIVATE = "private"
+
+Printer = Callable[[Outgoing, str], None]
+
+
+def group_chat_id(homestead: Homestead) -> str:
+    """The console's chat id of a 屋场 group."""
+    return f"hs:{homestead.id}"
+
+
+class ConsoleChannel:
+    """Shows messages through a printer and remembers their buttons for later presses."""
+
+    def __init__(self, context: Context, printer: Printer) -> None:
+        self.context = context
+        self.printer = printer
+        self._names: dict[str, str] = {}
+
+    async def load_names(self) -> None:
+        """Name each group chat by its 屋场, or 村/屋场 where the 屋场 name is not unique."""
+        async with self.context.db.read() as connection:
+            homesteads = await org.all_homesteads(connection)
+        counts: dict[str, int] = {}
+        for homestead in homesteads:
+            counts[homestead.name] = counts.get(homestead.name, 0) + 1
+        self._names = {
+            group_chat_id(homestead): homestead.name if counts[homestead.name] == 1
+            else f"{homestead.village}/{homestead.name}"
+            for homestead in homesteads
+        }
+
+    def chat_name(self, message: Outgoing) -> str:
+        """How replay prints the chat: ``private`` or the 屋场's name."""
+        if message.chat_kind is ChatKind.PRIVATE:
+            return PRIVATE
+        return self._names.get(message.chat_id, message.chat_id)
+
+    async def send(self, message: Outgoing) -> None:
+        """Show a message (from the outbox or a reply) and keep its buttons."""
+        async with self.context.db.write() as connection:
+            await console_log.record(connection, message)
+        self.printer(message, self.chat_name(message))
+
+    async def resolve_chat(self, chat: str, person_code: str) -> tuple[str, ChatKind]:
+        """Turn a script's CHAT (``private``, ``屋场`` or ``村/屋场``) into a console chat id."""
+        if chat == PRIVATE:
+            return person_code, ChatKind.PRIVATE
+        async with self.context.db.read() as connection:
+            found = await org.homesteads_named(connection, chat)
+        if not found:
+            raise LookupError(f"no 屋场 named {chat!r}")
+        if len(found) > 1:
+            raise LookupError(f"屋场 {chat!r} is not unique; write 村/屋场")
+        return group_chat_id(found[0]), ChatKind.GROUP
+
+    async def incoming(self, person_code: str, chat: str, *, text: str | None = None,
+                       press: str | None = None) -> Incoming:
+        """Build the Incoming for a person's message or button press in a chat."""
+        chat_id, kind = await self.resolve_chat(chat, person_code)
+        payload = None
+        if press is not None:
+            async with self.context.db.read() as connection:
+                payload = await console_log.button_payload(connection, chat_id, press)
+            if payload is None:
+                raise LookupError(f"no message in {chat!r} has a button {press!r}")
+        return Incoming(channel=CHANNEL, chat_id=chat_id, chat_kind=kind, user_id=person_code,
+                        text=text, payload=payload)
+
+    async def bind_everyone(self, except_persons: set[str], except_homesteads: set[int]) -> None:
+        """Give every roster person a console account and every 屋场 its console group.
+
+        Persons and 屋场 that the script itself binds (with /start or /bind) are left
+        unbound, so the script shows the real binding.
+        """
+        now = self.context.clock.now()
+        async with self.context.db.write() as connection:
+            unbound = set(await chats.unbound_person_ids(connection, CHANNEL))
+            for person in await org.all_persons(connection):
+                if person.id in unbound and person.code not in except_persons:
+                    await chats.bind_account(connection, CHANNEL, person.code, person.id, now)
+            for homestead in await org.all_homesteads(connection):
+                chat_id = group_chat_id(homestead)
+                if homestead.id in except_homesteads:
+                    continue
+                if await chats.homestead_id_for(connection, CHANNEL, chat_id) is None:
+                    await chats.bind_group(connection, CHANNEL, chat_id, homestead.id, None, now)

@@ -1,0 +1,116 @@
+"""``wuchang demo``: build the sample township in a SQLite file and play a scripted story."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from rich.console import Console
+
+from bot.admin import import_roster_file
+from bot.console import PRIVATE
+from bot.replay import Line, Replayer
+from bot.settings import Settings
+from bot.wiring import build_app
+from core.clock import ManualClock
+from core.messages import Outgoing
+from storage import events, invites, org
+
+ROSTER = Path(__file__).with_name("roster.csv")
+MARKER = "demo.built"
+HEAD, RECORDER, VILLAGER, CADRE, OFFICIAL = "P0004", "P0006", "P0008", "P0181", "P0001"
+HOMESTEAD = "枫树湾"
+
+
+class DemoRefused(Exception):
+    """The demo would overwrite a database that is not a demo database."""
+
+
+def _is_demo_database(path: Path) -> bool:
+    if not path.exists() or path.stat().st_size == 0:
+        return True
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+            found = connection.execute(
+                "SELECT 1 FROM event WHERE kind = ? LIMIT 1", (MARKER,)).fetchone()
+    except sqlite3.Error:
+        return False
+    return found is not None
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def script(codes: dict[str, str], zone_start: datetime) -> list[Line]:
+    """The demo story: the head binds the group, villagers bind and ask for help."""
+    def at(hour: int, minute: int) -> datetime:
+        return zone_start.replace(hour=hour, minute=minute)
+
+    def say(moment: datetime, person: str, chat: str, text: str) -> Line:
+        return Line(0, moment, person, chat, text)
+
+    return [
+        say(at(19, 0), HEAD, PRIVATE, f"/start {codes[HEAD]}"),
+        say(at(19, 1), HEAD, HOMESTEAD, f"/bind {codes[HEAD]}"),
+        say(at(19, 5), VILLAGER, PRIVATE, "/start 12345678"),
+        say(at(19, 6), VILLAGER, PRIVATE, f"/start {codes[VILLAGER].lower()}"),
+        say(at(19, 7), VILLAGER, HOMESTEAD, "/help"),
+        say(at(19, 8), VILLAGER, HOMESTEAD, f"/bind {codes[HEAD]}"),
+        say(at(19, 10), RECORDER, PRIVATE, "/help"),
+        say(at(19, 12), CADRE, HOMESTEAD, "/help"),
+        say(at(19, 15), OFFICIAL, PRIVATE, "/帮助"),
+        Line(0, at(21, 0)),
+    ]
+
+
+async def run_demo(db_path: Path, settings: Settings) -> None:
+    """Rebuild the demo database and print the story as a readable transcript."""
+    if not _is_demo_database(db_path):
+        raise DemoRefused(f"{db_path} 不是演示数据库，未覆盖。请用 --db 指定另一个文件。")
+    _remove(db_path)
+    console = Console(highlight=False)
+    settings = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{db_path}"})
+    start = datetime(2026, 11, 5, 19, 0, tzinfo=settings.zone)
+    clock = ManualClock(start)
+    app = await build_app(settings, clock)
+    try:
+        result = await import_roster_file(app, ROSTER)
+        async with app.context.db.write() as connection:
+            await events.append(connection, at=clock.now(), stream="demo", kind=MARKER,
+                                payload={"roster": ROSTER.name})
+            codes = {code: invite for code, _name, invite, _used in
+                     await invites.listing(connection)}
+            people = {person.code: person for person in await org.all_persons(connection)}
+        console.rule("wuchang 演示：金溪镇")
+        console.print(f"花名册：{len(result.created)} 人，数据库：{db_path}")
+
+        def on_line(line: Line) -> None:
+            stamp = app.context.local(clock.now()).strftime("%m-%d %H:%M")
+            if line.is_tick:
+                console.print(f"\n[dim]{stamp}  ⏰ 定时任务运行[/]")
+                return
+            person = people[line.person or ""]
+            where = "私聊" if line.chat == PRIVATE else f"{line.chat}群"
+            console.print(f"\n[dim]{stamp}[/]  [bold]{person.name}[/]（{person.role.label}）"
+                          f"@{where}：[cyan]{line.text or '按 ' + (line.press or '')}[/]")
+
+        def show(message: Outgoing, chat_name: str) -> None:
+            target = (f"私聊 {people[message.chat_id].name}" if chat_name == PRIVATE
+                      and message.chat_id in people else f"{chat_name}群")
+            console.print(f"  [green]机器人 → {target}[/]")
+            for text_line in message.text.splitlines():
+                console.print(f"    {text_line}")
+            if message.buttons:
+                console.print("    " + "  ".join(f"[reverse] {label} [/]"
+                                                for label in message.button_labels()))
+
+        replayer = Replayer(app, clock, show, on_line=on_line)
+        await replayer.run(script(codes, start))
+        console.rule("演示结束")
+        console.print(f"数据在 {db_path}。试试：wuchang chat --as {HEAD} --in {HOMESTEAD}"
+                      f"（先设 WUCHANG_DATABASE_URL=sqlite+aiosqlite:///{db_path}）")
+    finally:
+        await app.close()

@@ -1,0 +1,1 @@
+"""The domain of wuchang without I/O: models, rules, calendars and texts."""

@@ -1,0 +1,195 @@
+"""Validation of a roster file's rows: every row checked before anything is written."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from core import texts
+from core.roles import ROLE_BY_LABEL, Role
+
+COLUMNS: tuple[str, ...] = (
+    "编号", "姓名", "镇", "网格", "村", "屋场", "户号", "在家", "党员", "年龄", "角色", "手机",
+)
+REQUIRED_COLUMNS: frozenset[str] = frozenset(
+    {"编号", "姓名", "镇", "网格", "村", "屋场", "户号", "年龄"})
+YES, NO = "是", "否"
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+MAX_AGE = 120
+
+
+@dataclass(frozen=True, slots=True)
+class RosterRow:
+    """One validated person of the roster."""
+
+    row_number: int
+    code: str
+    name: str
+    township: str
+    grid: str | None
+    village: str | None
+    homestead: str | None
+    household: int | None
+    at_home: bool
+    party_member: bool
+    age: int
+    role: Role
+    phone: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RosterError:
+    """One problem found in a roster file; ``row_number`` 1 is the header row."""
+
+    row_number: int
+    message: str
+
+    def __str__(self) -> str:
+        """Render as the admin sees it: the row number, then the problem."""
+        if self.row_number == 0:
+            return self.message
+        return texts.ROSTER_ROW_ERROR.format(row=self.row_number, message=self.message)
+
+
+class RosterInvalid(Exception):
+    """The roster file has errors; nothing may be imported from it."""
+
+    def __init__(self, errors: list[RosterError]) -> None:
+        super().__init__(f"{len(errors)} roster errors")
+        self.errors = errors
+
+
+def validate_roster(header: Iterable[str], rows: Iterable[Mapping[str, str]]) -> list[RosterRow]:
+    """Check a whole roster and return its rows, or raise ``RosterInvalid`` with every error."""
+    header_names = [name.strip() for name in header]
+    missing = sorted(REQUIRED_COLUMNS - set(header_names), key=COLUMNS.index)
+    if missing:
+        raise RosterInvalid([RosterError(1, texts.ROSTER_MISSING_COLUMNS.format(
+            columns="、".join(missing)))])
+    errors: list[RosterError] = []
+    parsed: list[RosterRow] = []
+    for row_number, raw in enumerate(rows, start=2):
+        cells = {key.strip(): (value or "").strip() for key, value in raw.items() if key}
+        if not any(cells.values()):
+            continue
+        row, row_errors = _parse_row(row_number, cells)
+        errors.extend(row_errors)
+        if row is not None:
+            parsed.append(row)
+    errors.extend(_check_across_rows(parsed))
+    if not parsed and not errors:
+        errors.append(RosterError(1, texts.ROSTER_EMPTY))
+    if errors:
+        raise RosterInvalid(sorted(errors, key=lambda error: error.row_number))
+    return parsed
+
+
+def _parse_row(row_number: int,
+               cells: Mapping[str, str]) -> tuple[RosterRow | None, list[RosterError]]:
+    problems: list[str] = []
+    code, name, township = cells.get("编号", ""), cells.get("姓名", ""), cells.get("镇", "")
+    for column, value in (("编号", code), ("姓名", name), ("镇", township)):
+        if not value:
+            problems.append(texts.ROSTER_MISSING_VALUE.format(column=column))
+    role_label = cells.get("角色", "") or Role.VILLAGER.label
+    role = ROLE_BY_LABEL.get(role_label)
+    if role is None:
+        problems.append(texts.ROSTER_BAD_ROLE.format(
+            value=role_label, allowed="、".join(ROLE_BY_LABEL)))
+    grid, village, homestead = cells.get("网格", ""), cells.get("村", ""), cells.get("屋场", "")
+    household_text = cells.get("户号", "")
+    lives_in_homestead = role is not None and role is not Role.TOWNSHIP_OFFICIAL
+    needs_homestead = role in (Role.VILLAGER, Role.HEAD, Role.RECORDER)
+    if lives_in_homestead and not village:
+        problems.append(texts.ROSTER_MISSING_VALUE.format(column="村"))
+    if village and not grid:
+        problems.append(texts.ROSTER_MISSING_VALUE.format(column="网格"))
+    if needs_homestead and not homestead:
+        problems.append(texts.ROSTER_MISSING_VALUE.format(column="屋场"))
+    if homestead and not village:
+        problems.append(texts.ROSTER_HOMESTEAD_WITHOUT_VILLAGE)
+    household: int | None = None
+    if household_text:
+        if household_text.isdigit() and int(household_text) > 0:
+            household = int(household_text)
+        else:
+            problems.append(texts.ROSTER_BAD_HOUSEHOLD.format(value=household_text))
+        if not homestead:
+            problems.append(texts.ROSTER_HOUSEHOLD_WITHOUT_HOMESTEAD)
+    elif homestead:
+        problems.append(texts.ROSTER_MISSING_VALUE.format(column="户号"))
+    at_home = _yes_no(cells.get("在家", ""), "在家", default=True, problems=problems)
+    party_member = _yes_no(cells.get("党员", ""), "党员", default=False, problems=problems)
+    age_text = cells.get("年龄", "")
+    age = 0
+    if not age_text:
+        problems.append(texts.ROSTER_MISSING_VALUE.format(column="年龄"))
+    elif not age_text.isdigit() or not 0 < int(age_text) <= MAX_AGE:
+        problems.append(texts.ROSTER_BAD_AGE.format(value=age_text))
+    else:
+        age = int(age_text)
+    phone = cells.get("手机", "") or None
+    if phone is not None and not MOBILE.match(phone):
+        problems.append(texts.ROSTER_BAD_PHONE.format(value=phone))
+    errors = [RosterError(row_number, problem) for problem in problems]
+    if errors or role is None:
+        return None, errors
+    return RosterRow(
+        row_number=row_number, code=code, name=name, township=township,
+        grid=grid or None, village=village or None, homestead=homestead or None,
+        household=household, at_home=at_home, party_member=party_member, age=age,
+        role=role, phone=phone,
+    ), []
+
+
+def _yes_no(value: str, column: str, *, default: bool, problems: list[str]) -> bool:
+    if not value:
+        return default
+    if value in (YES, NO):
+        return value == YES
+    problems.append(texts.ROSTER_BAD_YES_NO.format(column=column, value=value))
+    return default
+
+
+def _check_across_rows(rows: list[RosterRow]) -> list[RosterError]:
+    """Checks that need the whole file: uniqueness, consistency and one head per 屋场."""
+    errors: list[RosterError] = []
+    first_row_of_code: dict[str, int] = {}
+    first_row_of_phone: dict[str, int] = {}
+    grid_of_village: dict[tuple[str, str], tuple[str | None, int]] = {}
+    at_home_of_household: dict[tuple[str, str, str, int], tuple[bool, int]] = {}
+    leaders: dict[tuple[str, str, str, Role], list[int]] = defaultdict(list)
+    for row in rows:
+        if row.code in first_row_of_code:
+            errors.append(RosterError(row.row_number, texts.ROSTER_DUPLICATE_CODE.format(
+                code=row.code, first=first_row_of_code[row.code])))
+        else:
+            first_row_of_code[row.code] = row.row_number
+        if row.phone is not None:
+            if row.phone in first_row_of_phone:
+                errors.append(RosterError(row.row_number, texts.ROSTER_DUPLICATE_PHONE.format(
+                    phone=row.phone, first=first_row_of_phone[row.phone])))
+            else:
+                first_row_of_phone[row.phone] = row.row_number
+        if row.village is not None:
+            village_key = (row.township, row.village)
+            known = grid_of_village.setdefault(village_key, (row.grid, row.row_number))
+            if known[0] != row.grid:
+                errors.append(RosterError(row.row_number, texts.ROSTER_GRID_CLASH.format(
+                    village=row.village, grid=row.grid, other=known[0], first=known[1])))
+        if row.village and row.homestead and row.household is not None:
+            household_key = (row.township, row.village, row.homestead, row.household)
+            seen = at_home_of_household.setdefault(household_key, (row.at_home, row.row_number))
+            if seen[0] != row.at_home:
+                errors.append(RosterError(row.row_number, texts.ROSTER_HOUSEHOLD_CLASH.format(
+                    household=row.household, first=seen[1])))
+            if row.role in (Role.HEAD, Role.RECORDER):
+                leaders[(row.township, row.village, row.homestead, row.role)].append(
+                    row.row_number)
+    for (_, village, homestead, role), row_numbers in leaders.items():
+        for row_number in row_numbers[1:]:
+            errors.append(RosterError(row_number, texts.ROSTER_SECOND_LEADER.format(
+                village=village, homestead=homestead, role=role.label, first=row_numbers[0])))
+    return errors

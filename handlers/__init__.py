@@ -1,0 +1,1 @@
+"""The conversation: turns an Incoming message into service calls and Outgoing replies."""

@@ -1,0 +1,55 @@
+"""What every handler receives: the shared services and the request being handled."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.messages import Button, ChatKind, Incoming, Outgoing
+from core.models import Homestead, Person
+from storage.context import Context
+
+__all__ = ["Context", "Refusal", "Request"]
+
+
+class Refusal(Exception):
+    """A request that cannot be carried out; ``text`` tells the person what to do instead."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One message being handled: who sent it, where, and the open transaction."""
+
+    incoming: Incoming
+    command: str
+    args: str
+    person: Person | None
+    homestead: Homestead | None
+    connection: AsyncConnection
+    now: datetime
+
+    @property
+    def in_group(self) -> bool:
+        """Whether the message came from a group chat."""
+        return self.incoming.chat_kind is ChatKind.GROUP
+
+    def reply(self, text: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> Outgoing:
+        """A message back to the chat the request came from."""
+        return Outgoing(chat_id=self.incoming.chat_id, text=text, buttons=buttons,
+                        chat_kind=self.incoming.chat_kind)
+
+    def require_person(self) -> Person:
+        """The bound sender; the router has checked it for commands that need one."""
+        assert self.person is not None
+        return self.person
+
+    def require_homestead(self) -> Homestead:
+        """The group's 屋场; the router has checked it for group commands."""
+        assert self.homestead is not None
+        return self.homestead

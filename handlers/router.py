@@ -1,0 +1,148 @@
+"""Route an Incoming message to its command, after checking who may do it where."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core import texts
+from core.messages import ChatKind, Incoming, Outgoing
+from core.permissions import covers
+from core.roles import Role
+from handlers.context import Context, Refusal, Request
+from storage import chats, org
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[Context, Request], Awaitable[list[Outgoing]]]
+
+
+class Where(StrEnum):
+    """Which kind of chat a command is meant for."""
+
+    PRIVATE = "private"
+    GROUP = "group"
+    ANY = "any"
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One entry of the command table.
+
+    ``roles`` None means anyone, bound or not; ``listed_for`` narrows which bound
+    roles /help shows it to (default: ``roles``); ``button_only`` commands come from
+    button presses (payload ``name:args``) and are not listed by /help.
+    """
+
+    name: str
+    handler: Handler
+    where: Where
+    roles: frozenset[Role] | None
+    aliases: tuple[str, ...] = ()
+    needs_bound_group: bool = True
+    button_only: bool = False
+    listed_for: frozenset[Role] | None = None
+
+    def fits(self, chat_kind: ChatKind) -> bool:
+        """Whether the command may be used in this kind of chat."""
+        return self.where is Where.ANY or self.where.value == chat_kind.value
+
+    def allows(self, role: Role | None) -> bool:
+        """Whether a person of ``role`` (None: not bound) may use the command."""
+        return self.roles is None or (role is not None and role in self.roles)
+
+    def listed(self, role: Role | None) -> bool:
+        """Whether /help shows the command to a person of ``role`` (None: not bound)."""
+        if role is None:
+            return self.roles is None
+        shown_to = self.listed_for if self.listed_for is not None else self.roles
+        return shown_to is None or role in shown_to
+
+
+class Router:
+    """Dispatches messages through one ordered table of commands."""
+
+    def __init__(self, commands: Sequence[Command]) -> None:
+        self.commands = list(commands)
+        self._by_name: dict[str, Command] = {}
+        for command in commands:
+            for name in (command.name, *command.aliases):
+                if name in self._by_name:
+                    raise ValueError(f"command name {name!r} registered twice")
+                self._by_name[name] = command
+
+    def parse(self, incoming: Incoming) -> tuple[str, str] | None:
+        """Return (command name, arguments) of a message, or None if it is not for the bot."""
+        if incoming.payload is not None:
+            name, _, args = incoming.payload.partition(":")
+            return name, args
+        text = (incoming.text or "").strip()
+        if not text:
+            return None
+        first, _, rest = text.partition(" ")
+        rest = rest.strip()
+        if first.startswith("/"):
+            return first[1:].split("@", 1)[0].lower(), rest
+        if first in self._by_name and self._by_name[first].name != first:
+            return first, rest
+        return None
+
+    async def handle(self, context: Context, incoming: Incoming) -> list[Outgoing]:
+        """Handle one message; a refusal or a failure changes nothing and gets a reply."""
+        parsed = self.parse(incoming)
+        if parsed is None:
+            if incoming.chat_kind is ChatKind.PRIVATE and incoming.text:
+                return [_reply(incoming, texts.NOT_A_COMMAND_PRIVATE)]
+            return []
+        name, args = parsed
+        command = self._by_name.get(name)
+        if command is None or (command.button_only and incoming.payload is None):
+            if incoming.payload is not None:
+                return [_reply(incoming, texts.BUTTON_EXPIRED)]
+            return [_reply(incoming, texts.UNKNOWN_COMMAND.format(command="/" + name))]
+        try:
+            async with context.db.write() as connection:
+                request = await self._request(context, connection, incoming, command, args)
+                return await command.handler(context, request)
+        except Refusal as refusal:
+            return [_reply(incoming, refusal.text)]
+        except Exception:
+            logger.exception("handling %r from %s:%s failed", name, incoming.channel,
+                             incoming.user_id)
+            return [_reply(incoming, texts.INTERNAL_ERROR)]
+
+    async def _request(self, context: Context, connection: AsyncConnection, incoming: Incoming,
+                       command: Command, args: str) -> Request:
+        """Resolve the sender and the group, and check that the command is allowed here."""
+        usage = "/" + command.name
+        if not command.fits(incoming.chat_kind):
+            template = texts.PRIVATE_ONLY if command.where is Where.PRIVATE else texts.GROUP_ONLY
+            raise Refusal(template.format(command=usage))
+        person_id = await chats.person_id_for(connection, incoming.channel, incoming.user_id)
+        person = await org.person_by_id(connection, person_id) if person_id else None
+        homestead = None
+        if incoming.chat_kind is ChatKind.GROUP:
+            homestead_id = await chats.homestead_id_for(
+                connection, incoming.channel, incoming.chat_id)
+            if homestead_id is not None:
+                homestead = await org.homestead_by_id(connection, homestead_id)
+        if command.roles is not None:
+            if person is None:
+                raise Refusal(texts.NOT_BOUND)
+            if homestead is None and incoming.chat_kind is ChatKind.GROUP \
+                    and command.needs_bound_group:
+                raise Refusal(texts.GROUP_NOT_BOUND)
+            if not command.allows(person.role):
+                raise Refusal(texts.ROLE_REFUSED.format(role=person.role.label, command=usage))
+            if homestead is not None and not covers(person.role, person.place, homestead.place):
+                raise Refusal(texts.PLACE_REFUSED.format(place=homestead.full_name))
+        return Request(incoming=incoming, command=command.name, args=args, person=person,
+                       homestead=homestead, connection=connection, now=context.clock.now())
+
+
+def _reply(incoming: Incoming, text: str) -> Outgoing:
+    return Outgoing(chat_id=incoming.chat_id, text=text, chat_kind=incoming.chat_kind)

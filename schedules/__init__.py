@@ -1,0 +1,1 @@
+"""Timed jobs and the dispatcher that drains the outbox to the channels."""

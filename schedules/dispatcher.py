@@ -1,0 +1,80 @@
+"""Deliver due outbox rows to their channels, with retries and a recorded reason on failure."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Protocol
+
+from core.messages import DeliveryError, Outgoing
+from storage import outbox
+from storage.context import Context
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+BATCH = 100
+
+
+class Sender(Protocol):
+    """A channel's way of delivering one message; raises DeliveryError when it cannot."""
+
+    async def send(self, message: Outgoing) -> None:
+        """Deliver ``message`` to its chat."""
+        ...
+
+
+class Dispatcher:
+    """Drains the outbox: each channel in its own task, each row in its own transaction."""
+
+    def __init__(self, context: Context, senders: Mapping[str, Sender]) -> None:
+        self.context = context
+        self.senders = dict(senders)
+
+    async def drain(self) -> int:
+        """Deliver every row that is due now; return how many were delivered."""
+        counts = await asyncio.gather(*(self._drain_channel(name) for name in self.senders))
+        return sum(counts)
+
+    async def _drain_channel(self, channel: str) -> int:
+        sender = self.senders[channel]
+        delivered = 0
+        seen: set[int] = set()
+        while True:
+            async with self.context.db.read() as connection:
+                batch = [row for row in await outbox.due(
+                    connection, self.context.clock.now(), [channel], BATCH) if row.id not in seen]
+            if not batch:
+                return delivered
+            for row in batch:
+                seen.add(row.id)
+                delivered += await self._deliver(sender, row)
+
+    async def _deliver(self, sender: Sender, row: outbox.Delivery) -> int:
+        try:
+            await sender.send(row.message)
+        except DeliveryError as error:
+            await self._failed(row, error)
+            return 0
+        except Exception as error:  # a bug in an adapter must not stop the others
+            logger.exception("delivering outbox row %s failed", row.id)
+            await self._failed(row, DeliveryError(repr(error)))
+            return 0
+        async with self.context.db.write() as connection:
+            await outbox.mark_sent(connection, row.id, self.context.clock.now())
+        return 1
+
+    async def _failed(self, row: outbox.Delivery, error: DeliveryError) -> None:
+        now = self.context.clock.now()
+        async with self.context.db.write() as connection:
+            if error.permanent or row.attempts + 1 >= MAX_ATTEMPTS:
+                logger.warning("outbox row %s (%s) failed for good: %s", row.id, row.key,
+                               error.reason)
+                await outbox.mark_failed(connection, row.id, error.reason)
+                return
+            wait = (timedelta(seconds=error.retry_after) if error.retry_after is not None
+                    else outbox.backoff(row.attempts))
+            logger.info("outbox row %s will be retried in %s: %s", row.id, wait, error.reason)
+            await outbox.mark_retry(connection, row.id, error.reason, now + wait)

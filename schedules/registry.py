@@ -1,0 +1,15 @@
+"""Every timed job, in the order a tick runs them: work first, then delivery."""
+
+from __future__ import annotations
+
+from schedules.dispatcher import Dispatcher
+from schedules.jobs import Job
+
+OUTBOX_EVERY_SECONDS = 2
+
+
+def all_jobs(dispatcher: Dispatcher) -> list[Job]:
+    """The jobs of the service; the outbox dispatcher runs last so a tick delivers what it made."""
+    return [
+        Job("outbox", OUTBOX_EVERY_SECONDS, lambda context: dispatcher.drain()),
+    ]

@@ -1,0 +1,1 @@
+"""The database: schema, migrations, repositories, the event log and the outbox."""

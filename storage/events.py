@@ -1,0 +1,86 @@
+"""The append-only, hash-chained event log: who did what, when, from which chat."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.schema import chain_head, event
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One entry of the log."""
+
+    id: int
+    at: datetime
+    stream: str
+    kind: str
+    actor_id: int | None
+    channel: str | None
+    chat_id: str | None
+    payload: dict[str, Any]
+
+
+def _digest(prev_hash: str, at: datetime, stream: str, kind: str, actor_id: int | None,
+            channel: str | None, chat_id: str | None, payload: str) -> str:
+    body = json.dumps(
+        [prev_hash, at.isoformat(), stream, kind, actor_id, channel, chat_id, payload],
+        ensure_ascii=False, separators=(",", ":"),
+    )
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+async def append(connection: AsyncConnection, *, at: datetime, stream: str, kind: str,
+                 payload: Mapping[str, Any], actor_id: int | None = None,
+                 channel: str | None = None, chat_id: str | None = None) -> int:
+    """Append one event, chained to the one before it, and return its id."""
+    head_query = select(chain_head.c.last_hash).where(chain_head.c.id == 1)
+    if connection.dialect.name != "sqlite":
+        head_query = head_query.with_for_update()
+    prev_hash = (await connection.execute(head_query)).scalar_one()
+    body = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
+    at = at.replace(microsecond=0)
+    digest = _digest(prev_hash, at, stream, kind, actor_id, channel, chat_id, body)
+    result = await connection.execute(insert(event).values(
+        at=at, stream=stream, kind=kind, actor_id=actor_id, channel=channel, chat_id=chat_id,
+        payload=body, prev_hash=prev_hash, hash=digest))
+    assert result.inserted_primary_key is not None
+    event_id: int = result.inserted_primary_key[0]
+    await connection.execute(update(chain_head).where(chain_head.c.id == 1).values(
+        last_event_id=event_id, last_hash=digest))
+    return event_id
+
+
+async def stream_events(connection: AsyncConnection, stream: str) -> list[Event]:
+    """Return the events of one stream, oldest first."""
+    rows = await connection.execute(
+        select(event).where(event.c.stream == stream).order_by(event.c.id))
+    return [Event(row.id, row.at, row.stream, row.kind, row.actor_id, row.channel, row.chat_id,
+                  json.loads(row.payload)) for row in rows]
+
+
+async def first_broken(connection: AsyncConnection) -> int | None:
+    """Return the id of the first event whose chain does not hold, or None if all hold."""
+    prev_hash = GENESIS
+    last_id = 0
+    result = await connection.stream(select(event).order_by(event.c.id))
+    async for row in result:
+        expected = _digest(prev_hash, row.at, row.stream, row.kind, row.actor_id,
+                           row.channel, row.chat_id, row.payload)
+        if row.prev_hash != prev_hash or row.hash != expected:
+            return int(row.id)
+        prev_hash, last_id = row.hash, row.id
+    head = (await connection.execute(select(chain_head))).one()
+    if head.last_event_id != last_id or head.last_hash != prev_hash:
+        return int(head.last_event_id) if head.last_event_id > last_id else last_id + 1
+    return None

@@ -1,0 +1,142 @@
+"""The outbox: every message the system sends on its own, written with its cause.
+
+A row is enqueued in the same transaction as the change that caused it, under an
+idempotency key, so enqueuing twice stores it once; the dispatcher delivers it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.messages import Button, ChatKind, Outgoing
+from storage import chats
+from storage.schema import outbox
+
+PENDING, SENT, FAILED = "pending", "sent", "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One outbox row due for delivery."""
+
+    id: int
+    key: str
+    channel: str
+    attempts: int
+    message: Outgoing
+
+
+def encode(message: Outgoing) -> str:
+    """Serialise a message for the payload column."""
+    return json.dumps({
+        "text": message.text,
+        "buttons": [[[button.label, button.payload] for button in row] for row in message.buttons],
+        "image": base64.b64encode(message.image).decode() if message.image else None,
+        "extra": message.extra,
+    }, ensure_ascii=False)
+
+
+def decode(chat_id: str, chat_kind: str, payload: str) -> Outgoing:
+    """Rebuild a message from its payload column."""
+    data = json.loads(payload)
+    return Outgoing(
+        chat_id=chat_id, chat_kind=ChatKind(chat_kind), text=data["text"],
+        buttons=tuple(tuple(Button(label, button_payload) for label, button_payload in row)
+                      for row in data["buttons"]),
+        image=base64.b64decode(data["image"]) if data["image"] else None,
+        extra=dict(data.get("extra") or {}),
+    )
+
+
+async def enqueue(connection: AsyncConnection, *, key: str, channel: str, message: Outgoing,
+                  now: datetime, not_before: datetime | None = None) -> bool:
+    """Store a message unless one with this key is stored already; return whether it was new."""
+    values: dict[str, Any] = {
+        "key": key, "channel": channel, "chat_id": message.chat_id,
+        "chat_kind": message.chat_kind.value, "payload": encode(message), "created_at": now,
+        "not_before": not_before or now, "status": PENDING, "attempts": 0,
+    }
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(outbox).values(**values).on_conflict_do_nothing(
+        index_elements=["key"])
+    result = await connection.execute(statement)
+    return bool(result.rowcount)
+
+
+async def to_homesteads(connection: AsyncConnection, homestead_ids: list[int], *, key: str,
+                        text: str, now: datetime, buttons: tuple[tuple[Button, ...], ...] = (),
+                        image: bytes | None = None, not_before: datetime | None = None) -> int:
+    """Queue a message to every group bound to these 屋场; return how many were new."""
+    new = 0
+    for homestead_id, channel, chat_id in await chats.groups_of(connection, homestead_ids):
+        message = Outgoing(chat_id=chat_id, text=text, buttons=buttons, image=image,
+                           chat_kind=ChatKind.GROUP)
+        new += await enqueue(connection, key=f"{key}:h{homestead_id}:{channel}:{chat_id}",
+                             channel=channel, message=message, now=now, not_before=not_before)
+    return new
+
+
+async def to_persons(connection: AsyncConnection, person_ids: list[int], *, key: str, text: str,
+                     now: datetime, buttons: tuple[tuple[Button, ...], ...] = (),
+                     image: bytes | None = None, not_before: datetime | None = None) -> int:
+    """Queue a message to the private chat of each of these persons on every channel."""
+    new = 0
+    for person_id, channel, user_id in await chats.accounts_of(connection, person_ids):
+        message = Outgoing(chat_id=user_id, text=text, buttons=buttons, image=image,
+                           chat_kind=ChatKind.PRIVATE)
+        new += await enqueue(connection, key=f"{key}:p{person_id}:{channel}", channel=channel,
+                             message=message, now=now, not_before=not_before)
+    return new
+
+
+async def due(connection: AsyncConnection, now: datetime, channels: Iterable[str],
+              limit: int = 100) -> list[Delivery]:
+    """Return pending rows for these channels whose time has come, oldest first."""
+    rows = await connection.execute(
+        select(outbox).where(
+            outbox.c.status == PENDING, outbox.c.not_before <= now,
+            outbox.c.channel.in_(list(channels)),
+        ).order_by(outbox.c.id).limit(limit))
+    return [Delivery(row.id, row.key, row.channel, row.attempts,
+                     decode(row.chat_id, row.chat_kind, row.payload)) for row in rows]
+
+
+async def mark_sent(connection: AsyncConnection, row_id: int, now: datetime) -> None:
+    """Record a delivery."""
+    await connection.execute(update(outbox).where(outbox.c.id == row_id).values(
+        status=SENT, sent_at=now, attempts=outbox.c.attempts + 1, last_error=None))
+
+
+async def mark_retry(connection: AsyncConnection, row_id: int, reason: str,
+                     not_before: datetime) -> None:
+    """Record a failed attempt that will be retried at ``not_before``."""
+    await connection.execute(update(outbox).where(outbox.c.id == row_id).values(
+        attempts=outbox.c.attempts + 1, last_error=reason, not_before=not_before))
+
+
+async def mark_failed(connection: AsyncConnection, row_id: int, reason: str) -> None:
+    """Give up on a row for good, keeping the reason."""
+    await connection.execute(update(outbox).where(outbox.c.id == row_id).values(
+        status=FAILED, attempts=outbox.c.attempts + 1, last_error=reason))
+
+
+async def backlog(connection: AsyncConnection) -> dict[tuple[str, str], int]:
+    """Count rows per (channel, status)."""
+    rows = await connection.execute(
+        select(outbox.c.channel, outbox.c.status, func.count()).group_by(
+            outbox.c.channel, outbox.c.status))
+    return {(row[0], row[1]): row[2] for row in rows}
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next attempt: 5 s doubling, at most 10 minutes."""
+    return timedelta(seconds=min(5 * 2 ** attempts, 600))

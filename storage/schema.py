@@ -1,0 +1,195 @@
+"""The tables as SQLAlchemy Core sees them; the migrations under ``migrations/`` create them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored as naive UTC and read back as an aware UTC datetime."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Store aware datetimes as naive UTC."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        """Read naive UTC back as aware UTC."""
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC)
+
+
+metadata = MetaData()
+
+township = Table(
+    "township", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+)
+
+grid = Table(
+    "grid", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("township_id", ForeignKey("township.id"), nullable=False),
+    Column("name", String(64), nullable=False),
+    UniqueConstraint("township_id", "name"),
+)
+
+village = Table(
+    "village", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("township_id", ForeignKey("township.id"), nullable=False),
+    Column("grid_id", ForeignKey("grid.id"), nullable=False),
+    Column("name", String(64), nullable=False),
+    UniqueConstraint("township_id", "name"),
+)
+
+homestead = Table(
+    "homestead", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("village_id", ForeignKey("village.id"), nullable=False),
+    Column("name", String(64), nullable=False),
+    UniqueConstraint("village_id", "name"),
+)
+
+household = Table(
+    "household", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("homestead_id", ForeignKey("homestead.id"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("at_home", Boolean, nullable=False),
+    UniqueConstraint("homestead_id", "number"),
+)
+
+person = Table(
+    "person", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(64), nullable=False),
+    Column("township_id", ForeignKey("township.id"), nullable=False),
+    Column("village_id", ForeignKey("village.id")),
+    Column("homestead_id", ForeignKey("homestead.id")),
+    Column("household_id", ForeignKey("household.id")),
+    Column("age", Integer, nullable=False),
+    Column("party_member", Boolean, nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("phone", String(20)),
+    Index("ix_person_homestead", "homestead_id"),
+    Index("ix_person_village", "village_id"),
+)
+
+invite = Table(
+    "invite", metadata,
+    Column("code", String(16), primary_key=True),
+    Column("person_id", ForeignKey("person.id"), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime),
+    Column("used_channel", String(16)),
+    Column("used_user_id", String(128)),
+)
+
+chat_identity = Table(
+    "chat_identity", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("channel", String(16), nullable=False),
+    Column("external_user_id", String(128), nullable=False),
+    Column("person_id", ForeignKey("person.id"), nullable=False),
+    Column("bound_at", UTCDateTime, nullable=False),
+    UniqueConstraint("channel", "external_user_id"),
+    UniqueConstraint("channel", "person_id"),
+)
+
+chat_binding = Table(
+    "chat_binding", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("channel", String(16), nullable=False),
+    Column("external_chat_id", String(128), nullable=False),
+    Column("homestead_id", ForeignKey("homestead.id"), nullable=False),
+    Column("bound_at", UTCDateTime, nullable=False),
+    Column("bound_by", ForeignKey("person.id")),
+    UniqueConstraint("channel", "external_chat_id"),
+    Index("ix_chat_binding_homestead", "homestead_id"),
+)
+
+event = Table(
+    "event", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("stream", String(64), nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("actor_id", ForeignKey("person.id")),
+    Column("channel", String(16)),
+    Column("chat_id", String(128)),
+    Column("payload", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Index("ix_event_stream", "stream", "id"),
+)
+
+chain_head = Table(
+    "chain_head", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("last_event_id", Integer, nullable=False),
+    Column("last_hash", String(64), nullable=False),
+)
+
+outbox = Table(
+    "outbox", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(200), nullable=False, unique=True),
+    Column("channel", String(16), nullable=False),
+    Column("chat_id", String(128), nullable=False),
+    Column("chat_kind", String(8), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("not_before", UTCDateTime, nullable=False),
+    Column("status", String(8), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+    Column("sent_at", UTCDateTime),
+    Index("ix_outbox_due", "status", "not_before"),
+)
+
+console_message = Table(
+    "console_message", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("chat_id", String(128), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("buttons", Text, nullable=False),
+    Index("ix_console_message_chat", "chat_id", "id"),
+)
+
+job_run = Table(
+    "job_run", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("last_started_at", UTCDateTime),
+    Column("last_finished_at", UTCDateTime),
+    Column("last_error", Text),
+    Column("runs", Integer, nullable=False, default=0),
+    Column("failures", Integer, nullable=False, default=0),
+)
