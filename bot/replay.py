@@ -118,25 +118,29 @@ class Replayer:
         await self.console.bind_everyone({code for code in starters if code}, bound_by_script)
 
     async def run(self, script: list[Line]) -> None:
-        """Play every line: set the clock, deliver the message or run the due jobs."""
+        """Play every line of a script, after binding what the script does not bind itself."""
         await self.prepare(script)
         for line in script:
-            if line.at is not None:
-                self.clock.set(line.at)
-            self.on_line(line)
-            if line.is_tick:
-                await run_all(self.app.context, self.app.jobs)
-                continue
-            assert line.person is not None and line.chat is not None
-            try:
-                incoming = await self.console.incoming(line.person, line.chat, text=line.text,
-                                                       press=line.press)
-            except LookupError as error:
-                self.on_error(line, str(error))
-                continue
-            for reply in await self.app.router.handle(self.app.context, incoming):
-                await self.console.send(reply)
-            await self.app.dispatcher.drain()
+            await self.step(line)
+
+    async def step(self, line: Line) -> None:
+        """Play one line: set the clock, then deliver the message or run the due jobs."""
+        if line.at is not None:
+            self.clock.set(line.at)
+        self.on_line(line)
+        if line.is_tick:
+            await run_all(self.app.context, self.app.jobs)
+            return
+        assert line.person is not None and line.chat is not None
+        try:
+            incoming = await self.console.incoming(line.person, line.chat, text=line.text,
+                                                   press=line.press)
+        except LookupError as error:
+            self.on_error(line, str(error))
+            return
+        for reply in await self.app.router.handle(self.app.context, incoming):
+            await self.console.send(reply)
+        await self.app.dispatcher.drain()
 
 
 async def play(settings: Settings, script: list[Line],

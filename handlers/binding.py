@@ -17,8 +17,10 @@ async def start(context: Context, request: Request) -> list[Outgoing]:
         if request.person is not None:
             return [request.reply(_describe(texts.ALREADY_BOUND, request.person))]
         raise Refusal(texts.START_USAGE)
+    already_bound = request.person is not None
     person = await _claim(request, code)
-    return [request.reply(_describe(texts.BOUND_WELCOME, person))]
+    return [request.reply(_describe(
+        texts.ALREADY_BOUND if already_bound else texts.BOUND_WELCOME, person))]
 
 
 async def bind(context: Context, request: Request) -> list[Outgoing]:

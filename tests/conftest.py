@@ -1,0 +1,151 @@
+"""Shared fixtures: a real database (SQLite file, and PostgreSQL when it answers) and a bot."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.admin import import_roster_file
+from bot.replay import Line, Replayer
+from bot.settings import Settings
+from bot.wiring import App, build_app
+from core.clock import ManualClock
+from core.messages import Outgoing
+from storage import invites
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+START = datetime(2026, 11, 5, 19, 0, tzinfo=SHANGHAI)
+SMALL_ROSTER = Path(__file__).with_name("roster_small.csv")
+PG_ADMIN_URL = os.environ.get("WUCHANG_TEST_PG_URL",
+                              "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+PG_DATABASE = "wuchang_test"
+
+
+def _postgres_answers() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+POSTGRES = "WUCHANG_TEST_PG_URL" in os.environ or _postgres_answers()
+
+
+async def _fresh_postgres() -> str:
+    """Create the test database if needed and empty its public schema; return its URL."""
+    import asyncpg
+
+    admin_dsn = PG_ADMIN_URL.replace("postgresql+asyncpg://", "postgresql://")
+    connection = await asyncpg.connect(admin_dsn)
+    try:
+        exists = await connection.fetchval(
+            "SELECT 1 FROM pg_database WHERE datname = $1", PG_DATABASE)
+        if not exists:
+            await connection.execute(f'CREATE DATABASE "{PG_DATABASE}"')
+    finally:
+        await connection.close()
+    base, _, _ = admin_dsn.rpartition("/")
+    connection = await asyncpg.connect(f"{base}/{PG_DATABASE}")
+    try:
+        await connection.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public")
+    finally:
+        await connection.close()
+    return f"{PG_ADMIN_URL.rpartition('/')[0]}/{PG_DATABASE}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
+    not POSTGRES, reason="no PostgreSQL on 127.0.0.1:5432"))])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database: a SQLite file, or the PostgreSQL test database."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'wuchang.db'}"
+    else:
+        yield asyncio.run(_fresh_postgres())
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A fresh SQLite file, for tests that need no second database."""
+    return f"sqlite+aiosqlite:///{tmp_path / 'wuchang.db'}"
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """The clock of the test, starting on a November evening in Shanghai."""
+    return ManualClock(START)
+
+
+@pytest.fixture
+async def app(database_url: str, clock: ManualClock) -> AsyncIterator[App]:
+    """A wired app on a migrated database with the small roster imported."""
+    wired = await build_app(Settings(database_url=database_url), clock)
+    await import_roster_file(wired, SMALL_ROSTER)
+    try:
+        yield wired
+    finally:
+        await wired.close()
+
+
+class FakeBot:
+    """The test workhorse: people talk to the real handlers through the console channel."""
+
+    def __init__(self, app: App, clock: ManualClock) -> None:
+        self.app = app
+        self.clock = clock
+        self.sent: list[tuple[str, Outgoing]] = []
+        self.replayer = Replayer(app, clock, lambda message, chat: self.sent.append(
+            (chat, message)), on_error=self._fail)
+
+    @staticmethod
+    def _fail(line: Line, problem: str) -> None:
+        raise AssertionError(problem)
+
+    async def start(self, unbound: set[str]) -> None:
+        """Bind everyone but ``unbound`` on the console, as replay does."""
+        script = [Line(0, None, code, "private", "/start") for code in unbound]
+        await self.replayer.prepare(script)
+
+    async def say(self, person: str, chat: str, text: str) -> list[Outgoing]:
+        """Send ``text`` as ``person`` in ``chat``; return every message the bot sent."""
+        return await self._step(Line(0, None, person, chat, text))
+
+    async def press(self, person: str, chat: str, label: str) -> list[Outgoing]:
+        """Press the newest button ``label`` in ``chat`` as ``person``."""
+        return await self._step(Line(0, None, person, chat, press=label))
+
+    async def tick(self, moment: datetime) -> list[Outgoing]:
+        """Move the clock and run every job."""
+        return await self._step(Line(0, moment))
+
+    async def _step(self, line: Line) -> list[Outgoing]:
+        before = len(self.sent)
+        await self.replayer.step(line)
+        return [message for _, message in self.sent[before:]]
+
+    async def invite_code(self, person: str) -> str:
+        """The current invite code of a roster person."""
+        async with self.app.context.db.read() as connection:
+            codes = {code: invite for code, _name, invite, _used in
+                     await invites.listing(connection)}
+        return codes[person]
+
+
+@pytest.fixture
+async def bot(app: App, clock: ManualClock) -> FakeBot:
+    """A fake channel where every small-roster person and 屋场 group is already bound."""
+    fake = FakeBot(app, clock)
+    await fake.start(set())
+    return fake
+
+
+def texts_of(messages: list[Outgoing]) -> list[str]:
+    """The texts of messages, for assertions."""
+    return [message.text for message in messages]
