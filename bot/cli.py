@@ -35,12 +35,15 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 
 def _settings() -> Settings:
+    from bot.rules_file import RulesFileError, load_rules
     from bot.settings import SettingsError, load_settings
 
     try:
-        return load_settings()
-    except SettingsError as error:
+        settings = load_settings()
+        load_rules(Path(settings.rules_file))
+    except (SettingsError, RulesFileError) as error:
         raise _fail(f"配置错误：{error}") from None
+    return settings
 
 
 def _with_app(work: Callable[[App], Awaitable[T]], settings: Settings | None = None) -> T:
@@ -137,7 +140,7 @@ def export(
 
     async def collect(app: App) -> dict[str, object]:
         async with app.context.db.read() as connection:
-            return await snapshot(connection)
+            return await snapshot(connection, app.context.timezone)
 
     document = json.dumps(_with_app(collect), ensure_ascii=False, indent=2, default=str)
     if output is None:

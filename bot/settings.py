@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
     timezone: str = "Asia/Shanghai"
+    rules_file: str = "wuchang.toml"
 
     @field_validator("database_url")
     @classmethod

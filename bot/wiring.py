@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from bot.rules_file import load_rules
 from bot.settings import Settings
 from core.clock import Clock, SystemClock
 from handlers.router import Router
@@ -40,7 +42,9 @@ async def build_app(settings: Settings, clock: Clock | None = None, *,
     database = Database(settings.database_url)
     if migrate:
         await database.migrate()
-    context = Context(db=database, clock=clock or SystemClock(), timezone=settings.zone)
+    rules = load_rules(Path(settings.rules_file))
+    context = Context(db=database, clock=clock or SystemClock(), timezone=settings.zone,
+                      rules=rules)
     dispatcher = Dispatcher(context, {})
     return App(settings=settings, context=context, router=build_router(),
                dispatcher=dispatcher, jobs=all_jobs(dispatcher))

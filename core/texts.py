@@ -7,6 +7,8 @@ The same word is used for the same thing everywhere: 屋场长, 记录员, 到�
 
 from __future__ import annotations
 
+from datetime import datetime
+
 # --- conversation: general -------------------------------------------------------
 UNKNOWN_COMMAND = "没有“{command}”这个命令。发送 /help 查看你能用的命令。"
 NOT_A_COMMAND_PRIVATE = "请发送命令，例如 /help 查看你能用的命令。"
@@ -59,13 +61,94 @@ ROSTER_SECOND_LEADER = "{village}{homestead}已有{role}（第{first}行），�
 ROSTER_BAD_FILE = "读不了这个文件：{reason}"
 ROSTER_BAD_SUFFIX = "只能导入 .csv 或 .xlsx 文件"
 
+# --- meetings (rules M1-M6) ------------------------------------------------------------
+WEEKDAYS = "一二三四五六日"
+MEETING_USAGE = "请这样发：/meeting 2026-11-20 19:30 地点 议题"
+MEETING_BAD_TIME = "日期或时间不对：“{value}”。请这样写：2026-11-20 19:30"
+MEETING_IN_PAST = "{when}已经过去了，请安排以后的时间。"
+MEETING_TOO_FAR = "只能安排一年以内的会议。"
+MEETING_NO_HOMESTEAD = "你没有所属屋场，不能安排会议。"
+MEETING_SCHEDULED = "已安排议事恳谈会：{when}，在{place}。\n议题：{topic}\n会前一晚和会前1小时会在群里提醒。"
+MEETING_ANNOUNCED = "{head}安排了议事恳谈会：{when}，在{place}。\n议题：{topic}"
+MEETING_IN_BLACKOUT = "{when}在{season}期间（{village}的农忙时节），一般应避开。确定要在这时开会吗？"
+MEETING_CONFIRM = "确认安排"
+MEETING_CANCEL = "取消"
+MEETING_CANCELLED = "已取消，没有安排这次会议。"
+MEETING_NOT_PENDING = "这次安排已经处理过了。"
+MEETING_NONE_SCHEDULED = "还没有安排会议。请先发送 /meeting 日期 时间 地点 议题。"
+MEETING_NOT_TODAY = "下次会议安排在{when}，不是今天。今天开会请先用 /meeting 安排。"
+MEETING_ALREADY_OPEN = "会议已经在进行中。"
+MEETING_OPENED = ("红色屋场议事恳谈会开始：{topic}\n在家{resident}户，需到会{required}户（80%）。\n"
+                  "到会村民请按“签到”；没有手机的由记录员用 /attend 户号 登记。")
+MEETING_NOT_OPEN = "现在没有进行中的会议。请屋场长先发送 /open 开始会议。"
+MEETING_ENDED_ALREADY = "这次会议已经结束了。"
+CHECKIN_BUTTON = "签到"
+CHECKIN_NOT_MEMBER = "只有本屋场的村民可以签到。"
+CHECKIN_UNDER_AGE = "签到只限本屋场18岁以上的村民。"
+CHECKIN_AGAIN = "{name}已经签过到了。"
+CHECKED_IN = "{name}已签到。{progress}"
+PROGRESS = "到会{present}/{required}户，{persons}人。"
+QUORUM_REACHED = "已达到法定户数。"
+ATTEND_USAGE = "请这样发：/attend 3 5*2 7（户号，一户多人写 户号*人数，*0 撤销）"
+ATTEND_BAD_ITEM = "“{item}”看不懂。" + ATTEND_USAGE
+ATTEND_UNKNOWN = "本屋场没有这些户号：{numbers}。请核对后重发。"
+ATTEND_RECORDED = "已登记：{items}。{progress}"
+ATTEND_ITEM = "{number}号{persons}人"
+ATTEND_WITHDRAWN = "{number}号撤销"
+MOTION_USAGE = "请这样发：/motion 表决内容"
+MOTION_STILL_OPEN = "还有表决没结束：“{text}”。请先 /close。"
+MOTION_PUT = ("表决：{text}\n到会{persons}人，赞成须达{need}人（到会人数的80%）。\n"
+              "已签到的村民请按按钮表决；也可由记录员 /tally 赞成 反对 弃权 登记举手结果。")
+VOTE_YES, VOTE_NO, VOTE_ABSTAIN = "赞成", "反对", "弃权"
+VOTE_NOT_CHECKED_IN = "请先签到再表决。"
+VOTE_CLOSED = "这项表决已经结束了。"
+VOTE_TALLIED = "这项表决已按举手结果登记，按钮不再计票。"
+VOTE_RECORDED = "{name}：已记录{choice}。"
+VOTE_CHANGED = "{name}：已改为{choice}。"
+NO_OPEN_MOTION = "现在没有进行中的表决。请先发送 /motion 表决内容。"
+TALLY_USAGE = "请这样发：/tally 赞成人数 反对人数 弃权人数，例如 /tally 25 3 2"
+TALLY_TOO_MANY = "赞成、反对、弃权合计{total}人，超过到会人数{persons}人。请核对到会登记或人数。"
+TALLY_RECORDED = "已登记举手结果：赞成{yes} 反对{no} 弃权{abstain}（代替按钮投票）。屋场长发送 /close 结束表决。"
+MOTION_RESULT = "表决结果：{text}\n赞成{yes} 反对{no} 弃权{abstain}，到会{persons}人，须赞成{need}人：{verdict}。"
+PASSED, FAILED = "通过", "未通过"
+NOT_BINDING = "到会{present}户，未达在家户数的80%（{required}户），本次表决不具约束力。"
+NOT_BINDING_SHORT = "（不具约束力）"
+MINUTES_USAGE = "请这样发：/minutes 记录内容"
+MINUTES_NO_MEETING = "还没有可以记录的会议。"
+MINUTES_RECORDED = "已记入会议记录（共{count}条）。"
+SUMMARY = ("议事恳谈会结束：{homestead}，{when}\n议题：{topic}\n"
+           "到会{present}户（在家{resident}户，需{required}户），{persons}人，{quorum}。")
+SUMMARY_QUORUM_MET = "达到法定户数"
+SUMMARY_QUORUM_MISSED = "未达法定户数，表决不具约束力"
+SUMMARY_MOTIONS = "表决{count}项："
+SUMMARY_MOTION = "{number}. {text}：{verdict}（赞成{yes}/反对{no}/弃权{abstain}）{binding}"
+SUMMARY_NO_MOTIONS = "没有表决。"
+SUMMARY_MINUTES = "会议记录{count}条。"
+REMIND_EVENING = "提醒：明天{time}在{place}召开红色屋场议事恳谈会。\n议题：{topic}\n请各户准时参加。"
+REMIND_HOUR = "提醒：1小时后（{time}）在{place}召开议事恳谈会。\n议题：{topic}"
+REMIND_NO_MEETING = "{month}月{homestead}还没有安排议事恳谈会。请发送 /meeting 日期 时间 地点 议题 安排。"
+
 # Usage and one-line summary of every command, shown by /help and in the
 # Telegram command menu.
 COMMAND_HELP: dict[str, tuple[str, str]] = {
     "start": ("/start 邀请码", "绑定你的身份"),
     "bind": ("/bind 邀请码", "把本群绑定为屋场群（屋场长）"),
     "help": ("/help", "看你在这里能用的命令"),
+    "meeting": ("/meeting 日期 时间 地点 议题", "安排议事恳谈会"),
+    "open": ("/open", "开始会议，村民签到"),
+    "checkin": ("/checkin 或 签到", "签到"),
+    "attend": ("/attend 3 5*2 7", "按户号登记到会"),
+    "motion": ("/motion 内容", "提出表决"),
+    "tally": ("/tally 赞成 反对 弃权", "登记举手结果"),
+    "close": ("/close", "结束表决，公布结果"),
+    "minutes": ("/minutes 文字", "记入会议记录"),
+    "end": ("/end", "结束会议，发会议小结"),
 }
 
 # --- terminal tools (wuchang chat) ------------------------------------------------------
 CHAT_INTRO = "以 {person} 身份在 {chat} 聊天。输入命令；“按 标签”按按钮；Ctrl-D 退出。"
+
+
+def format_when(local: datetime) -> str:
+    """A local time as people read it on a phone: 11月20日（周五）19:30."""
+    return f"{local.month}月{local.day}日（周{WEEKDAYS[local.weekday()]}）{local:%H:%M}"

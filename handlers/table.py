@@ -5,8 +5,8 @@ from __future__ import annotations
 from core import texts
 from core.messages import ChatKind, Outgoing
 from core.permissions import covers
-from core.roles import EVERYONE, Role
-from handlers import binding
+from core.roles import EVERYONE, HOMESTEAD_LEADERS, Role
+from handlers import binding, meetings
 from handlers.context import Context, Request
 from handlers.router import Command, Router, Where
 
@@ -33,12 +33,28 @@ async def help_command(context: Context, request: Request) -> list[Outgoing]:
     return [request.reply("\n".join([header, *lines]))]
 
 
+HEAD_ONLY = frozenset({Role.HEAD})
+
 COMMANDS: list[Command] = [
     Command("start", binding.start, Where.PRIVATE, roles=None, listed_for=frozenset()),
     Command("bind", binding.bind, Where.GROUP, roles=None, needs_bound_group=False,
             listed_for=frozenset({Role.HEAD})),
     Command("help", help_command, Where.ANY, roles=None, aliases=("帮助",),
             listed_for=EVERYONE),
+    # Meetings (rules M1-M6).
+    Command("meeting", meetings.schedule, Where.ANY, roles=HEAD_ONLY, aliases=("开会",)),
+    Command("mconfirm", meetings.confirm, Where.ANY, roles=HEAD_ONLY, button_only=True),
+    Command("mcancel", meetings.cancel, Where.ANY, roles=HEAD_ONLY, button_only=True),
+    Command("open", meetings.open_meeting, Where.GROUP, roles=HEAD_ONLY),
+    Command("checkin", meetings.check_in, Where.GROUP, roles=EVERYONE, aliases=("签到",)),
+    Command("attend", meetings.attend, Where.ANY, roles=HOMESTEAD_LEADERS, aliases=("到会",)),
+    Command("motion", meetings.put_motion, Where.GROUP, roles=HEAD_ONLY, aliases=("表决",)),
+    Command("vote", meetings.cast_vote, Where.GROUP, roles=EVERYONE, button_only=True),
+    Command("tally", meetings.tally, Where.ANY, roles=HOMESTEAD_LEADERS, aliases=("计票",)),
+    Command("close", meetings.close_motion, Where.GROUP, roles=HEAD_ONLY),
+    Command("minutes", meetings.add_minutes, Where.ANY, roles=HOMESTEAD_LEADERS,
+            aliases=("记录",)),
+    Command("end", meetings.end_meeting, Where.GROUP, roles=HEAD_ONLY, aliases=("散会",)),
 ]
 
 

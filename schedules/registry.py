@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from schedules import meetings
 from schedules.dispatcher import Dispatcher
 from schedules.jobs import Job
 
@@ -11,5 +12,7 @@ OUTBOX_EVERY_SECONDS = 2
 def all_jobs(dispatcher: Dispatcher) -> list[Job]:
     """The jobs of the service; the outbox dispatcher runs last so a tick delivers what it made."""
     return [
+        Job("meeting_reminders", 60, meetings.send_reminders),
+        Job("missing_meetings", 3600, meetings.remind_missing_meetings),
         Job("outbox", OUTBOX_EVERY_SECONDS, lambda context: dispatcher.drain()),
     ]

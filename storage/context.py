@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from core.clock import Clock
+from core.config import Rules
 from storage.db import Database
 
 
@@ -17,6 +18,7 @@ class Context:
     db: Database
     clock: Clock
     timezone: ZoneInfo
+    rules: Rules = field(default_factory=Rules)
 
     def local(self, moment: datetime) -> datetime:
         """Show a UTC moment in the local time zone."""

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.meetings import households_required, quorum_met
+from storage import meetings, org
 from storage.schema import grid, homestead, household, person, township, village
 
 
-async def snapshot(connection: AsyncConnection) -> dict[str, Any]:
+async def snapshot(connection: AsyncConnection, zone: ZoneInfo) -> dict[str, Any]:
     """Return the organisation and every record that DESIGN.md §5 lists for export."""
     return {
         "organisation": await _organisation(connection),
-        "meetings": [],
+        "meetings": await _meetings(connection, zone),
         "issues": [],
         "flags": [],
         "settlements": [],
@@ -55,3 +58,39 @@ async def _organisation(connection: AsyncConnection) -> list[dict[str, Any]]:
             "name": row.homestead, "households": int(row.households),
             "households_at_home": int(row.at_home), "persons": int(row.persons)})
     return list(townships.values())
+
+
+async def _meetings(connection: AsyncConnection, zone: ZoneInfo) -> list[dict[str, Any]]:
+    homesteads = {found.id: found for found in await org.all_homesteads(connection)}
+    result = []
+    for meeting in await meetings.all_meetings(connection):
+        place = homesteads[meeting.homestead_id]
+        present = await meetings.attendance(connection, meeting.id)
+        resident = (meeting.resident_households if meeting.resident_households is not None
+                    else await meetings.resident_households(connection, meeting.homestead_id))
+        motions = []
+        for motion in await meetings.motions_of(connection, meeting.id):
+            counts = motion.result or motion.tally or await meetings.vote_counts(
+                connection, motion.id)
+            motions.append({
+                "text": motion.text, "yes": counts[0], "no": counts[1], "abstain": counts[2],
+                "passed": motion.passed, "binding": motion.binding, "status": motion.status,
+                "persons_present": motion.persons_present,
+                "counted_by": "tally" if motion.tally is not None else "buttons",
+            })
+        result.append({
+            "id": meeting.id, "homestead": place.name, "village": place.village,
+            "starts_at": meeting.starts_at.astimezone(zone).isoformat(),
+            "status": meeting.status, "place": meeting.place, "topic": meeting.topic,
+            "households_present": present.households_present,
+            "households_required": households_required(resident),
+            "resident_households": resident,
+            "persons_present": present.persons_present,
+            "quorum_met": quorum_met(present.households_present, resident),
+            "households": [{"number": number, "persons": persons}
+                           for number, persons in present.persons_by_household.items()],
+            "motions": motions,
+            "minutes": [{"at": at.astimezone(zone).isoformat(), "by": name, "text": text}
+                        for at, name, text in await meetings.minutes_of(connection, meeting.id)],
+        })
+    return result

@@ -267,3 +267,17 @@ async def _ensure_households(connection: AsyncConnection, rows: Sequence[RosterR
     if missing:
         known = await load()
     return {key: value[0] for key, value in known.items()}
+
+
+async def persons_with_role(connection: AsyncConnection, role: Role, *,
+                            village_id: int | None = None, homestead_id: int | None = None,
+                            township_id: int | None = None) -> list[Person]:
+    """Persons of one role, narrowed to a village, 屋场 or township."""
+    query = _person_query().where(person.c.role == role.value)
+    if village_id is not None:
+        query = query.where(person.c.village_id == village_id)
+    if homestead_id is not None:
+        query = query.where(person.c.homestead_id == homestead_id)
+    if township_id is not None:
+        query = query.where(person.c.township_id == township_id)
+    return [_to_person(row) for row in await connection.execute(query.order_by(person.c.code))]

@@ -193,3 +193,75 @@ job_run = Table(
     Column("runs", Integer, nullable=False, default=0),
     Column("failures", Integer, nullable=False, default=0),
 )
+
+meeting = Table(
+    "meeting", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("homestead_id", ForeignKey("homestead.id"), nullable=False),
+    Column("starts_at", UTCDateTime, nullable=False),
+    Column("place", String(200), nullable=False),
+    Column("topic", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_by", ForeignKey("person.id"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("opened_at", UTCDateTime),
+    Column("ended_at", UTCDateTime),
+    Column("resident_households", Integer),
+    Index("ix_meeting_homestead", "homestead_id", "starts_at"),
+    Index("ix_meeting_status", "status", "starts_at"),
+)
+
+meeting_household = Table(
+    "meeting_household", metadata,
+    Column("meeting_id", ForeignKey("meeting.id"), primary_key=True),
+    Column("household_id", ForeignKey("household.id"), primary_key=True),
+    Column("persons", Integer, nullable=False),
+    Column("recorded_by", ForeignKey("person.id"), nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+)
+
+meeting_checkin = Table(
+    "meeting_checkin", metadata,
+    Column("meeting_id", ForeignKey("meeting.id"), primary_key=True),
+    Column("person_id", ForeignKey("person.id"), primary_key=True),
+    Column("household_id", ForeignKey("household.id"), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+)
+
+motion = Table(
+    "motion", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("meeting_id", ForeignKey("meeting.id"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("status", String(8), nullable=False),
+    Column("opened_at", UTCDateTime, nullable=False),
+    Column("closed_at", UTCDateTime),
+    Column("tally_yes", Integer),
+    Column("tally_no", Integer),
+    Column("tally_abstain", Integer),
+    Column("yes", Integer),
+    Column("no", Integer),
+    Column("abstain", Integer),
+    Column("persons_present", Integer),
+    Column("binding", Boolean),
+    Column("passed", Boolean),
+    Index("ix_motion_meeting", "meeting_id", "id"),
+)
+
+vote = Table(
+    "vote", metadata,
+    Column("motion_id", ForeignKey("motion.id"), primary_key=True),
+    Column("person_id", ForeignKey("person.id"), primary_key=True),
+    Column("choice", String(8), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+)
+
+minute = Table(
+    "minute", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("meeting_id", ForeignKey("meeting.id"), nullable=False),
+    Column("person_id", ForeignKey("person.id"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_minute_meeting", "meeting_id", "id"),
+)

@@ -25,7 +25,8 @@ START = datetime(2026, 11, 5, 19, 0, tzinfo=SHANGHAI)
 SMALL_ROSTER = Path(__file__).with_name("roster_small.csv")
 PG_ADMIN_URL = os.environ.get("WUCHANG_TEST_PG_URL",
                               "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
-PG_DATABASE = "wuchang_test"
+# One database per test process, so parallel runs on one machine do not collide.
+PG_DATABASE = f"wuchang_test_{os.getpid()}"
 
 
 def _postgres_answers() -> bool:
@@ -59,6 +60,25 @@ async def _fresh_postgres() -> str:
     finally:
         await connection.close()
     return f"{PG_ADMIN_URL.rpartition('/')[0]}/{PG_DATABASE}"
+
+
+async def _drop_postgres() -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(PG_ADMIN_URL.replace("postgresql+asyncpg://",
+                                                            "postgresql://"))
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _postgres_cleanup() -> Iterator[None]:
+    """Drop this process's PostgreSQL test database at the end of the run."""
+    yield
+    if POSTGRES:
+        asyncio.run(_drop_postgres())
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(

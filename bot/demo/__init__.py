@@ -18,6 +18,7 @@ from core.messages import Outgoing
 from storage import events, invites, org
 
 ROSTER = Path(__file__).with_name("roster.csv")
+RULES = Path(__file__).with_name("wuchang.toml")
 MARKER = "demo.built"
 HEAD, RECORDER, VILLAGER, CADRE, OFFICIAL = "P0004", "P0006", "P0008", "P0181", "P0001"
 HOMESTEAD = "枫树湾"
@@ -72,7 +73,8 @@ async def run_demo(db_path: Path, settings: Settings) -> None:
         raise DemoRefused(f"{db_path} 不是演示数据库，未覆盖。请用 --db 指定另一个文件。")
     _remove(db_path)
     console = Console(highlight=False)
-    settings = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{db_path}"})
+    settings = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{db_path}",
+                                           "rules_file": str(RULES)})
     start = datetime(2026, 11, 5, 19, 0, tzinfo=settings.zone)
     clock = ManualClock(start)
     app = await build_app(settings, clock)

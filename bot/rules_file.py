@@ -1,0 +1,79 @@
+"""Read the township's rules file (TOML): busy farming seasons and reminder times."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from core.config import DEFAULT_EVENING_REMINDER_HOUR, DEFAULT_MISSING_MEETING_DAY, Rules
+from core.meetings import Blackout
+
+LEAP_YEAR = 2000  # a yearly season's 02-29 must parse
+
+
+class RulesFileError(ValueError):
+    """The rules file is malformed; the message names the entry."""
+
+
+def load_rules(path: Path | None) -> Rules:
+    """Read the rules file; no file means the defaults."""
+    if path is None or not path.exists():
+        return Rules()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise RulesFileError(f"{path}: {error}") from None
+    return parse_rules(data, str(path))
+
+
+def parse_rules(data: dict[str, Any], source: str = "rules") -> Rules:
+    """Validate the rules of a parsed TOML document."""
+    meetings = data.get("meetings", {})
+    if not isinstance(meetings, dict):
+        raise RulesFileError(f"{source}: [meetings] must be a table")
+    missing_day = _int(meetings, "missing_meeting_day", DEFAULT_MISSING_MEETING_DAY, 1, 28,
+                       source)
+    evening_hour = _int(meetings, "evening_reminder_hour", DEFAULT_EVENING_REMINDER_HOUR, 12, 23,
+                        source)
+    seasons = data.get("blackout", [])
+    if not isinstance(seasons, list):
+        raise RulesFileError(f"{source}: blackout must be an array of tables ([[blackout]])")
+    blackouts = tuple(_blackout(entry, number, source)
+                      for number, entry in enumerate(seasons, start=1))
+    return Rules(blackouts=blackouts, missing_meeting_day=missing_day,
+                 evening_reminder_hour=evening_hour)
+
+
+def _int(table: dict[str, Any], key: str, default: int, low: int, high: int, source: str) -> int:
+    value = table.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise RulesFileError(f"{source}: meetings.{key} must be a whole number {low}-{high}")
+    return value
+
+
+def _blackout(entry: object, number: int, source: str) -> Blackout:
+    where = f"{source}: blackout #{number}"
+    if not isinstance(entry, dict):
+        raise RulesFileError(f"{where} must be a table")
+    start, end = entry.get("from"), entry.get("to")
+    if not isinstance(start, str) or not isinstance(end, str):
+        raise RulesFileError(f"{where} needs from and to, as \"MM-DD\" or \"YYYY-MM-DD\"")
+    yearly = len(start) == 5 and len(end) == 5
+    if not yearly and (len(start) == 5 or len(end) == 5):
+        raise RulesFileError(f"{where}: from and to must both be MM-DD or both YYYY-MM-DD")
+    try:
+        first = date.fromisoformat(f"{LEAP_YEAR}-{start}" if yearly else start)
+        last = date.fromisoformat(f"{LEAP_YEAR}-{end}" if yearly else end)
+    except ValueError:
+        raise RulesFileError(f"{where}: {start!r} or {end!r} is not a date") from None
+    if not yearly and last < first:
+        raise RulesFileError(f"{where}: to is before from")
+    village = entry.get("village")
+    if village is not None and (not isinstance(village, str) or not village):
+        raise RulesFileError(f"{where}: village must be a village name (omit it for all)")
+    name = entry.get("name", "农忙")
+    if not isinstance(name, str):
+        raise RulesFileError(f"{where}: name must be text")
+    return Blackout(name=name, start=first, end=last, yearly=yearly, village=village)

@@ -1,0 +1,378 @@
+"""The monthly deliberation meeting: schedule, open, check in, attend, vote, minutes, end."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from core import texts
+from core.meetings import (
+    AttendanceSyntaxError,
+    blackout_for,
+    households_required,
+    may_participate,
+    motion_passed,
+    parse_attendance,
+    quorum_met,
+    votes_required,
+)
+from core.messages import Button, Outgoing
+from core.models import Homestead
+from core.roles import Role
+from handlers.context import Context, Refusal, Request
+from storage import events, meetings, org, outbox
+from storage.meetings import Attendance, Meeting
+
+WHEN = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?\s+(\d{1,2})[:：](\d{2})$")
+MAX_AHEAD = timedelta(days=366)
+CHOICE_LABELS = {meetings.YES: texts.VOTE_YES, meetings.NO: texts.VOTE_NO,
+                 meetings.ABSTAIN: texts.VOTE_ABSTAIN}
+
+
+def _when(context: Context, moment: datetime) -> str:
+    return texts.format_when(context.local(moment))
+
+
+async def _own_homestead(request: Request) -> Homestead:
+    """The 屋场 a meeting command acts on: the group's, or in private the sender's own."""
+    if request.homestead is not None:
+        return request.homestead
+    person = request.require_person()
+    homestead = None
+    if person.homestead_id is not None:
+        homestead = await org.homestead_by_id(request.connection, person.homestead_id)
+    if homestead is None:
+        raise Refusal(texts.MEETING_NO_HOMESTEAD)
+    return homestead
+
+
+async def _open_meeting(request: Request, homestead: Homestead) -> Meeting:
+    found = await meetings.find(request.connection, homestead.id, meetings.OPEN)
+    if found is None:
+        raise Refusal(texts.MEETING_NOT_OPEN)
+    return found
+
+
+async def _progress(request: Request, meeting: Meeting) -> tuple[Attendance, str]:
+    present = await meetings.attendance(request.connection, meeting.id)
+    resident = meeting.resident_households or 0
+    text = texts.PROGRESS.format(present=present.households_present,
+                                 required=households_required(resident),
+                                 persons=present.persons_present)
+    if quorum_met(present.households_present, resident):
+        text += texts.QUORUM_REACHED
+    return present, text
+
+
+async def schedule(context: Context, request: Request) -> list[Outgoing]:
+    """Schedule a meeting; inside a busy season it waits for the head's confirmation."""
+    parts = request.args.split(maxsplit=3)
+    if len(parts) < 4:
+        raise Refusal(texts.MEETING_USAGE)
+    day, time, place, topic = parts
+    match = WHEN.match(f"{day} {time}")
+    try:
+        if match is None:
+            raise ValueError(day)
+        year, month, date_of_month, hour, minute = (int(group) for group in match.groups())
+        local = datetime(year, month, date_of_month, hour, minute, tzinfo=context.timezone)
+    except ValueError:
+        raise Refusal(texts.MEETING_BAD_TIME.format(value=f"{day} {time}")) from None
+    if local <= request.now:
+        raise Refusal(texts.MEETING_IN_PAST.format(when=_when(context, local)))
+    if local - request.now > MAX_AHEAD:
+        raise Refusal(texts.MEETING_TOO_FAR)
+    homestead = await _own_homestead(request)
+    person = request.require_person()
+    season = blackout_for(context.rules.blackouts, local.date(), homestead.village)  # rule M2
+    meeting_id = await meetings.create(
+        request.connection, homestead_id=homestead.id, starts_at=local, place=place,
+        topic=topic, status=meetings.PENDING if season else meetings.SCHEDULED,
+        created_by=person.id, now=request.now)
+    if season is not None:
+        buttons = ((Button(texts.MEETING_CONFIRM, f"mconfirm:{meeting_id}"),
+                    Button(texts.MEETING_CANCEL, f"mcancel:{meeting_id}")),)
+        return [request.reply(texts.MEETING_IN_BLACKOUT.format(
+            when=_when(context, local), season=season.name, village=homestead.village),
+            buttons=buttons)]
+    return await _scheduled(context, request, meeting_id)
+
+
+async def _scheduled(context: Context, request: Request, meeting_id: int) -> list[Outgoing]:
+    found = await meetings.get(request.connection, meeting_id)
+    assert found is not None
+    person = request.require_person()
+    await events.append(
+        request.connection, at=request.now, stream=f"meeting:{found.id}", kind="meeting.scheduled",
+        actor_id=person.id, channel=request.incoming.channel, chat_id=request.incoming.chat_id,
+        payload={"starts_at": found.starts_at.isoformat(), "place": found.place,
+                 "topic": found.topic})
+    when = _when(context, found.starts_at)
+    if not request.in_group:
+        await outbox.to_homesteads(
+            request.connection, [found.homestead_id], key=f"meeting:{found.id}:announce",
+            text=texts.MEETING_ANNOUNCED.format(head=person.name, when=when, place=found.place,
+                                                topic=found.topic), now=request.now)
+    return [request.reply(texts.MEETING_SCHEDULED.format(
+        when=when, place=found.place, topic=found.topic))]
+
+
+async def _pending(request: Request) -> Meeting:
+    found = None
+    if request.args.isdigit():
+        found = await meetings.get(request.connection, int(request.args))
+    person = request.require_person()
+    if found is None or found.homestead_id != person.homestead_id:
+        raise Refusal(texts.BUTTON_EXPIRED)
+    if found.status != meetings.PENDING:
+        raise Refusal(texts.MEETING_NOT_PENDING)
+    return found
+
+
+async def confirm(context: Context, request: Request) -> list[Outgoing]:
+    """Confirm a meeting scheduled inside a busy season (rule M2)."""
+    found = await _pending(request)
+    if found.starts_at <= request.now:
+        raise Refusal(texts.MEETING_IN_PAST.format(when=_when(context, found.starts_at)))
+    await meetings.set_status(request.connection, found.id, meetings.SCHEDULED)
+    return await _scheduled(context, request, found.id)
+
+
+async def cancel(context: Context, request: Request) -> list[Outgoing]:
+    """Drop a meeting that was waiting for confirmation."""
+    found = await _pending(request)
+    await meetings.set_status(request.connection, found.id, meetings.CANCELLED)
+    return [request.reply(texts.MEETING_CANCELLED)]
+
+
+async def open_meeting(context: Context, request: Request) -> list[Outgoing]:
+    """Open today's scheduled meeting: the quorum is fixed and check-in starts."""
+    homestead = request.require_homestead()
+    if await meetings.find(request.connection, homestead.id, meetings.OPEN) is not None:
+        raise Refusal(texts.MEETING_ALREADY_OPEN)
+    found = await meetings.find(request.connection, homestead.id, meetings.SCHEDULED)
+    if found is None:
+        raise Refusal(texts.MEETING_NONE_SCHEDULED)
+    if context.local(found.starts_at).date() > context.local(request.now).date():
+        raise Refusal(texts.MEETING_NOT_TODAY.format(when=_when(context, found.starts_at)))
+    resident = await meetings.resident_households(request.connection, homestead.id)  # rule M3
+    await meetings.set_status(request.connection, found.id, meetings.OPEN,
+                              opened_at=request.now, resident_households=resident)
+    person = request.require_person()
+    await events.append(
+        request.connection, at=request.now, stream=f"meeting:{found.id}", kind="meeting.opened",
+        actor_id=person.id, channel=request.incoming.channel, chat_id=request.incoming.chat_id,
+        payload={"resident_households": resident})
+    return [request.reply(
+        texts.MEETING_OPENED.format(topic=found.topic, resident=resident,
+                                    required=households_required(resident)),
+        buttons=((Button(texts.CHECKIN_BUTTON, f"checkin:{found.id}"),),))]
+
+
+async def check_in(context: Context, request: Request) -> list[Outgoing]:
+    """Check the sender in: their household counts towards the quorum."""
+    homestead = request.require_homestead()
+    person = request.require_person()
+    found = await _open_meeting(request, homestead)
+    if request.args.isdigit() and int(request.args) != found.id:
+        raise Refusal(texts.MEETING_ENDED_ALREADY)
+    if person.homestead_id != homestead.id or person.household is None:
+        raise Refusal(texts.CHECKIN_NOT_MEMBER)
+    if not may_participate(person.age):  # rule M3
+        raise Refusal(texts.CHECKIN_UNDER_AGE)
+    numbers = await meetings.households_by_number(request.connection, homestead.id)
+    if not await meetings.check_in(request.connection, found.id, person.id,
+                                   numbers[person.household], request.now):
+        return [request.reply(texts.CHECKIN_AGAIN.format(name=person.name))]
+    _, progress = await _progress(request, found)
+    return [request.reply(texts.CHECKED_IN.format(name=person.name, progress=progress))]
+
+
+async def attend(context: Context, request: Request) -> list[Outgoing]:
+    """Record households present by number, for villagers without a phone."""
+    homestead = await _own_homestead(request)
+    if not request.args.strip():
+        raise Refusal(texts.ATTEND_USAGE)
+    try:
+        counts = parse_attendance(request.args)
+    except AttendanceSyntaxError as error:
+        raise Refusal(texts.ATTEND_BAD_ITEM.format(item=error.args[0])) from None
+    found = await _open_meeting(request, homestead)
+    numbers = await meetings.households_by_number(request.connection, homestead.id)
+    unknown = sorted(number for number in counts if number not in numbers)
+    if unknown:
+        raise Refusal(texts.ATTEND_UNKNOWN.format(numbers="、".join(map(str, unknown))))
+    person = request.require_person()
+    for number, persons in counts.items():
+        if persons == 0:
+            await meetings.forget_household(request.connection, found.id, numbers[number])
+    await meetings.record_households(
+        request.connection, found.id,
+        {numbers[number]: persons for number, persons in counts.items() if persons},
+        person.id, request.now)
+    items = "、".join(
+        texts.ATTEND_ITEM.format(number=number, persons=persons) if persons
+        else texts.ATTEND_WITHDRAWN.format(number=number) for number, persons in counts.items())
+    _, progress = await _progress(request, found)
+    return [request.reply(texts.ATTEND_RECORDED.format(items=items, progress=progress))]
+
+
+async def put_motion(context: Context, request: Request) -> list[Outgoing]:
+    """Put a motion to the meeting; those checked in vote by button."""
+    homestead = request.require_homestead()
+    text = request.args.strip()
+    if not text:
+        raise Refusal(texts.MOTION_USAGE)
+    found = await _open_meeting(request, homestead)
+    still_open = await meetings.open_motion(request.connection, found.id)
+    if still_open is not None:
+        raise Refusal(texts.MOTION_STILL_OPEN.format(text=still_open.text))
+    motion_id = await meetings.add_motion(request.connection, found.id, text, request.now)
+    present = await meetings.attendance(request.connection, found.id)
+    buttons = (tuple(Button(CHOICE_LABELS[choice], f"vote:{motion_id}:{choice}")
+                     for choice in meetings.CHOICES),)
+    return [request.reply(texts.MOTION_PUT.format(
+        text=text, persons=present.persons_present,
+        need=votes_required(present.persons_present)), buttons=buttons)]
+
+
+async def cast_vote(context: Context, request: Request) -> list[Outgoing]:
+    """A button vote: only persons checked in, one vote each, changeable until closed."""
+    motion_id, _, choice = request.args.partition(":")
+    found = (await meetings.get_motion(request.connection, int(motion_id))
+             if motion_id.isdigit() else None)
+    homestead = request.require_homestead()
+    meeting = await meetings.get(request.connection, found.meeting_id) if found else None
+    if found is None or meeting is None or meeting.homestead_id != homestead.id \
+            or choice not in meetings.CHOICES:
+        raise Refusal(texts.BUTTON_EXPIRED)
+    if found.status != meetings.MOTION_OPEN:
+        raise Refusal(texts.VOTE_CLOSED)
+    if found.tally is not None:
+        raise Refusal(texts.VOTE_TALLIED)
+    person = request.require_person()
+    if not await meetings.is_checked_in(request.connection, meeting.id, person.id):
+        raise Refusal(texts.VOTE_NOT_CHECKED_IN)
+    previous = await meetings.cast_vote(request.connection, found.id, person.id, choice,
+                                        request.now)
+    template = texts.VOTE_RECORDED if previous in (None, choice) else texts.VOTE_CHANGED
+    return [request.reply(template.format(name=person.name, choice=CHOICE_LABELS[choice]))]
+
+
+async def tally(context: Context, request: Request) -> list[Outgoing]:
+    """Record the show-of-hands count of the open motion; it replaces the button votes."""
+    homestead = await _own_homestead(request)
+    numbers = request.args.split()
+    if len(numbers) != 3 or not all(number.isdigit() for number in numbers):
+        raise Refusal(texts.TALLY_USAGE)
+    yes, no, abstain = (int(number) for number in numbers)
+    found = await _open_meeting(request, homestead)
+    motion = await meetings.open_motion(request.connection, found.id)
+    if motion is None:
+        raise Refusal(texts.NO_OPEN_MOTION)
+    present = await meetings.attendance(request.connection, found.id)
+    if yes + no + abstain > present.persons_present:
+        raise Refusal(texts.TALLY_TOO_MANY.format(total=yes + no + abstain,
+                                                  persons=present.persons_present))
+    await meetings.set_tally(request.connection, motion.id, yes, no, abstain)
+    return [request.reply(texts.TALLY_RECORDED.format(yes=yes, no=no, abstain=abstain))]
+
+
+async def _close(request: Request, meeting: Meeting, motion: meetings.Motion) -> str:
+    """Close a motion with the 80% rule and return the announcement."""
+    present = await meetings.attendance(request.connection, meeting.id)
+    resident = meeting.resident_households or 0
+    result = motion.tally or await meetings.vote_counts(request.connection, motion.id)
+    persons = present.persons_present
+    binding = quorum_met(present.households_present, resident)  # rule M3
+    passed = motion_passed(result[0], persons)  # rule M4
+    await meetings.close_motion(request.connection, motion.id, result=result,
+                                persons_present=persons, binding=binding, passed=passed,
+                                now=request.now)
+    await events.append(
+        request.connection, at=request.now, stream=f"meeting:{meeting.id}", kind="motion.closed",
+        actor_id=request.require_person().id, channel=request.incoming.channel,
+        chat_id=request.incoming.chat_id,
+        payload={"motion_id": motion.id, "text": motion.text, "yes": result[0], "no": result[1],
+                 "abstain": result[2], "persons_present": persons, "binding": binding,
+                 "passed": passed, "tally": motion.tally is not None})
+    text = texts.MOTION_RESULT.format(
+        text=motion.text, yes=result[0], no=result[1], abstain=result[2], persons=persons,
+        need=votes_required(persons), verdict=texts.PASSED if passed else texts.FAILED)
+    if not binding:
+        text += "\n" + texts.NOT_BINDING.format(present=present.households_present,
+                                                required=households_required(resident))
+    return text
+
+
+async def close_motion(context: Context, request: Request) -> list[Outgoing]:
+    """Close the open motion and announce the result under the 80% rule."""
+    homestead = request.require_homestead()
+    found = await _open_meeting(request, homestead)
+    motion = await meetings.open_motion(request.connection, found.id)
+    if motion is None:
+        raise Refusal(texts.NO_OPEN_MOTION)
+    return [request.reply(await _close(request, found, motion))]
+
+
+async def add_minutes(context: Context, request: Request) -> list[Outgoing]:
+    """Append verbatim text to the minutes of the open (or the last) meeting (rule M5)."""
+    homestead = await _own_homestead(request)
+    text = request.args.strip()
+    if not text:
+        raise Refusal(texts.MINUTES_USAGE)
+    found = (await meetings.find(request.connection, homestead.id, meetings.OPEN)
+             or await meetings.find(request.connection, homestead.id, meetings.ENDED,
+                                    newest=True))
+    if found is None:
+        raise Refusal(texts.MINUTES_NO_MEETING)
+    count = await meetings.add_minute(request.connection, found.id,
+                                      request.require_person().id, text, request.now)
+    return [request.reply(texts.MINUTES_RECORDED.format(count=count))]
+
+
+async def end_meeting(context: Context, request: Request) -> list[Outgoing]:
+    """End the meeting: close any open motion, then post the summary and send it to cadres."""
+    homestead = request.require_homestead()
+    found = await _open_meeting(request, homestead)
+    replies = []
+    motion = await meetings.open_motion(request.connection, found.id)
+    if motion is not None:
+        replies.append(request.reply(await _close(request, found, motion)))
+    await meetings.set_status(request.connection, found.id, meetings.ENDED, ended_at=request.now)
+    summary = await meeting_summary(context, request, found, homestead)
+    await events.append(
+        request.connection, at=request.now, stream=f"meeting:{found.id}", kind="meeting.ended",
+        actor_id=request.require_person().id, channel=request.incoming.channel,
+        chat_id=request.incoming.chat_id, payload={"summary": summary})
+    cadres = [person.id for person in await org.persons_with_role(
+        request.connection, Role.VILLAGE_CADRE, village_id=homestead.village_id)]
+    await outbox.to_persons(request.connection, cadres, key=f"meeting:{found.id}:summary",
+                            text=summary, now=request.now)
+    replies.append(request.reply(summary))
+    return replies
+
+
+async def meeting_summary(context: Context, request: Request, meeting: Meeting,
+                          homestead: Homestead) -> str:
+    """The summary of a meeting: attendance, quorum, motions and minutes."""
+    present = await meetings.attendance(request.connection, meeting.id)
+    resident = meeting.resident_households or 0
+    met = quorum_met(present.households_present, resident)
+    lines = [texts.SUMMARY.format(
+        homestead=homestead.full_name, when=_when(context, meeting.starts_at),
+        topic=meeting.topic, present=present.households_present, resident=resident,
+        required=households_required(resident), persons=present.persons_present,
+        quorum=texts.SUMMARY_QUORUM_MET if met else texts.SUMMARY_QUORUM_MISSED)]
+    motions = await meetings.motions_of(request.connection, meeting.id)
+    lines.append(texts.SUMMARY_MOTIONS.format(count=len(motions)) if motions
+                 else texts.SUMMARY_NO_MOTIONS)
+    for number, motion in enumerate(motions, start=1):
+        yes, no, abstain = motion.result or (0, 0, 0)
+        lines.append(texts.SUMMARY_MOTION.format(
+            number=number, text=motion.text, verdict=texts.PASSED if motion.passed
+            else texts.FAILED, yes=yes, no=no, abstain=abstain,
+            binding="" if motion.binding else texts.NOT_BINDING_SHORT))
+    minutes = await meetings.minutes_of(request.connection, meeting.id)
+    lines.append(texts.SUMMARY_MINUTES.format(count=len(minutes)))
+    return "\n".join(lines)
