@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.roster_file import read_roster
 from bot.wiring import App
@@ -52,6 +53,7 @@ class Status:
     jobs: list[tuple[str, int, JobRun | None]]
     backlog: dict[tuple[str, str], int]
     now: datetime
+    zone: ZoneInfo
 
 
 async def status(app: App) -> Status:
@@ -60,7 +62,8 @@ async def status(app: App) -> Status:
         runs = await job_log.all_runs(connection)
         backlog = await outbox.backlog(connection)
     jobs = [(job.name, job.every_seconds, runs.get(job.name)) for job in app.jobs]
-    return Status(await app.context.db.schema_version(), jobs, backlog, app.context.clock.now())
+    return Status(await app.context.db.schema_version(), jobs, backlog, app.context.clock.now(),
+                  app.context.timezone)
 
 
 async def verify(app: App) -> int | None:

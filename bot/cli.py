@@ -7,8 +7,10 @@ import json
 import logging
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -100,8 +102,9 @@ def status() -> None:
         if last is None:
             jobs.add_row(name, str(every), "未运行", "", "0", "0", "")
         else:
-            jobs.add_row(name, str(every), _when(last.last_started_at),
-                         _when(last.last_finished_at), str(last.runs), str(last.failures),
+            jobs.add_row(name, str(every), _when(last.last_started_at, found.zone),
+                         _when(last.last_finished_at, found.zone), str(last.runs),
+                         str(last.failures),
                          last.last_error or "")
     console.print(jobs)
     backlog = Table("通道", "待发", "已发", "失败")
@@ -111,8 +114,8 @@ def status() -> None:
     console.print(backlog if found.backlog else "发件箱为空。")
 
 
-def _when(moment: object) -> str:
-    return moment.isoformat(timespec="seconds") if hasattr(moment, "isoformat") else ""
+def _when(moment: datetime | None, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).isoformat(timespec="seconds") if moment else ""
 
 
 @cli.command()

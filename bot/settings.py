@@ -22,7 +22,8 @@ class Settings(BaseSettings):
     """Every setting of the service; see ``.env.example`` for what each one means."""
 
     model_config = SettingsConfigDict(env_prefix=PREFIX, env_file=".env",
-                                      env_file_encoding="utf-8", extra="ignore")
+                                      env_file_encoding="utf-8", extra="ignore",
+                                      env_ignore_empty=True)
 
     database_url: str = "sqlite+aiosqlite:///wuchang.db"
     telegram_token: str | None = None

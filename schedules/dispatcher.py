@@ -16,6 +16,7 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 BATCH = 100
+LEASE = timedelta(minutes=5)
 
 
 class Sender(Protocol):
@@ -32,6 +33,7 @@ class Dispatcher:
     def __init__(self, context: Context, senders: Mapping[str, Sender]) -> None:
         self.context = context
         self.senders = dict(senders)
+        self._locks: dict[str, asyncio.Lock] = {}
 
     async def drain(self) -> int:
         """Deliver every row that is due now; return how many were delivered."""
@@ -39,6 +41,10 @@ class Dispatcher:
         return sum(counts)
 
     async def _drain_channel(self, channel: str) -> int:
+        async with self._locks.setdefault(channel, asyncio.Lock()):
+            return await self._drain_locked(channel)
+
+    async def _drain_locked(self, channel: str) -> int:
         sender = self.senders[channel]
         delivered = 0
         seen: set[int] = set()
@@ -53,6 +59,9 @@ class Dispatcher:
                 delivered += await self._deliver(sender, row)
 
     async def _deliver(self, sender: Sender, row: outbox.Delivery) -> int:
+        async with self.context.db.write() as connection:
+            if not await outbox.claim(connection, row.id, self.context.clock.now(), LEASE):
+                return 0  # another worker is delivering it
         try:
             await sender.send(row.message)
         except DeliveryError as error:

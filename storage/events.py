@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.clock import as_utc
 from storage.schema import chain_head, event
 
 GENESIS = "0" * 64
@@ -49,7 +50,7 @@ async def append(connection: AsyncConnection, *, at: datetime, stream: str, kind
         head_query = head_query.with_for_update()
     prev_hash = (await connection.execute(head_query)).scalar_one()
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
-    at = at.replace(microsecond=0)
+    at = as_utc(at).replace(microsecond=0)
     digest = _digest(prev_hash, at, stream, kind, actor_id, channel, chat_id, body)
     result = await connection.execute(insert(event).values(
         at=at, stream=stream, kind=kind, actor_id=actor_id, channel=channel, chat_id=chat_id,

@@ -48,10 +48,12 @@ async def _organisation(connection: AsyncConnection) -> list[dict[str, Any]]:
         .outerjoin(persons, persons.c.homestead_id == homestead.c.id)
         .order_by(township.c.name, grid.c.name, village.c.name, homestead.c.id)
     )
-    townships: dict[str, dict[str, Any]] = {}
+    townships: dict[str, dict[str, Any]] = {
+        row.name: {"name": row.name, "villages": []}
+        for row in await connection.execute(select(township.c.name).order_by(township.c.name))
+    }
     for row in await connection.execute(query):
-        town = townships.setdefault(row.township, {"name": row.township, "villages": []})
-        villages = town["villages"]
+        villages = townships[row.township]["villages"]
         if not villages or villages[-1]["name"] != row.village:
             villages.append({"name": row.village, "grid": row.grid, "homesteads": []})
         villages[-1]["homesteads"].append({

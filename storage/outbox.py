@@ -110,6 +110,19 @@ async def due(connection: AsyncConnection, now: datetime, channels: Iterable[str
                      decode(row.chat_id, row.chat_kind, row.payload)) for row in rows]
 
 
+async def claim(connection: AsyncConnection, row_id: int, now: datetime,
+                lease: timedelta) -> bool:
+    """Take a due row for delivery; False if another worker took it first.
+
+    The row stays pending with ``not_before`` pushed out by ``lease``: if the
+    worker dies before recording the outcome, the row falls due again then.
+    """
+    result = await connection.execute(update(outbox).where(
+        outbox.c.id == row_id, outbox.c.status == PENDING, outbox.c.not_before <= now,
+    ).values(not_before=now + lease))
+    return bool(result.rowcount)
+
+
 async def mark_sent(connection: AsyncConnection, row_id: int, now: datetime) -> None:
     """Record a delivery."""
     await connection.execute(update(outbox).where(outbox.c.id == row_id).values(

@@ -21,7 +21,10 @@ ROSTER = Path(__file__).with_name("roster.csv")
 RULES = Path(__file__).with_name("wuchang.toml")
 MARKER = "demo.built"
 HEAD, RECORDER, VILLAGER, CADRE, OFFICIAL = "P0004", "P0006", "P0008", "P0181", "P0001"
+ELDER = "P0010"
 HOMESTEAD = "枫树湾"
+CHECK_INS = ("P0008", "P0017", "P0023", "P0027", "P0033")
+RECORDED = "1*2 2*2 4*2 5*2 6 8*2 9 10 12*3 14 15*2 18*2 20*2 21 22 24*2 29 30*2 31 32*2 33"
 
 
 class DemoRefused(Exception):
@@ -45,25 +48,49 @@ def _remove(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def script(codes: dict[str, str], zone_start: datetime) -> list[Line]:
-    """The demo story: the head binds the group, villagers bind and ask for help."""
-    def at(hour: int, minute: int) -> datetime:
-        return zone_start.replace(hour=hour, minute=minute)
+def script(codes: dict[str, str], start: datetime) -> list[Line]:
+    """The demo story: binding, then a whole deliberation meeting in 枫树湾."""
+    def at(day: int, hour: int, minute: int) -> datetime:
+        return start.replace(day=day, hour=hour, minute=minute)
 
     def say(moment: datetime, person: str, chat: str, text: str) -> Line:
         return Line(0, moment, person, chat, text)
 
+    def press(moment: datetime, person: str, label: str) -> Line:
+        return Line(0, moment, person, HOMESTEAD, press=label)
+
+    meeting_day = start.day + 1
     return [
-        say(at(19, 0), HEAD, PRIVATE, f"/start {codes[HEAD]}"),
-        say(at(19, 1), HEAD, HOMESTEAD, f"/bind {codes[HEAD]}"),
-        say(at(19, 5), VILLAGER, PRIVATE, "/start 12345678"),
-        say(at(19, 6), VILLAGER, PRIVATE, f"/start {codes[VILLAGER].lower()}"),
-        say(at(19, 7), VILLAGER, HOMESTEAD, "/help"),
-        say(at(19, 8), VILLAGER, HOMESTEAD, f"/bind {codes[HEAD]}"),
-        say(at(19, 10), RECORDER, PRIVATE, "/help"),
-        say(at(19, 12), CADRE, HOMESTEAD, "/help"),
-        say(at(19, 15), OFFICIAL, PRIVATE, "/帮助"),
-        Line(0, at(21, 0)),
+        # Binding accounts and the 屋场 group.
+        say(at(start.day, 19, 0), HEAD, PRIVATE, f"/start {codes[HEAD]}"),
+        say(at(start.day, 19, 1), HEAD, HOMESTEAD, f"/bind {codes[HEAD]}"),
+        say(at(start.day, 19, 5), VILLAGER, PRIVATE, "/start 12345678"),
+        say(at(start.day, 19, 6), VILLAGER, PRIVATE, f"/start {codes[VILLAGER].lower()}"),
+        say(at(start.day, 19, 7), VILLAGER, HOMESTEAD, "/help"),
+        say(at(start.day, 19, 8), VILLAGER, HOMESTEAD, f"/bind {codes[HEAD]}"),
+        say(at(start.day, 19, 10), CADRE, HOMESTEAD, "/help"),
+        # The head schedules the monthly meeting; it falls in the busy season (rule M2).
+        say(at(start.day, 20, 0), HEAD, HOMESTEAD, "/meeting 2026-10-30 19:30 晒谷坪 修路"),
+        say(at(start.day, 20, 1), HEAD, HOMESTEAD,
+            f"/meeting 2026-11-{meeting_day:02d} 19:30 晒谷坪 屋场主路硬化和垃圾清运"),
+        press(at(start.day, 20, 2), HEAD, "确认安排"),
+        Line(0, at(meeting_day, 18, 30)),
+        # The meeting: check-in by button, the rest recorded by household (rule M3).
+        say(at(meeting_day, 19, 30), HEAD, HOMESTEAD, "/open"),
+        *[press(at(meeting_day, 19, 31), person, "签到") for person in CHECK_INS],
+        say(at(meeting_day, 19, 40), RECORDER, HOMESTEAD, f"/attend {RECORDED}"),
+        # A motion, votes by button, then the show of hands replaces them (rule M4).
+        say(at(meeting_day, 19, 45), HEAD, HOMESTEAD, "/motion 硬化屋场主路，每户出工2天"),
+        press(at(meeting_day, 19, 46), VILLAGER, "赞成"),
+        press(at(meeting_day, 19, 46), ELDER, "赞成"),
+        say(at(meeting_day, 19, 50), RECORDER, HOMESTEAD, "/tally 33 4 2"),
+        say(at(meeting_day, 19, 51), HEAD, HOMESTEAD, "/close"),
+        say(at(meeting_day, 20, 0), HEAD, HOMESTEAD, "/motion 垃圾清运费每户每月10元"),
+        say(at(meeting_day, 20, 5), RECORDER, HOMESTEAD, "/tally 28 4 3"),
+        say(at(meeting_day, 20, 6), HEAD, HOMESTEAD, "/close"),
+        say(at(meeting_day, 20, 10), RECORDER, HOMESTEAD,
+            "/minutes 李兵贵：垃圾费可以少收点，老人户负担重。"),
+        say(at(meeting_day, 20, 30), HEAD, HOMESTEAD, "/end"),
     ]
 
 
