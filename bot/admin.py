@@ -26,7 +26,9 @@ async def import_roster_file(app: App, path: Path) -> ImportResult:
         if result.changed:
             await events.append(connection, at=now, stream="roster", kind="roster.imported",
                                 payload={"file": path.name, "created": result.created,
-                                         "updated": result.updated})
+                                         "updated": result.updated,
+                                         "households_changed": result.households_changed,
+                                         "villages_moved": result.villages_moved})
     return result
 
 

@@ -210,7 +210,7 @@ def roster_import(file: Annotated[Path, typer.Argument(help=".csv or .xlsx")]) -
             typer.echo(f"  {error}", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"导入完成：新增 {len(result.created)} 人，更新 {len(result.updated)} 人，"
-               f"未变 {result.unchanged} 人。")
+               f"未变 {result.unchanged} 人；在家情况变动 {len(result.households_changed)} 户。")
 
 
 @roster_cli.command("invites")

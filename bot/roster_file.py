@@ -27,9 +27,11 @@ def read_roster(path: Path) -> tuple[list[str], Rows]:
 
 def _read_csv(path: Path) -> tuple[list[str], Rows]:
     text = path.read_text(encoding="utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text))
-    rows = [dict(row) for row in reader]
-    return list(reader.fieldnames or []), rows
+    # csv.reader keeps empty lines (as []), so row numbers stay those of the file.
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, [])
+    rows = [dict(zip(header, record, strict=False)) for record in reader]
+    return header, rows
 
 
 def _read_xlsx(path: Path) -> tuple[list[str], Rows]:

@@ -18,6 +18,8 @@ REQUIRED_COLUMNS: frozenset[str] = frozenset(
 YES, NO = "是", "否"
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 MAX_AGE = 120
+MAX_LENGTHS: dict[str, int] = {"编号": 32, "姓名": 64, "镇": 64, "网格": 64, "村": 64,
+                               "屋场": 64}
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +78,9 @@ def validate_roster(header: Iterable[str], rows: Iterable[Mapping[str, str]]) ->
             continue
         row, row_errors = _parse_row(row_number, cells)
         errors.extend(row_errors)
-        if row is not None:
-            parsed.append(row)
+        parsed.append(row)
+    # Checks across rows see every row, even one with errors of its own, so that
+    # every problem of the file is listed at once.
     errors.extend(_check_across_rows(parsed))
     if not parsed and not errors:
         errors.append(RosterError(1, texts.ROSTER_EMPTY))
@@ -87,12 +90,16 @@ def validate_roster(header: Iterable[str], rows: Iterable[Mapping[str, str]]) ->
 
 
 def _parse_row(row_number: int,
-               cells: Mapping[str, str]) -> tuple[RosterRow | None, list[RosterError]]:
+               cells: Mapping[str, str]) -> tuple[RosterRow, list[RosterError]]:
+    """Parse one row; the row comes back even with errors, with defaults where it is bad."""
     problems: list[str] = []
     code, name, township = cells.get("编号", ""), cells.get("姓名", ""), cells.get("镇", "")
     for column, value in (("编号", code), ("姓名", name), ("镇", township)):
         if not value:
             problems.append(texts.ROSTER_MISSING_VALUE.format(column=column))
+    for column, limit in MAX_LENGTHS.items():
+        if len(cells.get(column, "")) > limit:
+            problems.append(texts.ROSTER_TOO_LONG.format(column=column, limit=limit))
     role_label = cells.get("角色", "") or Role.VILLAGER.label
     role = ROLE_BY_LABEL.get(role_label)
     if role is None:
@@ -112,7 +119,7 @@ def _parse_row(row_number: int,
         problems.append(texts.ROSTER_HOMESTEAD_WITHOUT_VILLAGE)
     household: int | None = None
     if household_text:
-        if household_text.isdigit() and int(household_text) > 0:
+        if household_text.isdecimal() and int(household_text) > 0:
             household = int(household_text)
         else:
             problems.append(texts.ROSTER_BAD_HOUSEHOLD.format(value=household_text))
@@ -126,7 +133,7 @@ def _parse_row(row_number: int,
     age = 0
     if not age_text:
         problems.append(texts.ROSTER_MISSING_VALUE.format(column="年龄"))
-    elif not age_text.isdigit() or not 0 < int(age_text) <= MAX_AGE:
+    elif not age_text.isdecimal() or not 0 < int(age_text) <= MAX_AGE:
         problems.append(texts.ROSTER_BAD_AGE.format(value=age_text))
     else:
         age = int(age_text)
@@ -134,14 +141,12 @@ def _parse_row(row_number: int,
     if phone is not None and not MOBILE.match(phone):
         problems.append(texts.ROSTER_BAD_PHONE.format(value=phone))
     errors = [RosterError(row_number, problem) for problem in problems]
-    if errors or role is None:
-        return None, errors
     return RosterRow(
         row_number=row_number, code=code, name=name, township=township,
         grid=grid or None, village=village or None, homestead=homestead or None,
         household=household, at_home=at_home, party_member=party_member, age=age,
-        role=role, phone=phone,
-    ), []
+        role=role or Role.VILLAGER, phone=phone,
+    ), errors
 
 
 def _yes_no(value: str, column: str, *, default: bool, problems: list[str]) -> bool:
@@ -165,7 +170,7 @@ def _check_across_rows(rows: list[RosterRow]) -> list[RosterError]:
         if row.code in first_row_of_code:
             errors.append(RosterError(row.row_number, texts.ROSTER_DUPLICATE_CODE.format(
                 code=row.code, first=first_row_of_code[row.code])))
-        else:
+        elif row.code:
             first_row_of_code[row.code] = row.row_number
         if row.phone is not None:
             if row.phone in first_row_of_phone:

@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Row, Select, insert, select, update
+from sqlalchemy import Row, Select, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core import texts
 from core.models import Homestead, Person
 from core.roles import Role
-from core.roster import RosterRow
+from core.roster import RosterError, RosterInvalid, RosterRow
 from storage import invites
 from storage.schema import grid, homestead, household, person, township, village
 
@@ -23,11 +24,14 @@ class ImportResult:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
+    households_changed: list[str] = field(default_factory=list)
+    villages_moved: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
         """Whether anything was written."""
-        return bool(self.created or self.updated)
+        return bool(self.created or self.updated or self.households_changed
+                    or self.villages_moved)
 
 
 def _person_query() -> Select[Any]:
@@ -120,15 +124,15 @@ async def import_roster(connection: AsyncConnection, rows: Sequence[RosterRow],
     Persons are matched by 编号 and updated in place, so their chat bindings and
     invite codes survive; persons missing from the file are left as they are.
     """
+    result = ImportResult()
     township_ids = await _ensure_names(connection, township, {row.township for row in rows})
     grid_ids = await _ensure_grids(connection, rows, township_ids)
-    village_ids = await _ensure_villages(connection, rows, township_ids, grid_ids)
+    village_ids = await _ensure_villages(connection, rows, township_ids, grid_ids, result)
     homestead_ids = await _ensure_homesteads(connection, rows, township_ids, village_ids)
-    household_ids = await _ensure_households(connection, rows, homestead_ids)
+    household_ids = await _ensure_households(connection, rows, homestead_ids, result)
     existing = {
         row.code: row for row in await connection.execute(select(person))
     }
-    result = ImportResult()
     new_rows: list[dict[str, Any]] = []
     for row in rows:
         village_id = homestead_id = household_id = None
@@ -161,7 +165,38 @@ async def import_roster(connection: AsyncConnection, rows: Sequence[RosterRow],
         created_ids = await connection.execute(
             select(person.c.id).where(person.c.code.in_(result.created)))
         await invites.issue(connection, [row.id for row in created_ids], now)
+    await _check_one_leader_per_homestead(connection, rows)
     return result
+
+
+async def _check_one_leader_per_homestead(connection: AsyncConnection,
+                                          rows: Sequence[RosterRow]) -> None:
+    """Refuse an import that leaves a 屋场 with two heads or two recorders.
+
+    Persons missing from a later file are kept, so a partial file can clash with
+    the stored roster even when it is consistent in itself; the transaction then
+    rolls back.
+    """
+    leaders = (
+        select(person.c.homestead_id, person.c.role)
+        .where(person.c.role.in_([Role.HEAD.value, Role.RECORDER.value]),
+               person.c.homestead_id.is_not(None))
+        .group_by(person.c.homestead_id, person.c.role)
+        .having(func.count() > 1)
+    )
+    clashes = {(row.homestead_id, row.role) for row in await connection.execute(leaders)}
+    if not clashes:
+        return
+    homesteads = {found.id: found for found in await all_homesteads(connection)}
+    errors = []
+    for homestead_id, role in sorted(clashes):
+        place = homesteads[homestead_id]
+        for row in rows:
+            if row.role.value == role and row.village == place.village \
+                    and row.homestead == place.name and row.township == place.township:
+                errors.append(RosterError(row.row_number, texts.ROSTER_LEADER_EXISTS.format(
+                    village=place.village, homestead=place.name, role=Role(role).label)))
+    raise RosterInvalid(errors)
 
 
 async def _ensure_names(connection: AsyncConnection, table: Any, names: set[str]) -> dict[str, int]:
@@ -194,8 +229,8 @@ async def _ensure_grids(connection: AsyncConnection, rows: Sequence[RosterRow],
 
 
 async def _ensure_villages(connection: AsyncConnection, rows: Sequence[RosterRow],
-                           township_ids: dict[str, int],
-                           grid_ids: dict[tuple[str, str], int]) -> dict[tuple[str, str], int]:
+                           township_ids: dict[str, int], grid_ids: dict[tuple[str, str], int],
+                           result: ImportResult) -> dict[tuple[str, str], int]:
     wanted = {(row.township, row.village): (row.township, row.grid or "")
               for row in rows if row.village}
     names_by_id = {value: key for key, value in township_ids.items()}
@@ -214,6 +249,7 @@ async def _ensure_villages(connection: AsyncConnection, rows: Sequence[RosterRow
         elif current[key][1] != grid_id:
             await connection.execute(
                 update(village).where(village.c.id == current[key][0]).values(grid_id=grid_id))
+            result.villages_moved.append(key[1])
     return {key: ids[0] for key, ids in current.items()}
 
 
@@ -242,7 +278,7 @@ async def _ensure_homesteads(connection: AsyncConnection, rows: Sequence[RosterR
 
 async def _ensure_households(connection: AsyncConnection, rows: Sequence[RosterRow],
                              homestead_ids: dict[tuple[str, str, str], int],
-                             ) -> dict[tuple[str, str, str, int], int]:
+                             result: ImportResult) -> dict[tuple[str, str, str, int], int]:
     homestead_names = {value: key for key, value in homestead_ids.items()}
 
     async def load() -> dict[tuple[str, str, str, int], tuple[int, bool]]:
@@ -264,6 +300,7 @@ async def _ensure_households(connection: AsyncConnection, rows: Sequence[RosterR
         if key in known and known[key][1] != at_home:
             await connection.execute(
                 update(household).where(household.c.id == known[key][0]).values(at_home=at_home))
+            result.households_changed.append(f"{key[1]}{key[2]}{key[3]}号")
     if missing:
         known = await load()
     return {key: value[0] for key, value in known.items()}

@@ -160,7 +160,8 @@ async def test_good_file_reports_everyone_created_and_logs_one_event(
     result = await import_roster_file(empty, write_csv(tmp_path / "base.csv", BASE))
     assert (result.created, result.updated, result.unchanged) == (BASE_CODES, [], 0)
     assert await events_of_kind(empty, "roster.imported") == [
-        {"file": "base.csv", "created": BASE_CODES, "updated": []}]
+        {"file": "base.csv", "created": BASE_CODES, "updated": [],
+         "households_changed": [], "villages_moved": []}]
 
 
 async def test_every_person_gets_a_unique_eight_character_invite_code(imported: App) -> None:
@@ -257,7 +258,8 @@ async def test_updated_file_updates_persons_and_households(
         ("丰收村", "老屋场", 3): False,
     }
     assert (await events_of_kind(imported, "roster.imported"))[-1] == {
-        "file": "update.csv", "created": ["V05"], "updated": ["V01", "V02"]}
+        "file": "update.csv", "created": ["V05"], "updated": ["V01", "V02"],
+        "households_changed": ["金竹村枫树湾4号"], "villages_moved": []}
 
 
 async def test_updated_file_keeps_chat_bindings_and_invite_codes(
@@ -297,9 +299,6 @@ async def test_person_absent_from_the_updated_file_is_kept(
     assert (await persons(imported), await invite_codes(imported)) == before
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG storage/org.py:27-30 + bot/admin.py:85: ImportResult.changed ignores households, "
-    "so a changed 在家 (the quorum's denominator, M3) is written without any event"))
 async def test_changing_only_a_households_at_home_is_recorded(
         imported: App, tmp_path: Path) -> None:
     events_before = await events_of_kind(imported, "roster.imported")
@@ -311,9 +310,6 @@ async def test_changing_only_a_households_at_home_is_recorded(
     assert len(await events_of_kind(imported, "roster.imported")) == len(events_before) + 1
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG core/roster.py:188-194 checks one 屋场长 per 屋场 only inside the file; persons "
-    "kept from an earlier import are not counted, so a second head gets in"))
 async def test_a_later_import_cannot_give_a_homestead_a_second_head(
         imported: App, tmp_path: Path) -> None:
     second_head = "H09,李新,金溪镇,东片网格,金竹村,枫树湾,6,是,是,50,屋场长,"
@@ -324,9 +320,6 @@ async def test_a_later_import_cannot_give_a_homestead_a_second_head(
     assert len(heads) == 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG core/roster.py validates no length: person.name is String(64), so PostgreSQL "
-    "fails with a raw DBAPIError and SQLite stores the name"))
 async def test_overlong_name_is_a_row_error(empty: App, tmp_path: Path) -> None:
     overlong = V01.replace("李平杰", "李" * 65)
     with pytest.raises(RosterInvalid) as raised:
@@ -394,9 +387,6 @@ async def test_csv_with_windows_line_endings_is_read(empty: App, tmp_path: Path)
     assert (await import_roster_file(empty, path)).created == BASE_CODES
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG bot/roster_file.py:30-31: csv.DictReader drops empty lines, so every row after "
-    "one is reported a line too early"))
 async def test_csv_errors_name_the_file_lines_across_an_empty_line(
         empty: App, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "gap.csv", [V01, "", BAD_AGE])
@@ -478,10 +468,10 @@ def test_cli_import_prints_counts(database_file: Path, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "base.csv", BASE)
     first = run_cli("roster", "import", str(path))
     assert first.exit_code == 0, first.output
-    assert first.stdout == "导入完成：新增 9 人，更新 0 人，未变 0 人。\n"
+    assert first.stdout == "导入完成：新增 9 人，更新 0 人，未变 0 人；在家情况变动 0 户。\n"
     write_csv(path, [V01.replace("李平杰", "李平洁") if line == V01 else line for line in BASE])
     second = run_cli("roster", "import", str(path))
-    assert second.stdout == "导入完成：新增 0 人，更新 1 人，未变 8 人。\n"
+    assert second.stdout == "导入完成：新增 0 人，更新 1 人，未变 8 人；在家情况变动 0 户。\n"
     assert query(database_file, "SELECT name FROM person WHERE code = 'V01'") == [("李平洁",)]
 
 

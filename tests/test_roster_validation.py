@@ -179,9 +179,6 @@ def test_household_must_be_a_positive_whole_number(household: str) -> None:
     assert errors(person(户号=household)) == [f"第2行：户号“{household}”应为正整数"]
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "BUG core/roster.py:115 and :129: str.isdigit() accepts '①' and '²', "
-    "then int() raises ValueError instead of a row error"))
 @pytest.mark.parametrize(("column", "message"), [
     ("户号", "第2行：户号“①”应为正整数"),
     ("年龄", "第2行：年龄“①”应为1到120的整数"),
@@ -265,9 +262,6 @@ def test_third_occurrence_of_a_code_points_at_the_first() -> None:
     assert errors(*rows) == ["第3行：编号V01重复（第2行已有）", "第4行：编号V01重复（第2行已有）"]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG core/roster.py:81: cross-row checks only see rows without errors of their own, "
-    "so this duplicate 编号 is not listed"))
 def test_duplicate_code_is_reported_even_when_the_row_has_another_error() -> None:
     assert errors(person(), person(手机="", 年龄="abc")) == [
         "第3行：年龄“abc”应为1到120的整数", "第3行：编号V01重复（第2行已有）"]
@@ -327,8 +321,8 @@ def test_errors_of_several_rows_are_all_reported_sorted_by_row() -> None:
         "第5行：编号V02重复（第3行已有）",
         "第6行：手机号13800000006重复（第3行已有）",
         "第7行：角色“组长”不认识，只能是：村民、屋场长、记录员、村干部、镇干部",
-        "第8行：金竹村在这里属于“西片网格”，第3行却属于“东片网格”",
-        "第9行：3号户的“在家”与第3行同户的人不一致",
+        "第8行：金竹村在这里属于“西片网格”，第2行却属于“东片网格”",
+        "第9行：3号户的“在家”与第2行同户的人不一致",
     ]
 
 
