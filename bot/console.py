@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from core import texts
 from core.messages import ChatKind, Incoming, Outgoing
 from core.models import Homestead
 from storage import chats, console_log, org
@@ -60,9 +61,9 @@ class ConsoleChannel:
         async with self.context.db.read() as connection:
             found = await org.homesteads_named(connection, chat)
         if not found:
-            raise LookupError(f"no 屋场 named {chat!r}")
+            raise LookupError(texts.CONSOLE_NO_HOMESTEAD.format(name=chat))
         if len(found) > 1:
-            raise LookupError(f"屋场 {chat!r} is not unique; write 村/屋场")
+            raise LookupError(texts.CONSOLE_AMBIGUOUS.format(name=chat))
         return group_chat_id(found[0]), ChatKind.GROUP
 
     async def incoming(self, person_code: str, chat: str, *, text: str | None = None,
@@ -74,7 +75,7 @@ class ConsoleChannel:
             async with self.context.db.read() as connection:
                 payload = await console_log.button_payload(connection, chat_id, press)
             if payload is None:
-                raise LookupError(f"no message in {chat!r} has a button {press!r}")
+                raise LookupError(texts.CONSOLE_NO_BUTTON.format(chat=chat, label=press))
         return Incoming(channel=CHANNEL, chat_id=chat_id, chat_kind=kind, user_id=person_code,
                         text=text, payload=payload)
 

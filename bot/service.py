@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import uvicorn
 
@@ -14,6 +18,18 @@ from schedules.scheduler import Scheduler
 logger = logging.getLogger(__name__)
 
 
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: ``serve`` decides how the process stops.
+
+    uvicorn re-raises a captured SIGTERM after it shuts down, which would kill the
+    process before the scheduler and the database are closed.
+    """
+
+    @contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
 async def serve(settings: Settings) -> None:
     """Run until SIGTERM or Ctrl-C, then stop the scheduler and close the database."""
     app = await build_app(settings)
@@ -23,16 +39,23 @@ async def serve(settings: Settings) -> None:
     if settings.wecom_enabled:
         logger.warning("WUCHANG_WECOM_* are set but this build has no WeCom channel yet")
     scheduler = Scheduler(app.context, app.jobs)
-    http_app = build_http_app(app)
-    server = uvicorn.Server(uvicorn.Config(
-        http_app, host=settings.http_host, port=settings.http_port, log_level="info",
-        lifespan="off"))
+    server = _Server(uvicorn.Config(
+        build_http_app(app), host=settings.http_host, port=settings.http_port,
+        log_level="info", lifespan="off"))
+    loop = asyncio.get_running_loop()
+    for stop_signal in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(stop_signal, _stop, server, stop_signal)
     await scheduler.start()
     logger.info("wuchang running: channels %s, http on %s:%d", channels or "none",
                 settings.http_host, settings.http_port)
     try:
-        await server.serve()  # uvicorn turns SIGTERM and SIGINT into a clean exit
+        await server.serve()
     finally:
         scheduler.shutdown()
         await app.close()
         logger.info("wuchang stopped")
+
+
+def _stop(server: uvicorn.Server, received: signal.Signals) -> None:
+    logger.info("received %s, stopping", received.name)
+    server.should_exit = True

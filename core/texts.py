@@ -148,6 +148,9 @@ COMMAND_HELP: dict[str, tuple[str, str]] = {
 }
 
 # --- terminal tools (wuchang chat) ------------------------------------------------------
+CONSOLE_NO_HOMESTEAD = "没有叫“{name}”的屋场。"
+CONSOLE_AMBIGUOUS = "有几个屋场都叫“{name}”，请写成 村/屋场。"
+CONSOLE_NO_BUTTON = "“{chat}”里没有带“{label}”按钮的消息。"
 CHAT_INTRO = "以 {person} 身份在 {chat} 聊天。输入命令；“按 标签”按按钮；Ctrl-D 退出。"
 
 
