@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.meetings import households_required, quorum_met
+from core.meetings import has_party_group, households_required, quorum_met
 from storage import meetings, org
 from storage.schema import grid, homestead, household, person, township, village
 
@@ -32,14 +32,16 @@ async def _organisation(connection: AsyncConnection) -> list[dict[str, Any]]:
             func.sum(case((household.c.at_home, 1), else_=0)).label("at_home"),
         ).group_by(household.c.homestead_id).subquery()
     )
-    persons = (select(person.c.homestead_id, func.count().label("persons"))
+    persons = (select(person.c.homestead_id, func.count().label("persons"),
+                      func.sum(case((person.c.party_member, 1), else_=0)).label("party"))
                .group_by(person.c.homestead_id).subquery())
     query = (
         select(township.c.name.label("township"), grid.c.name.label("grid"),
                village.c.name.label("village"), homestead.c.name.label("homestead"),
                func.coalesce(households.c.households, 0).label("households"),
                func.coalesce(households.c.at_home, 0).label("at_home"),
-               func.coalesce(persons.c.persons, 0).label("persons"))
+               func.coalesce(persons.c.persons, 0).label("persons"),
+               func.coalesce(persons.c.party, 0).label("party"))
         .select_from(homestead)
         .join(village, village.c.id == homestead.c.village_id)
         .join(grid, grid.c.id == village.c.grid_id)
@@ -58,7 +60,9 @@ async def _organisation(connection: AsyncConnection) -> list[dict[str, Any]]:
             villages.append({"name": row.village, "grid": row.grid, "homesteads": []})
         villages[-1]["homesteads"].append({
             "name": row.homestead, "households": int(row.households),
-            "households_at_home": int(row.at_home), "persons": int(row.persons)})
+            "households_at_home": int(row.at_home), "persons": int(row.persons),
+            "party_members": int(row.party),
+            "party_group": has_party_group(int(row.party))})  # rule M6
     return list(townships.values())
 
 
