@@ -85,6 +85,10 @@ def message_json(message: Outgoing, chat_name: str) -> dict[str, object]:
         line["to"] = message.chat_id
     if message.image is not None:
         line["image"] = True
+    if message.toast:
+        line["toast"] = True
+    if message.edit:
+        line["edit"] = True
     return line
 
 

@@ -23,7 +23,11 @@ class Button:
 
 @dataclass(frozen=True, slots=True)
 class Incoming:
-    """A message or a button press from a person, as every channel delivers it."""
+    """A message or a button press from a person, as every channel delivers it.
+
+    For a press, ``payload`` is the button's payload and ``message_id`` the
+    platform's id of the message the button was on, where the platform has one.
+    """
 
     channel: str
     chat_id: str
@@ -32,11 +36,19 @@ class Incoming:
     text: str | None = None
     payload: str | None = None
     user_name: str = ""
+    message_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Outgoing:
-    """A message for one chat: text, optional button rows and an optional PNG image."""
+    """A message for one chat: text, optional button rows and an optional PNG image.
+
+    Two hints for replies to a button press: ``toast`` is a short acknowledgement
+    for the presser alone (Telegram shows it as the callback answer, not in the
+    chat); ``edit`` asks to rewrite the pressed message (keeping its buttons)
+    instead of posting a new one, e.g. the 签到 message with the new count.
+    Channels that can do neither send such replies as ordinary messages.
+    """
 
     chat_id: str
     text: str
@@ -44,6 +56,8 @@ class Outgoing:
     image: bytes | None = None
     chat_kind: ChatKind = ChatKind.GROUP
     extra: dict[str, str] = field(default_factory=dict)
+    toast: bool = False
+    edit: bool = False
 
     def button_labels(self) -> list[str]:
         """Return every button label, row by row."""

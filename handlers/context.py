@@ -35,14 +35,20 @@ class Request:
     now: datetime
 
     @property
+    def pressed(self) -> bool:
+        """Whether the request is a button press."""
+        return self.incoming.payload is not None
+
+    @property
     def in_group(self) -> bool:
         """Whether the message came from a group chat."""
         return self.incoming.chat_kind is ChatKind.GROUP
 
-    def reply(self, text: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> Outgoing:
-        """A message back to the chat the request came from."""
+    def reply(self, text: str, buttons: tuple[tuple[Button, ...], ...] = (), *,
+              toast: bool = False, edit: bool = False) -> Outgoing:
+        """A message back to the chat the request came from (see Outgoing for the hints)."""
         return Outgoing(chat_id=self.incoming.chat_id, text=text, buttons=buttons,
-                        chat_kind=self.incoming.chat_kind)
+                        chat_kind=self.incoming.chat_kind, toast=toast, edit=edit)
 
     def require_person(self) -> Person:
         """The bound sender; the router has checked it for commands that need one."""

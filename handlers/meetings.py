@@ -163,10 +163,18 @@ async def open_meeting(context: Context, request: Request) -> list[Outgoing]:
         request.connection, at=request.now, stream=f"meeting:{found.id}", kind="meeting.opened",
         actor_id=person.id, channel=request.incoming.channel, chat_id=request.incoming.chat_id,
         payload={"resident_households": resident})
-    return [request.reply(
-        texts.MEETING_OPENED.format(topic=found.topic, resident=resident,
-                                    required=households_required(resident)),
-        buttons=((Button(texts.CHECKIN_BUTTON, f"checkin:{found.id}"),),))]
+    return [request.reply(_board(found, resident), buttons=_checkin_buttons(found))]
+
+
+def _board(meeting: Meeting, resident: int, progress: str = "") -> str:
+    """The check-in message: the meeting, the quorum and, once people arrive, the count."""
+    text = texts.MEETING_OPENED.format(topic=meeting.topic, resident=resident,
+                                       required=households_required(resident))
+    return f"{text}\n{progress}" if progress else text
+
+
+def _checkin_buttons(meeting: Meeting) -> tuple[tuple[Button, ...], ...]:
+    return ((Button(texts.CHECKIN_BUTTON, f"checkin:{meeting.id}"),),)
 
 
 async def check_in(context: Context, request: Request) -> list[Outgoing]:
@@ -183,9 +191,17 @@ async def check_in(context: Context, request: Request) -> list[Outgoing]:
     numbers = await meetings.households_by_number(request.connection, homestead.id)
     if not await meetings.check_in(request.connection, found.id, person.id,
                                    numbers[person.household], request.now):
-        return [request.reply(texts.CHECKIN_AGAIN.format(name=person.name))]
+        return [request.reply(texts.CHECKIN_AGAIN.format(name=person.name),
+                              toast=request.pressed)]
     _, progress = await _progress(request, found)
-    return [request.reply(texts.CHECKED_IN.format(name=person.name, progress=progress))]
+    checked_in = texts.CHECKED_IN.format(name=person.name, progress=progress)
+    if not request.pressed:
+        return [request.reply(checked_in)]
+    # A press updates the check-in message with the count rather than adding one
+    # message per villager to the group.
+    return [request.reply(checked_in, toast=True),
+            request.reply(_board(found, found.resident_households or 0, progress),
+                          buttons=_checkin_buttons(found), edit=True)]
 
 
 async def attend(context: Context, request: Request) -> list[Outgoing]:
@@ -256,7 +272,8 @@ async def cast_vote(context: Context, request: Request) -> list[Outgoing]:
     previous = await meetings.cast_vote(request.connection, found.id, person.id, choice,
                                         request.now)
     template = texts.VOTE_RECORDED if previous in (None, choice) else texts.VOTE_CHANGED
-    return [request.reply(template.format(name=person.name, choice=CHOICE_LABELS[choice]))]
+    return [request.reply(template.format(name=person.name, choice=CHOICE_LABELS[choice]),
+                          toast=True)]
 
 
 async def tally(context: Context, request: Request) -> list[Outgoing]:

@@ -102,14 +102,14 @@ class Router:
         command = self._by_name.get(name)
         if command is None or (command.button_only and incoming.payload is None):
             if incoming.payload is not None:
-                return [_reply(incoming, texts.BUTTON_EXPIRED)]
+                return [_reply(incoming, texts.BUTTON_EXPIRED, toast=True)]
             return [_reply(incoming, texts.UNKNOWN_COMMAND.format(command="/" + name))]
         try:
             async with context.db.write() as connection:
                 request = await self._request(context, connection, incoming, command, args)
                 return await command.handler(context, request)
         except Refusal as refusal:
-            return [_reply(incoming, refusal.text)]
+            return [_reply(incoming, refusal.text, toast=incoming.payload is not None)]
         except Exception:
             logger.exception("handling %r from %s:%s failed", name, incoming.channel,
                              incoming.user_id)
@@ -144,5 +144,6 @@ class Router:
                        homestead=homestead, connection=connection, now=context.clock.now())
 
 
-def _reply(incoming: Incoming, text: str) -> Outgoing:
-    return Outgoing(chat_id=incoming.chat_id, text=text, chat_kind=incoming.chat_kind)
+def _reply(incoming: Incoming, text: str, *, toast: bool = False) -> Outgoing:
+    return Outgoing(chat_id=incoming.chat_id, text=text, chat_kind=incoming.chat_kind,
+                    toast=toast)

@@ -42,7 +42,12 @@ async def test_whole_meeting(app: App, bot: FakeBot) -> None:
     opened = await bot.say("H01", "枫树湾", "/open")
     assert "在家3户，需到会3户（80%）" in opened[0].text
     checked = await bot.press("V01", "枫树湾", "签到")
-    assert texts_of(checked) == ["李平杰已签到。到会1/3户，1人。"]
+    assert texts_of(checked)[0] == "李平杰已签到。到会1/3户，1人。"
+    assert checked[0].toast and not checked[0].edit
+    # The check-in message itself is rewritten with the count, its button kept.
+    assert checked[1].edit and checked[1].text.endswith("登记。\n到会1/3户，1人。")
+    assert checked[1].button_labels() == ["签到"]
+    assert (await bot.press("V01", "枫树湾", "签到"))[0].toast
     assert texts_of(await bot.say("V01", "枫树湾", "签到")) == ["李平杰已经签过到了。"]
     attended = await bot.say("R01", "枫树湾", "/attend 1 2 3*2")
     # Household 3 was counted as 2 by the recorder; 李平杰's check-in is not added on top.
@@ -51,7 +56,8 @@ async def test_whole_meeting(app: App, bot: FakeBot) -> None:
     put = await bot.say("H01", "枫树湾", "/motion 每户出资100元修路")
     assert put[0].button_labels() == ["赞成", "反对", "弃权"]
     assert "到会4人，赞成须达4人" in put[0].text
-    assert texts_of(await bot.press("V01", "枫树湾", "反对")) == ["李平杰：已记录反对。"]
+    voted = await bot.press("V01", "枫树湾", "反对")
+    assert texts_of(voted) == ["李平杰：已记录反对。"] and voted[0].toast
     assert texts_of(await bot.press("V01", "枫树湾", "赞成")) == ["李平杰：已改为赞成。"]
     closed = await bot.say("H01", "枫树湾", "/close")
     assert closed[0].text == ("表决结果：每户出资100元修路\n赞成1 反对0 弃权0，到会4人，"
@@ -165,7 +171,8 @@ async def test_votes_only_from_those_checked_in_and_not_after_close(app: App,
     await _open_meeting(bot)
     await bot.press("V01", "枫树湾", "签到")
     await bot.say("H01", "枫树湾", "/motion 修路")
-    assert texts_of(await bot.press("V02", "枫树湾", "赞成")) == [texts.VOTE_NOT_CHECKED_IN]
+    refused = await bot.press("V02", "枫树湾", "赞成")
+    assert texts_of(refused) == [texts.VOTE_NOT_CHECKED_IN] and refused[0].toast
     assert texts_of(await bot.press("V04", "枫树湾", "赞成"))[0].startswith("你不属于")
     await bot.press("V01", "枫树湾", "赞成")
     await bot.say("H01", "枫树湾", "/close")
