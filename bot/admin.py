@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.roster_file import read_roster
 from bot.wiring import App
 from core.roster import validate_roster
-from storage import events, invites, org, outbox
+from storage import events, invites, issues, org, outbox
 from storage import jobs as job_log
 from storage.jobs import JobRun
 from storage.org import ImportResult
@@ -68,7 +68,8 @@ async def status(app: App) -> Status:
                   app.context.timezone)
 
 
-async def verify(app: App) -> int | None:
-    """Return the id of the first event whose hash chain does not hold, or None."""
+async def verify(app: App) -> tuple[int | None, list[int]]:
+    """The first event whose hash chain does not hold, and issues whose row left the ledger."""
     async with app.context.db.read() as connection:
-        return await events.first_broken(connection)
+        return (await events.first_broken(connection),
+                await issues.mismatched_projections(connection))

@@ -7,7 +7,7 @@ import json
 import logging
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 from zoneinfo import ZoneInfo
@@ -37,13 +37,15 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 
 def _settings() -> Settings:
+    from bot.holidays_file import HolidayFileError, load_calendar
     from bot.rules_file import RulesFileError, load_rules
     from bot.settings import SettingsError, load_settings
 
     try:
         settings = load_settings()
         load_rules(Path(settings.rules_file))
-    except (SettingsError, RulesFileError) as error:
+        load_calendar(Path(settings.holiday_file))
+    except (SettingsError, RulesFileError, HolidayFileError) as error:
         raise _fail(f"配置错误：{error}") from None
     return settings
 
@@ -122,26 +124,43 @@ def _when(moment: datetime | None, zone: ZoneInfo) -> str:
 
 @cli.command()
 def verify() -> None:
-    """Check the hash chain of the event log; report the first event that does not hold."""
+    """Check the event log's hash chain and that every issue matches its ledger."""
     from bot.admin import verify as check
 
-    broken = _with_app(check)
-    if broken is None:
+    broken, mismatched = _with_app(check)
+    if broken is None and not mismatched:
         typer.echo("事件记录完整，哈希链校验通过。")
         return
-    raise _fail(f"事件记录被改动：第一个校验不通过的事件编号是 {broken}。", code=1)
+    if broken is not None:
+        typer.echo(f"事件记录被改动：第一个校验不通过的事件编号是 {broken}。", err=True)
+    if mismatched:
+        numbers = "、".join(str(number) for number in mismatched)
+        typer.echo(f"问题清单与事件记录不一致：{numbers}号问题。", err=True)
+    raise typer.Exit(1)
 
 
 @cli.command()
 def export(
-    format: Annotated[str, typer.Option("--format", "-f", help="json")] = "json",
+    format: Annotated[str, typer.Option("--format", "-f", help="json or xlsx")] = "json",
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+    month: Annotated[str | None, typer.Option(help="YYYY-MM: issues raised that month (xlsx)")]
+    = None,
+    village: Annotated[str | None, typer.Option(help="only this village's issues (xlsx)")]
+    = None,
 ) -> None:
-    """Print the whole state as one JSON document (or write it to --output)."""
-    from storage.export import snapshot
+    """Print the whole state as JSON, or write the problem ledger as a spreadsheet."""
+    if format == "json":
+        _export_json(output)
+    elif format == "xlsx":
+        if output is None:
+            raise _fail("导出表格请用 -o 指定文件，例如 -o 问题清单.xlsx")
+        _export_xlsx(output, month, village)
+    else:
+        raise _fail(f"不支持的格式：{format}（可用：json、xlsx）")
 
-    if format != "json":
-        raise _fail(f"不支持的格式：{format}（可用：json）")
+
+def _export_json(output: Path | None) -> None:
+    from storage.export import snapshot
 
     async def collect(app: App) -> dict[str, object]:
         async with app.context.db.read() as connection:
@@ -152,6 +171,32 @@ def export(
         typer.echo(document)
     else:
         output.write_text(document + "\n", encoding="utf-8")
+
+
+def _export_xlsx(output: Path, month: str | None, village: str | None) -> None:
+    from rich.progress import Progress
+
+    from bot.ledger_xlsx import write_ledger
+
+    settings = _settings()
+    period = None
+    if month is not None:
+        try:
+            start = datetime.strptime(month, "%Y-%m").replace(tzinfo=settings.zone)
+        except ValueError:
+            raise _fail(f"月份“{month}”不对，请写成 2026-11") from None
+        following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+        period = (start, following)
+
+    async def work(app: App) -> int:
+        with Progress(transient=True) as bar:
+            task = bar.add_task("导出问题清单", total=None)
+            return await write_ledger(
+                app.context, output, month=period, village=village,
+                progress=lambda done, total: bar.update(task, completed=done, total=total))
+
+    count = _with_app(work, settings)
+    typer.echo(f"已导出 {count} 个问题到 {output}")
 
 
 @cli.command()

@@ -7,7 +7,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from core.config import DEFAULT_EVENING_REMINDER_HOUR, DEFAULT_MISSING_MEETING_DAY, Rules
+from core.config import (
+    DEFAULT_EVENING_REMINDER_HOUR,
+    DEFAULT_MIN_RATERS,
+    DEFAULT_MISSING_MEETING_DAY,
+    DEFAULT_RATING_WINDOW_HOURS,
+    Rules,
+)
 from core.meetings import Blackout
 
 LEAP_YEAR = 2000  # a yearly season's 02-29 must parse
@@ -42,14 +48,22 @@ def parse_rules(data: dict[str, Any], source: str = "rules") -> Rules:
         raise RulesFileError(f"{source}: blackout must be an array of tables ([[blackout]])")
     blackouts = tuple(_blackout(entry, number, source)
                       for number, entry in enumerate(seasons, start=1))
+    issues = data.get("issues", {})
+    if not isinstance(issues, dict):
+        raise RulesFileError(f"{source}: [issues] must be a table")
+    window = _int(issues, "rating_window_hours", DEFAULT_RATING_WINDOW_HOURS, 1, 24 * 30,
+                  source, "issues")
+    min_raters = _int(issues, "min_raters", DEFAULT_MIN_RATERS, 1, 1000, source, "issues")
     return Rules(blackouts=blackouts, missing_meeting_day=missing_day,
-                 evening_reminder_hour=evening_hour)
+                 evening_reminder_hour=evening_hour, rating_window_hours=window,
+                 min_raters=min_raters)
 
 
-def _int(table: dict[str, Any], key: str, default: int, low: int, high: int, source: str) -> int:
+def _int(table: dict[str, Any], key: str, default: int, low: int, high: int, source: str,
+         section: str = "meetings") -> int:
     value = table.get(key, default)
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise RulesFileError(f"{source}: meetings.{key} must be a whole number {low}-{high}")
+        raise RulesFileError(f"{source}: {section}.{key} must be a whole number {low}-{high}")
     return value
 
 

@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     http_port: int = Field(default=8080, ge=1, le=65535)
     timezone: str = "Asia/Shanghai"
     rules_file: str = "wuchang.toml"
+    holiday_file: str = "holidays.toml"
 
     @field_validator("database_url")
     @classmethod

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from bot.holidays_file import load_calendar
 from bot.rules_file import load_rules
 from bot.settings import Settings
 from core.clock import Clock, SystemClock
@@ -42,7 +43,8 @@ async def build_app(settings: Settings, clock: Clock | None = None, *,
     database = Database(settings.database_url)
     if migrate:
         await database.migrate()
-    rules = load_rules(Path(settings.rules_file))
+    rules = replace(load_rules(Path(settings.rules_file)),
+                    calendar=load_calendar(Path(settings.holiday_file)))
     context = Context(db=database, clock=clock or SystemClock(), timezone=settings.zone,
                       rules=rules)
     dispatcher = Dispatcher(context, {})

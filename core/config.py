@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.calendar import WorkCalendar
 from core.meetings import Blackout
 
 DEFAULT_MISSING_MEETING_DAY = 20
 DEFAULT_EVENING_REMINDER_HOUR = 19
+DEFAULT_RATING_WINDOW_HOURS = 72
+DEFAULT_MIN_RATERS = 3
 
 
 @dataclass(frozen=True, slots=True)
 class Rules:
-    """What a township may configure: busy seasons and reminder times."""
+    """What a township may configure: busy seasons, reminder times and rating rounds."""
 
     blackouts: tuple[Blackout, ...] = ()
     missing_meeting_day: int = DEFAULT_MISSING_MEETING_DAY
     evening_reminder_hour: int = DEFAULT_EVENING_REMINDER_HOUR
-    extra: dict[str, object] = field(default_factory=dict)
+    rating_window_hours: int = DEFAULT_RATING_WINDOW_HOURS
+    min_raters: int = DEFAULT_MIN_RATERS
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)

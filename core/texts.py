@@ -130,6 +130,74 @@ REMIND_EVENING = "提醒：明天{time}在{place}召开红色屋场议事恳谈�
 REMIND_HOUR = "提醒：1小时后（{time}）在{place}召开议事恳谈会。\n议题：{topic}"
 REMIND_NO_MEETING = "{month}月{homestead}还没有安排议事恳谈会。请发送 /meeting 日期 时间 地点 议题 安排。"
 
+# --- the problem ledger (rules I1-I7) ---------------------------------------------------
+ISSUE_USAGE = "请这样发：/issue 问题标题，例如 /issue 村口路灯坏了"
+ISSUE_NO_HOMESTEAD = "请在屋场群里提问题。"
+ISSUE_RAISED = "已记入问题清单：{number}号问题“{title}”。请选择类别："
+ISSUE_NUMBER = "{number}号"
+ISSUE_CATEGORY_SET = "{number}号问题类别：{category}。屋场长可当场解决（/solve {number} 说明）、约定时间（/promise {number} 日期）或上报村里（/escalate {number}）。"
+ISSUE_CATEGORY_ALREADY = "{number}号问题已经选过类别了。"
+ISSUE_CATEGORY_NOT_YOURS = "只有提问题的人或屋场长、记录员可以选类别。"
+ISSUE_BAD_NUMBER = "请写问题编号，例如 {usage}"
+ISSUE_UNKNOWN = "问题清单里没有{number}号问题。"
+ISSUE_NOT_YOURS = "{number}号问题不归你看。"
+ISSUE_NO_CATEGORY = "{number}号问题还没选类别，请先在问题消息下选择类别。"
+ISSUE_FINISHED = "{number}号问题已{status}，不能再这样操作。"
+PROMISE_USAGE = "请这样发：/promise 编号 日期 [说明]，例如 /promise 12 2026-12-10 买灯泡换上"
+PROMISE_NOT_HERE = "{number}号问题已上报到{level}，约定时间由{level}里定。"
+PROMISE_BAD_DATE = "日期不对：“{value}”。请写成 2026-12-10，且不早于今天。"
+PROMISE_RECORDED = "{number}号问题约定{day}前解决。{note}"
+ESCALATE_USAGE = "请这样发：/escalate 编号 [原因]"
+ESCALATE_TOP = "{number}号问题已在镇里处理，不能再往上报。"
+ESCALATE_NOT_YOUR_LEVEL = "{number}号问题现在在{level}里处理，{role}不能上报。"
+ESCALATED_TO_VILLAGE = "{number}号问题“{title}”已上报村里。村里须在{deadline}前解决或报镇里（会后5个工作日）。{reason}"
+ESCALATED_TO_TOWNSHIP = "{number}号问题“{title}”已由村里上报镇里，等待镇里交办。{reason}"
+ESCALATED_OVERDUE = "{number}号问题“{title}”村里超过{deadline}未解决，已自动上报镇里并标记超期。"
+ASSIGN_USAGE = "请这样发：/assign 编号 部门 负责人 日期，例如 /assign 12 城建办 王明 2026-12-20"
+ASSIGN_NOT_TOWNSHIP = "{number}号问题还在{level}里，只有上报到镇里的问题才能交办。"
+ASSIGNED = "{number}号问题“{title}”已交办：{department}，负责人{responsible}，{day}前办结。"
+SOLVE_USAGE = "请这样发：/solve 编号 处理说明"
+SOLVE_NOT_HANDLER = "{number}号问题现在由{handler}处理，你不能报办结。"
+SOLVE_ASSIGN_FIRST = "{number}号问题还没交办，请先 /assign。"
+SOLVED = "{number}号问题“{title}”已办结：{note}\n请本屋场村民评价（{closes}前）："
+RATE_NOT_MEMBER = "只有{place}的村民可以评价这个问题。"
+RATE_CLOSED = "这一轮评价已经结束了。"
+RATE_AGAIN = "你已经评价过这一轮了。"
+RATED = "已评价：{choice}。"
+ROUND_EXTENDED = "{number}号问题评价人数不足（{raters}/{needed}人），评价延长到{closes}。请大家评价："
+ISSUE_CLOSED = "{number}号问题“{title}”满意率{rate}（{raters}人评价），已销号。"
+ISSUE_REOPENED = "{number}号问题“{title}”满意率{rate}（{raters}人评价），不足60%，不得销号，退回{handler}重新处理。"
+ISSUE_REOPENED_HANDLER = "{number}号问题“{title}”群众满意率{rate}（{raters}人评价），不足60%，请重新处理后再报办结。"
+PROMISE_OVERDUE = "{number}号问题“{title}”约定{day}前解决，已超期。请尽快解决或上报村里。"
+DUE_OVERDUE = "{number}号问题“{title}”应在{day}前办结（{department}），已超期。"
+CALENDAR_UNKNOWN = "提醒：系统没有{year}年的法定节假日安排，期限暂按周一至周五计算。请管理员更新节假日文件。"
+STATUS_HEADER = "{number}号问题：{title}\n{homestead}｜{category}｜在{level}｜{status}{overdue}"
+STATUS_DEADLINE = "期限：{day}"
+STATUS_HANDLER = "承办：{department} {responsible}"
+STATUS_SATISFACTION = "满意率：{rate}"
+STATUS_HISTORY = "经过："
+STATUS_LINE = "{when} {who}：{what}"
+OVERDUE_MARK = "（超期）"
+NO_CATEGORY = "未分类"
+SYSTEM_NAME = "系统"
+HISTORY: dict[str, str] = {
+    "issue.raised": "提出问题",
+    "issue.categorised": "分类为{category}",
+    "issue.promised": "约定{date}前解决",
+    "issue.escalated": "上报到{to}",
+    "issue.assigned": "交办{department}，负责人{responsible}，{due}前办结",
+    "issue.solved": "报办结：{note}",
+    "issue.rated": "评价",
+    "issue.round_extended": "评价人数不足，延长评价",
+    "issue.closed": "满意率{rate}，销号",
+    "issue.reopened": "满意率{rate}，不得销号，退回重办",
+    "issue.overdue": "超期",
+}
+HANDLER_HEAD = "屋场长"
+HANDLER_VILLAGE = "村干部"
+HANDLER_TOWNSHIP = "镇里"
+SUMMARY_ISSUES = "提出问题{count}个：{titles}"
+
 # Usage and one-line summary of every command, shown by /help and in the
 # Telegram command menu.
 COMMAND_HELP: dict[str, tuple[str, str]] = {
@@ -145,7 +213,16 @@ COMMAND_HELP: dict[str, tuple[str, str]] = {
     "close": ("/close", "结束表决，公布结果"),
     "minutes": ("/minutes 文字", "记入会议记录"),
     "end": ("/end", "结束会议，发会议小结"),
+    "issue": ("/issue 标题", "提出问题，记入问题清单"),
+    "promise": ("/promise 编号 日期", "约定解决时间"),
+    "escalate": ("/escalate 编号 [原因]", "上报上一级"),
+    "assign": ("/assign 编号 部门 负责人 日期", "交办问题"),
+    "solve": ("/solve 编号 说明", "报问题办结，群众评价"),
+    "status": ("/status 编号", "看问题的全部经过"),
 }
+
+# --- chat platforms ------------------------------------------------------------------
+BOT_ADDED_TO_GROUP = "大家好，我是红色屋场议事助手。请屋场长在群里发送 /bind 邀请码，把本群绑定为屋场群。"
 
 # --- terminal tools (wuchang chat) ------------------------------------------------------
 CONSOLE_NO_HOMESTEAD = "没有叫“{name}”的屋场。"

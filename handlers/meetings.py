@@ -20,7 +20,7 @@ from core.messages import Button, Outgoing
 from core.models import Homestead
 from core.roles import Role
 from handlers.context import Context, Refusal, Request
-from storage import events, meetings, org, outbox
+from storage import events, issues, meetings, org, outbox
 from storage.meetings import Attendance, Meeting
 
 WHEN = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?\s+(\d{1,2})[:：](\d{2})$")
@@ -179,7 +179,7 @@ def _checkin_buttons(meeting: Meeting) -> tuple[tuple[Button, ...], ...]:
 
 async def check_in(context: Context, request: Request) -> list[Outgoing]:
     """Check the sender in: their household counts towards the quorum."""
-    homestead = request.require_homestead()
+    homestead = await _own_homestead(request)
     person = request.require_person()
     found = await _open_meeting(request, homestead)
     if request.args.isdigit() and int(request.args) != found.id:
@@ -257,7 +257,7 @@ async def cast_vote(context: Context, request: Request) -> list[Outgoing]:
     motion_id, _, choice = request.args.partition(":")
     found = (await meetings.get_motion(request.connection, int(motion_id))
              if motion_id.isdigit() else None)
-    homestead = request.require_homestead()
+    homestead = await _own_homestead(request)
     meeting = await meetings.get(request.connection, found.meeting_id) if found else None
     if found is None or meeting is None or meeting.homestead_id != homestead.id \
             or choice not in meetings.CHOICES:
@@ -390,6 +390,10 @@ async def meeting_summary(context: Context, request: Request, meeting: Meeting,
             number=number, text=motion.text, verdict=texts.PASSED if motion.passed
             else texts.FAILED, yes=yes, no=no, abstain=abstain,
             binding="" if motion.binding else texts.NOT_BINDING_SHORT))
+    raised = await issues.raised_in_meeting(request.connection, meeting.id)
+    if raised:
+        lines.append(texts.SUMMARY_ISSUES.format(
+            count=len(raised), titles="、".join(f"{found.id}号{found.title}" for found in raised)))
     minutes = await meetings.minutes_of(request.connection, meeting.id)
     lines.append(texts.SUMMARY_MINUTES.format(count=len(minutes)))
     return "\n".join(lines)

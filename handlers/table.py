@@ -5,8 +5,8 @@ from __future__ import annotations
 from core import texts
 from core.messages import ChatKind, Outgoing
 from core.permissions import covers
-from core.roles import EVERYONE, HOMESTEAD_LEADERS, Role
-from handlers import binding, meetings
+from core.roles import EVERYONE, HOMESTEAD_LEADERS, OFFICIALS, Role
+from handlers import binding, issues, meetings
 from handlers.context import Context, Request
 from handlers.router import Command, Router, Where
 
@@ -46,15 +46,27 @@ COMMANDS: list[Command] = [
     Command("mconfirm", meetings.confirm, Where.ANY, roles=HEAD_ONLY, button_only=True),
     Command("mcancel", meetings.cancel, Where.ANY, roles=HEAD_ONLY, button_only=True),
     Command("open", meetings.open_meeting, Where.GROUP, roles=HEAD_ONLY),
-    Command("checkin", meetings.check_in, Where.GROUP, roles=EVERYONE, aliases=("签到",)),
+    Command("checkin", meetings.check_in, Where.ANY, roles=EVERYONE, aliases=("签到",)),
     Command("attend", meetings.attend, Where.ANY, roles=HOMESTEAD_LEADERS, aliases=("到会",)),
     Command("motion", meetings.put_motion, Where.GROUP, roles=HEAD_ONLY, aliases=("表决",)),
-    Command("vote", meetings.cast_vote, Where.GROUP, roles=EVERYONE, button_only=True),
+    Command("vote", meetings.cast_vote, Where.ANY, roles=EVERYONE, button_only=True),
     Command("tally", meetings.tally, Where.ANY, roles=HOMESTEAD_LEADERS, aliases=("计票",)),
     Command("close", meetings.close_motion, Where.GROUP, roles=HEAD_ONLY),
     Command("minutes", meetings.add_minutes, Where.ANY, roles=HOMESTEAD_LEADERS,
             aliases=("记录",)),
     Command("end", meetings.end_meeting, Where.GROUP, roles=HEAD_ONLY, aliases=("散会",)),
+    # The problem ledger (rules I1-I7).
+    Command("issue", issues.raise_issue, Where.ANY, roles=EVERYONE, aliases=("问题",)),
+    Command("icat", issues.categorise, Where.ANY, roles=EVERYONE, button_only=True),
+    Command("promise", issues.promise, Where.ANY, roles=HEAD_ONLY, aliases=("约定",)),
+    Command("escalate", issues.escalate, Where.ANY,
+            roles=frozenset({Role.HEAD, Role.VILLAGE_CADRE}), aliases=("上报",)),
+    Command("assign", issues.assign, Where.ANY, roles=OFFICIALS, aliases=("交办",)),
+    Command("solve", issues.solve, Where.ANY,
+            roles=frozenset({Role.HEAD, Role.VILLAGE_CADRE, Role.TOWNSHIP_OFFICIAL}),
+            aliases=("办结",)),
+    Command("rate", issues.rate, Where.ANY, roles=EVERYONE, button_only=True),
+    Command("status", issues.show_status, Where.ANY, roles=EVERYONE, aliases=("查询",)),
 ]
 
 

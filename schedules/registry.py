@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schedules import meetings
+from schedules import issues, meetings
 from schedules.dispatcher import Dispatcher
 from schedules.jobs import Job
 
@@ -14,5 +14,8 @@ def all_jobs(dispatcher: Dispatcher) -> list[Job]:
     return [
         Job("meeting_reminders", 60, meetings.send_reminders),
         Job("missing_meetings", 3600, meetings.remind_missing_meetings),
+        Job("issue_deadlines", 300, issues.sweep_deadlines),
+        Job("issue_promises", 3600, issues.mark_broken_promises),
+        Job("rating_rounds", 60, issues.close_rating_rounds),
         Job("outbox", OUTBOX_EVERY_SECONDS, lambda context: dispatcher.drain()),
     ]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.clock import as_utc
@@ -85,3 +85,12 @@ async def first_broken(connection: AsyncConnection) -> int | None:
     if head.last_event_id != last_id or head.last_hash != prev_hash:
         return int(head.last_event_id) if head.last_event_id > last_id else last_id + 1
     return None
+
+
+async def streams_with_prefix(connection: AsyncConnection, prefix: str) -> list[Event]:
+    """The newest event of every stream whose name starts with ``prefix``."""
+    newest = (select(func.max(event.c.id)).where(event.c.stream.startswith(prefix))
+              .group_by(event.c.stream))
+    rows = await connection.execute(select(event).where(event.c.id.in_(newest)))
+    return [Event(row.id, row.at, row.stream, row.kind, row.actor_id, row.channel, row.chat_id,
+                  json.loads(row.payload)) for row in rows]

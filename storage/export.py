@@ -8,8 +8,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.issues import Level
 from core.meetings import has_party_group, households_required, quorum_met
-from storage import meetings, org
+from storage import ledger, meetings, org
+from storage.issues import Issue
 from storage.schema import grid, homestead, household, person, township, village
 
 
@@ -18,7 +20,7 @@ async def snapshot(connection: AsyncConnection, zone: ZoneInfo) -> dict[str, Any
     return {
         "organisation": await _organisation(connection),
         "meetings": await _meetings(connection, zone),
-        "issues": [],
+        "issues": await _issues(connection, zone),
         "flags": [],
         "settlements": [],
     }
@@ -100,3 +102,38 @@ async def _meetings(connection: AsyncConnection, zone: ZoneInfo) -> list[dict[st
                         for at, name, text in await meetings.minutes_of(connection, meeting.id)],
         })
     return result
+
+
+async def _issues(connection: AsyncConnection, zone: ZoneInfo) -> list[dict[str, Any]]:
+    rows = await ledger.issue_rows(connection)
+    history: dict[int, list[dict[str, Any]]] = {}
+    async for number, entry, actor_code in ledger.events_of(
+            connection, [row.issue.id for row in rows]):
+        details = {key: value for key, value in entry.payload.items() if key != "state"}
+        history.setdefault(number, []).append({
+            "at": entry.at.astimezone(zone).isoformat(), "kind": entry.kind, "by": actor_code,
+            "details": details})
+    result = []
+    for row in rows:
+        found = row.issue
+        result.append({
+            "id": found.id, "homestead": row.homestead, "village": row.village,
+            "title": found.title, "category": found.category, "level": found.level.value,
+            "status": found.status.value, "deadline": _deadline(found),
+            "overdue": found.overdue,
+            "satisfaction": None if found.satisfaction is None else round(found.satisfaction, 4),
+            "department": found.department, "responsible": found.responsible,
+            "handler": row.handler,
+            "created_at": found.created_at.astimezone(zone).isoformat(),
+            "closed_at": found.closed_at.astimezone(zone).isoformat() if found.closed_at
+            else None,
+            "events": history.get(found.id, []),
+        })
+    return result
+
+
+def _deadline(found: Issue) -> str | None:
+    """The deadline that applies at the issue's level: agreed, report or due date."""
+    day = {Level.HOMESTEAD: found.agreed_date, Level.VILLAGE: found.deadline,
+           Level.TOWNSHIP: found.due_date}[found.level]
+    return day.isoformat() if day else None

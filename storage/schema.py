@@ -8,8 +8,10 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     Column,
+    Date,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -264,4 +266,52 @@ minute = Table(
     Column("text", Text, nullable=False),
     Column("at", UTCDateTime, nullable=False),
     Index("ix_minute_meeting", "meeting_id", "id"),
+)
+
+issue = Table(
+    "issue", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("homestead_id", ForeignKey("homestead.id"), nullable=False),
+    Column("meeting_id", ForeignKey("meeting.id")),
+    Column("raised_by", ForeignKey("person.id"), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("category", String(16)),
+    Column("level", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("handler_id", ForeignKey("person.id")),
+    Column("department", String(100)),
+    Column("responsible", String(100)),
+    Column("agreed_date", Date),
+    Column("deadline", Date),
+    Column("due_date", Date),
+    Column("overdue", Boolean, nullable=False),
+    Column("satisfaction", Float),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("closed_at", UTCDateTime),
+    Index("ix_issue_sweep", "level", "status", "deadline"),
+    Index("ix_issue_homestead", "homestead_id", "id"),
+    Index("ix_issue_created", "created_at"),
+)
+
+rating_round = Table(
+    "rating_round", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("issue_id", ForeignKey("issue.id"), nullable=False),
+    Column("opened_at", UTCDateTime, nullable=False),
+    Column("closes_at", UTCDateTime, nullable=False),
+    Column("extended", Boolean, nullable=False),
+    Column("status_before", String(16), nullable=False),
+    Column("decided_at", UTCDateTime),
+    Column("outcome", String(16)),
+    Index("ix_rating_round_due", "decided_at", "closes_at"),
+    Index("ix_rating_round_issue", "issue_id"),
+)
+
+rating = Table(
+    "rating", metadata,
+    Column("round_id", ForeignKey("rating_round.id"), primary_key=True),
+    Column("person_id", ForeignKey("person.id"), primary_key=True),
+    Column("choice", String(16), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
 )

@@ -35,6 +35,7 @@ EVERY_SETTING = {
     "WUCHANG_HTTP_PORT": "9090",
     "WUCHANG_TIMEZONE": "Asia/Urumqi",
     "WUCHANG_RULES_FILE": "township.toml",
+    "WUCHANG_HOLIDAY_FILE": "holidays-2027.toml",
 }
 EXPECTED = {
     "database_url": "postgresql+asyncpg://wuchang:pw@db.example:5432/wuchang",
@@ -50,6 +51,7 @@ EXPECTED = {
     "http_port": 9090,
     "timezone": "Asia/Urumqi",
     "rules_file": "township.toml",
+    "holiday_file": "holidays-2027.toml",
 }
 # (variables to set, the variable the error must name)
 MALFORMED = [

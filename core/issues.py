@@ -1,0 +1,129 @@
+"""Rules I1-I7 of the problem ledger (问题清单), as pure functions and plain values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from fractions import Fraction
+
+from core.messages import Button
+
+# The "十个得到" of seed 004: the ten things an issue may be about (rule I1).
+CATEGORIES: tuple[str, ...] = (
+    "政策传达", "产业发展", "基建加强", "设施管护", "环境治理",
+    "乡风净化", "矛盾化解", "困难帮扶", "生活改善", "权益保障",
+)
+CLOSE_THRESHOLD = Fraction(60, 100)
+
+
+class Level(StrEnum):
+    """Where an issue is being handled (rule I1): 屋场 → 村 → 镇."""
+
+    HOMESTEAD = "homestead"
+    VILLAGE = "village"
+    TOWNSHIP = "township"
+
+    @property
+    def label(self) -> str:
+        """The Chinese name of the level."""
+        return {"homestead": "屋场", "village": "村", "township": "镇"}[self.value]
+
+    def above(self) -> Level | None:
+        """The next level up, or None above the township (rule I3)."""
+        order = list(Level)
+        index = order.index(self)
+        return order[index + 1] if index + 1 < len(order) else None
+
+
+class Status(StrEnum):
+    """The status of an issue, as DESIGN.md §5 names them."""
+
+    OPEN = "open"
+    ESCALATED = "escalated"
+    ASSIGNED = "assigned"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        """The Chinese name of the status."""
+        return {"open": "待处理", "escalated": "已上报", "assigned": "已交办",
+                "resolved": "已办结待评价", "closed": "已销号"}[self.value]
+
+
+class Rating(StrEnum):
+    """A villager's rating of how an issue was handled (rule I6)."""
+
+    SATISFIED = "satisfied"
+    BASICALLY = "basically"
+    DISSATISFIED = "dissatisfied"
+
+    @property
+    def label(self) -> str:
+        """The Chinese word on the button."""
+        return {"satisfied": "满意", "basically": "基本满意",
+                "dissatisfied": "不满意"}[self.value]
+
+
+def satisfaction_rate(satisfied: int, basically: int, dissatisfied: int) -> Fraction | None:
+    """(满意 + 基本满意) / ratings, or None when nobody rated (rule I6)."""
+    total = satisfied + basically + dissatisfied
+    if total == 0:
+        return None
+    return Fraction(satisfied + basically, total)
+
+
+def may_close(rate: Fraction | None) -> bool:
+    """Whether an issue may be closed (销号): satisfaction at or above 60% (rule I6).
+
+    With no rating at all satisfaction cannot be shown, so the issue is not closed.
+    """
+    return rate is not None and rate >= CLOSE_THRESHOLD
+
+
+class RoundOutcome(StrEnum):
+    """What happens when a rating round's window closes."""
+
+    EXTEND = "extend"
+    CLOSE = "close"
+    REOPEN = "reopen"
+
+
+@dataclass(frozen=True, slots=True)
+class RoundTally:
+    """The ratings of one round."""
+
+    satisfied: int = 0
+    basically: int = 0
+    dissatisfied: int = 0
+
+    @property
+    def raters(self) -> int:
+        """How many rated."""
+        return self.satisfied + self.basically + self.dissatisfied
+
+    @property
+    def rate(self) -> Fraction | None:
+        """The round's satisfaction."""
+        return satisfaction_rate(self.satisfied, self.basically, self.dissatisfied)
+
+
+def decide_round(tally: RoundTally, min_raters: int, already_extended: bool) -> RoundOutcome:
+    """At the end of a round's window: extend once if too few rated, else close or reopen.
+
+    A round with fewer than ``min_raters`` ratings is extended by one more window,
+    once; after that it is decided on the ratings it has (rule I6).
+    """
+    if tally.raters < min_raters and not already_extended:
+        return RoundOutcome.EXTEND
+    return RoundOutcome.CLOSE if may_close(tally.rate) else RoundOutcome.REOPEN
+
+
+def percent(rate: Fraction | None) -> str:
+    """A rate as a whole percentage for people, or "—" when there is none."""
+    return "—" if rate is None else f"{round(rate * 100)}%"
+
+
+def rating_buttons(round_id: int) -> tuple[tuple[Button, ...], ...]:
+    """The 满意 / 基本满意 / 不满意 buttons of a rating round."""
+    return (tuple(Button(choice.label, f"rate:{round_id}:{choice.value}") for choice in Rating),)

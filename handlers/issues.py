@@ -1,0 +1,350 @@
+"""The problem ledger in chat: raise, categorise, promise, escalate, assign, solve, rate, status."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from core import texts
+from core.calendar import report_deadline
+from core.issues import CATEGORIES, Level, Rating, Status, rating_buttons
+from core.messages import Button, Outgoing
+from core.models import Homestead, Person
+from core.permissions import covers
+from core.roles import Role
+from handlers.context import Context, Refusal, Request
+from storage import issues, meetings, org, outbox
+from storage.issues import Actor, Issue
+
+CATEGORY_ROW = 2
+FINISHED = (Status.RESOLVED, Status.CLOSED)
+
+
+def _actor(request: Request) -> Actor:
+    return Actor(request.require_person().id, request.incoming.channel, request.incoming.chat_id)
+
+
+def _today(context: Context, request: Request) -> date:
+    return context.local(request.now).date()
+
+
+def _end_of(context: Context, day: date) -> datetime:
+    return datetime.combine(day, time(23, 59), tzinfo=context.timezone)
+
+
+async def _own_homestead(request: Request) -> Homestead:
+    if request.homestead is not None:
+        return request.homestead
+    person = request.require_person()
+    found = (await org.homestead_by_id(request.connection, person.homestead_id)
+             if person.homestead_id is not None else None)
+    if found is None:
+        raise Refusal(texts.ISSUE_NO_HOMESTEAD)
+    return found
+
+
+async def _issue_arg(request: Request, usage: str) -> tuple[Issue, Homestead, list[str]]:
+    """The issue named by the first argument, which the sender may see; and the other args."""
+    words = request.args.split()
+    if not words or not words[0].lstrip("#").isdecimal():
+        raise Refusal(texts.ISSUE_BAD_NUMBER.format(usage=usage))
+    number = int(words[0].lstrip("#"))
+    found = await issues.get(request.connection, number)
+    if found is None:
+        raise Refusal(texts.ISSUE_UNKNOWN.format(number=number))
+    homestead = await org.homestead_by_id(request.connection, found.homestead_id)
+    assert homestead is not None
+    person = request.require_person()
+    if not covers(person.role, person.place, homestead.place):  # rule I5
+        raise Refusal(texts.ISSUE_NOT_YOURS.format(number=number))
+    return found, homestead, words[1:]
+
+
+async def _announce(request: Request, found: Issue, text: str, key: str,
+                    buttons: tuple[tuple[Button, ...], ...] = ()) -> list[Outgoing]:
+    """Tell the 屋场 group (rule I5) and the sender; once if the sender is in that group."""
+    if request.in_group and request.homestead is not None \
+            and request.homestead.id == found.homestead_id:
+        return [request.reply(text, buttons=buttons)]
+    await outbox.to_homesteads(request.connection, [found.homestead_id], key=key, text=text,
+                               now=request.now, buttons=buttons)
+    return [request.reply(text)]
+
+
+def _category_buttons(issue_id: int) -> tuple[tuple[Button, ...], ...]:
+    buttons = [Button(name, f"icat:{issue_id}:{index}") for index, name in enumerate(CATEGORIES)]
+    return tuple(tuple(buttons[start:start + CATEGORY_ROW])
+                 for start in range(0, len(buttons), CATEGORY_ROW))
+
+
+async def raise_issue(context: Context, request: Request) -> list[Outgoing]:
+    """Raise an issue for the 屋场; the category follows by button (rule I1)."""
+    title = request.args.strip()
+    if not title:
+        raise Refusal(texts.ISSUE_USAGE)
+    homestead = await _own_homestead(request)
+    meeting = await meetings.find(request.connection, homestead.id, meetings.OPEN)
+    created = await issues.raise_issue(
+        request.connection, homestead_id=homestead.id,
+        meeting_id=meeting.id if meeting else None, title=title, actor=_actor(request),
+        now=request.now)
+    return [request.reply(texts.ISSUE_RAISED.format(number=created.id, title=title),
+                          buttons=_category_buttons(created.id))]
+
+
+async def categorise(context: Context, request: Request) -> list[Outgoing]:
+    """Set an issue's category from the 十个得到 (rule I1)."""
+    number, _, index = request.args.partition(":")
+    found = await issues.get(request.connection, int(number)) if number.isdecimal() else None
+    if found is None or not index.isdecimal() or int(index) >= len(CATEGORIES):
+        raise Refusal(texts.BUTTON_EXPIRED)
+    person = request.require_person()
+    if person.homestead_id != found.homestead_id or (
+            person.id != found.raised_by and person.role not in (Role.HEAD, Role.RECORDER)):
+        raise Refusal(texts.ISSUE_CATEGORY_NOT_YOURS)
+    if found.category is not None:
+        raise Refusal(texts.ISSUE_CATEGORY_ALREADY.format(number=found.id))
+    category = CATEGORIES[int(index)]
+    await issues.change(request.connection, found, "issue.categorised", _actor(request),
+                        request.now, {"category": category}, category=category)
+    return [request.reply(texts.ISSUE_CATEGORY_SET.format(number=found.id, category=category))]
+
+
+def _require_open(found: Issue) -> None:
+    if found.status in FINISHED:
+        raise Refusal(texts.ISSUE_FINISHED.format(number=found.id, status=found.status.label))
+    if found.category is None:
+        raise Refusal(texts.ISSUE_NO_CATEGORY.format(number=found.id))
+
+
+async def promise(context: Context, request: Request) -> list[Outgoing]:
+    """Record the date agreed in the 屋场 for solving an issue there (rule I2)."""
+    found, _, rest = await _issue_arg(request, texts.PROMISE_USAGE)
+    if not rest:
+        raise Refusal(texts.PROMISE_USAGE)
+    _require_open(found)
+    if found.level is not Level.HOMESTEAD:
+        raise Refusal(texts.PROMISE_NOT_HERE.format(number=found.id, level=found.level.label))
+    try:
+        day = date.fromisoformat(rest[0].replace("/", "-"))
+    except ValueError:
+        raise Refusal(texts.PROMISE_BAD_DATE.format(value=rest[0])) from None
+    if day < _today(context, request):
+        raise Refusal(texts.PROMISE_BAD_DATE.format(value=rest[0]))
+    note = " ".join(rest[1:])
+    await issues.change(request.connection, found, "issue.promised", _actor(request),
+                        request.now, {"date": day.isoformat(), "note": note},
+                        agreed_date=day, overdue=False)
+    return [request.reply(texts.PROMISE_RECORDED.format(
+        number=found.id, day=f"{day.month}月{day.day}日", note=note))]
+
+
+async def escalate(context: Context, request: Request) -> list[Outgoing]:
+    """Send an issue up one level: 屋场长 to the village, village cadre to the township (I3)."""
+    found, homestead, rest = await _issue_arg(request, texts.ESCALATE_USAGE)
+    _require_open(found)
+    person = request.require_person()
+    above = found.level.above()
+    if above is None:
+        raise Refusal(texts.ESCALATE_TOP.format(number=found.id))
+    expected = Role.HEAD if found.level is Level.HOMESTEAD else Role.VILLAGE_CADRE
+    if person.role is not expected:
+        raise Refusal(texts.ESCALATE_NOT_YOUR_LEVEL.format(
+            number=found.id, level=found.level.label, role=person.role.label))
+    reason = " ".join(rest)
+    if above is Level.VILLAGE:
+        deadline = await _report_deadline(context, request, found, homestead)
+        changed = await issues.change(
+            request.connection, found, "issue.escalated", _actor(request), request.now,
+            {"from": found.level.value, "to": above.value, "reason": reason,
+             "deadline": deadline.isoformat()},
+            level=above, status=Status.ESCALATED, deadline=deadline, overdue=False)
+        text = texts.ESCALATED_TO_VILLAGE.format(
+            number=found.id, title=found.title, deadline=f"{deadline.month}月{deadline.day}日",
+            reason=reason)
+        await _tell(request, Role.VILLAGE_CADRE, homestead, changed, text)
+    else:
+        changed = await issues.change(
+            request.connection, found, "issue.escalated", _actor(request), request.now,
+            {"from": found.level.value, "to": above.value, "reason": reason},
+            level=above, status=Status.ESCALATED)
+        text = texts.ESCALATED_TO_TOWNSHIP.format(number=found.id, title=found.title,
+                                                  reason=reason)
+        await _tell(request, Role.TOWNSHIP_OFFICIAL, homestead, changed, text)
+    return await _announce(request, changed, text, key=f"issue:{found.id}:escalated:{above}")
+
+
+async def _report_deadline(context: Context, request: Request, found: Issue,
+                           homestead: Homestead) -> date:
+    """5 working days after the meeting the issue came from, else after today (rule I3)."""
+    start = _today(context, request)
+    if found.meeting_id is not None:
+        meeting = await meetings.get(request.connection, found.meeting_id)
+        if meeting is not None:
+            start = context.local(meeting.starts_at).date()
+    deadline = report_deadline(start, context.rules.calendar)
+    for year in sorted(context.rules.calendar.unknown_years([start, deadline])):
+        officials = await org.persons_with_role(request.connection, Role.TOWNSHIP_OFFICIAL,
+                                                township_id=homestead.township_id)
+        await outbox.to_persons(request.connection, [official.id for official in officials],
+                                key=f"calendar:unknown:{year}:{homestead.township_id}",
+                                text=texts.CALENDAR_UNKNOWN.format(year=year), now=request.now)
+    return deadline
+
+
+async def _tell(request: Request, role: Role, homestead: Homestead, found: Issue,
+                text: str) -> None:
+    """Send a notice to the village cadres or township officials in charge now."""
+    scope = ({"village_id": homestead.village_id} if role is Role.VILLAGE_CADRE
+             else {"township_id": homestead.township_id})
+    people = await org.persons_with_role(request.connection, role, **scope)
+    sender = request.require_person().id
+    await outbox.to_persons(request.connection, [p.id for p in people if p.id != sender],
+                            key=f"issue:{found.id}:{found.level}:{found.status}:{found.updated_at}",
+                            text=text, now=request.now)
+
+
+async def assign(context: Context, request: Request) -> list[Outgoing]:
+    """Name the department, the responsible person and the due date (rule I4)."""
+    found, homestead, rest = await _issue_arg(request, texts.ASSIGN_USAGE)
+    if len(rest) != 3:
+        raise Refusal(texts.ASSIGN_USAGE)
+    _require_open(found)
+    if found.level is not Level.TOWNSHIP:
+        raise Refusal(texts.ASSIGN_NOT_TOWNSHIP.format(number=found.id, level=found.level.label))
+    department, responsible, due_text = rest
+    try:
+        due = date.fromisoformat(due_text.replace("/", "-"))
+    except ValueError:
+        raise Refusal(texts.PROMISE_BAD_DATE.format(value=due_text)) from None
+    if due < _today(context, request):
+        raise Refusal(texts.PROMISE_BAD_DATE.format(value=due_text))
+    handler = await _responsible_official(request, homestead, responsible)
+    if responsible == handler.code:
+        responsible = handler.name
+    changed = await issues.change(
+        request.connection, found, "issue.assigned", _actor(request), request.now,
+        {"department": department, "responsible": responsible, "due": due.isoformat()},
+        status=Status.ASSIGNED, department=department, responsible=responsible, due_date=due,
+        handler_id=handler.id)
+    text = texts.ASSIGNED.format(number=found.id, title=found.title, department=department,
+                                 responsible=responsible, day=f"{due.month}月{due.day}日")
+    if handler.id != request.require_person().id:
+        await outbox.to_persons(request.connection, [handler.id],
+                                key=f"issue:{found.id}:assigned:{changed.updated_at}",
+                                text=text, now=request.now)
+    return await _announce(request, changed, text,
+                           key=f"issue:{found.id}:assigned:{changed.updated_at}")
+
+
+async def _responsible_official(request: Request, homestead: Homestead, named: str) -> Person:
+    """The official who handles it: the one named (by 编号 or name), else the one assigning."""
+    for official in await org.persons_with_role(request.connection, Role.TOWNSHIP_OFFICIAL,
+                                                township_id=homestead.township_id):
+        if named in (official.code, official.name):
+            return official
+    return request.require_person()
+
+
+async def solve(context: Context, request: Request) -> list[Outgoing]:
+    """The current handler reports an issue handled; the rating round starts (rule I6)."""
+    found, homestead, rest = await _issue_arg(request, texts.SOLVE_USAGE)
+    if not rest:
+        raise Refusal(texts.SOLVE_USAGE)
+    _require_open(found)
+    await _check_handler(request, found, homestead)
+    note = " ".join(rest)
+    closes = request.now + timedelta(hours=context.rules.rating_window_hours)
+    round_id = await issues.open_round(request.connection, found.id, request.now, closes,
+                                       found.status)
+    changed = await issues.change(
+        request.connection, found, "issue.solved", _actor(request), request.now,
+        {"note": note, "round_id": round_id, "closes_at": closes.isoformat()},
+        status=Status.RESOLVED)
+    text = texts.SOLVED.format(number=found.id, title=found.title, note=note,
+                               closes=texts.format_when(context.local(closes)))
+    return await _announce(request, changed, text, key=f"issue:{found.id}:round:{round_id}",
+                           buttons=rating_buttons(round_id))
+
+
+async def _check_handler(request: Request, found: Issue, homestead: Homestead) -> None:
+    person = request.require_person()
+    if found.level is Level.HOMESTEAD:
+        allowed = person.role is Role.HEAD and person.homestead_id == found.homestead_id
+        handler = texts.HANDLER_HEAD
+    elif found.level is Level.VILLAGE:
+        allowed = person.role is Role.VILLAGE_CADRE and person.village_id == homestead.village_id
+        handler = texts.HANDLER_VILLAGE
+    else:
+        if found.handler_id is None and person.role is Role.TOWNSHIP_OFFICIAL:
+            raise Refusal(texts.SOLVE_ASSIGN_FIRST.format(number=found.id))
+        allowed = person.id == found.handler_id
+        handler = f"{found.department or ''}{found.responsible or texts.HANDLER_TOWNSHIP}"
+    if not allowed:
+        raise Refusal(texts.SOLVE_NOT_HANDLER.format(number=found.id, handler=handler))
+
+
+async def rate(context: Context, request: Request) -> list[Outgoing]:
+    """One villager's rating in a round: once per person, only villagers of that 屋场."""
+    round_text, _, choice_text = request.args.partition(":")
+    found_round = (await issues.get_round(request.connection, int(round_text))
+                   if round_text.isdecimal() else None)
+    if found_round is None or choice_text not in {choice.value for choice in Rating}:
+        raise Refusal(texts.BUTTON_EXPIRED)
+    found = await issues.get(request.connection, found_round.issue_id)
+    assert found is not None
+    person = request.require_person()
+    if person.homestead_id != found.homestead_id:
+        homestead = await org.homestead_by_id(request.connection, found.homestead_id)
+        assert homestead is not None
+        raise Refusal(texts.RATE_NOT_MEMBER.format(place=homestead.full_name))
+    if found_round.decided_at is not None or request.now >= found_round.closes_at:
+        raise Refusal(texts.RATE_CLOSED)
+    choice = Rating(choice_text)
+    if not await issues.add_rating(request.connection, found_round.id, person.id, choice,
+                                   request.now):
+        raise Refusal(texts.RATE_AGAIN)
+    await issues.change(request.connection, found, "issue.rated", _actor(request), request.now,
+                        {"round_id": found_round.id, "rating": choice.value})
+    return [request.reply(texts.RATED.format(choice=choice.label), toast=True)]
+
+
+async def show_status(context: Context, request: Request) -> list[Outgoing]:
+    """The issue and its whole history, for anyone of that 屋场 and above (rule I5)."""
+    found, homestead, _ = await _issue_arg(request, "/status 12")
+    lines = [texts.STATUS_HEADER.format(
+        number=found.id, title=found.title, homestead=homestead.full_name,
+        category=found.category or texts.NO_CATEGORY, level=found.level.label,
+        status=found.status.label, overdue=texts.OVERDUE_MARK if found.overdue else "")]
+    deadline = {Level.HOMESTEAD: found.agreed_date, Level.VILLAGE: found.deadline,
+                Level.TOWNSHIP: found.due_date}[found.level]
+    if deadline is not None:
+        lines.append(texts.STATUS_DEADLINE.format(day=deadline.isoformat()))
+    if found.department:
+        lines.append(texts.STATUS_HANDLER.format(department=found.department,
+                                                 responsible=found.responsible or ""))
+    if found.satisfaction is not None:
+        lines.append(texts.STATUS_SATISFACTION.format(
+            rate=f"{round(found.satisfaction * 100)}%"))
+    lines.append(texts.STATUS_HISTORY)
+    names: dict[int, str] = {}
+    for entry in await issues.history(request.connection, found.id):
+        who = texts.SYSTEM_NAME
+        if entry.actor_id is not None:
+            if entry.actor_id not in names:
+                actor = await org.person_by_id(request.connection, entry.actor_id)
+                names[entry.actor_id] = actor.name if actor else "?"
+            who = names[entry.actor_id]
+        details = {key: value for key, value in entry.payload.items() if key != "state"}
+        if "to" in details:
+            details["to"] = Level(details["to"]).label
+        what = texts.HISTORY.get(entry.kind, entry.kind).format_map(_Missing(details))
+        lines.append(texts.STATUS_LINE.format(
+            when=context.local(entry.at).strftime("%m-%d %H:%M"), who=who, what=what))
+    return [request.reply("\n".join(lines))]
+
+
+class _Missing(dict[str, object]):
+    """Format values that tolerate a missing key (older events may lack one)."""
+
+    def __missing__(self, key: str) -> str:
+        return ""

@@ -1,0 +1,161 @@
+"""Ledger jobs: the report-deadline sweep, overdue promises and closing rating windows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core import texts
+from core.issues import Level, RoundOutcome, Status, decide_round, percent, rating_buttons
+from core.roles import Role
+from storage import issues, org, outbox
+from storage.context import Context
+from storage.issues import SYSTEM, Issue
+
+SWEEP_BATCH = 500
+
+
+async def sweep_deadlines(context: Context) -> int:
+    """Send to the township what the village left past its deadline, marked overdue (I3)."""
+    today = context.local(context.clock.now()).date()
+    moved = 0
+    while True:
+        async with context.db.write() as connection:
+            late = await issues.overdue_at_village(connection, today, SWEEP_BATCH)
+            for found in late:
+                await _escalate_overdue(context, connection, found)
+        moved += len(late)
+        if len(late) < SWEEP_BATCH:
+            return moved
+
+
+async def _escalate_overdue(context: Context, connection: AsyncConnection,
+                           found: Issue) -> None:
+    now = context.clock.now()
+    changed = await issues.change(
+        connection, found, "issue.escalated", SYSTEM, now,
+        {"from": Level.VILLAGE.value, "to": Level.TOWNSHIP.value, "automatic": True,
+         "deadline": found.deadline.isoformat() if found.deadline else None},
+        level=Level.TOWNSHIP, status=Status.ESCALATED, overdue=True)
+    deadline = found.deadline
+    text = texts.ESCALATED_OVERDUE.format(
+        number=found.id, title=found.title,
+        deadline=f"{deadline.month}月{deadline.day}日" if deadline else "")
+    homestead = await org.homestead_by_id(connection, found.homestead_id)
+    assert homestead is not None
+    officials = await org.persons_with_role(connection, Role.TOWNSHIP_OFFICIAL,
+                                            township_id=homestead.township_id)
+    cadres = await org.persons_with_role(connection, Role.VILLAGE_CADRE,
+                                         village_id=homestead.village_id)
+    key = f"issue:{found.id}:overdue-escalated"
+    await outbox.to_persons(connection, [person.id for person in officials + cadres], key=key,
+                            text=text, now=now)
+    await outbox.to_homesteads(connection, [changed.homestead_id], key=key, text=text, now=now)
+
+
+async def mark_broken_promises(context: Context) -> int:
+    """Mark overdue what passed its agreed (屋场) or due (镇) date, and tell who handles it."""
+    now = context.clock.now()
+    today = context.local(now).date()
+    async with context.db.write() as connection:
+        late = await issues.past_promise(connection, today)
+        for found in late:
+            await issues.change(connection, found, "issue.overdue", SYSTEM, now,
+                                {"date": (found.agreed_date or found.due_date or today)
+                                 .isoformat()}, overdue=True)
+            homestead = await org.homestead_by_id(connection, found.homestead_id)
+            assert homestead is not None
+            if found.level is Level.HOMESTEAD and found.agreed_date is not None:
+                day = found.agreed_date
+                text = texts.PROMISE_OVERDUE.format(number=found.id, title=found.title,
+                                                    day=f"{day.month}月{day.day}日")
+                people = await org.persons_with_role(connection, Role.HEAD,
+                                                     homestead_id=found.homestead_id)
+            else:
+                day = found.due_date or today
+                text = texts.DUE_OVERDUE.format(number=found.id, title=found.title,
+                                                day=f"{day.month}月{day.day}日",
+                                                department=found.department or "")
+                people = await org.persons_with_role(connection, Role.TOWNSHIP_OFFICIAL,
+                                                     township_id=homestead.township_id)
+            await outbox.to_persons(connection, [person.id for person in people],
+                                    key=f"issue:{found.id}:overdue:{day}", text=text, now=now)
+    return len(late)
+
+
+async def close_rating_rounds(context: Context) -> int:
+    """Decide every round whose window closed: extend once, close (销号) or reopen (I6)."""
+    now = context.clock.now()
+    decided = 0
+    async with context.db.write() as connection:
+        for found_round in await issues.rounds_due(connection, now):
+            found = await issues.get(connection, found_round.issue_id)
+            assert found is not None
+            tally = await issues.tally(connection, found_round.id)
+            outcome = decide_round(tally, context.rules.min_raters, found_round.extended)
+            rate = tally.rate
+            details = {"round_id": found_round.id, "satisfied": tally.satisfied,
+                       "basically": tally.basically, "dissatisfied": tally.dissatisfied,
+                       "rate": percent(rate)}
+            if outcome is RoundOutcome.EXTEND:
+                closes = now + timedelta(hours=context.rules.rating_window_hours)
+                await issues.extend_round(connection, found_round.id, closes)
+                await issues.change(connection, found, "issue.round_extended", SYSTEM, now,
+                                    {**details, "closes_at": closes.isoformat()})
+                await outbox.to_homesteads(
+                    connection, [found.homestead_id], key=f"issue:{found.id}:extend:"
+                    f"{found_round.id}", now=now, text=texts.ROUND_EXTENDED.format(
+                        number=found.id, raters=tally.raters, needed=context.rules.min_raters,
+                        closes=texts.format_when(context.local(closes))),
+                    buttons=rating_buttons(found_round.id))
+                continue
+            await issues.decide_round(connection, found_round.id, outcome.value, now)
+            satisfaction = float(rate) if rate is not None else None
+            key = f"issue:{found.id}:decided:{found_round.id}"
+            if outcome is RoundOutcome.CLOSE:
+                await issues.change(connection, found, "issue.closed", SYSTEM, now, details,
+                                    status=Status.CLOSED, satisfaction=satisfaction,
+                                    closed_at=now)
+                text = texts.ISSUE_CLOSED.format(number=found.id, title=found.title,
+                                                 rate=percent(rate), raters=tally.raters)
+            else:
+                await issues.change(connection, found, "issue.reopened", SYSTEM, now, details,
+                                    status=found_round.status_before, satisfaction=satisfaction)
+                text = texts.ISSUE_REOPENED.format(number=found.id, title=found.title,
+                                                   rate=percent(rate), raters=tally.raters,
+                                                   handler=_handler_name(found))
+                handlers = await _handlers(connection, found)
+                await outbox.to_persons(connection, handlers, key=key, now=now,
+                                        text=texts.ISSUE_REOPENED_HANDLER.format(
+                                            number=found.id, title=found.title,
+                                            rate=percent(rate), raters=tally.raters))
+            await outbox.to_homesteads(connection, [found.homestead_id], key=key, text=text,
+                                       now=now)
+            decided += 1
+    return decided
+
+
+def _handler_name(found: Issue) -> str:
+    if found.level is Level.HOMESTEAD:
+        return texts.HANDLER_HEAD
+    if found.level is Level.VILLAGE:
+        return texts.HANDLER_VILLAGE
+    return f"{found.department or ''}{found.responsible or texts.HANDLER_TOWNSHIP}"
+
+
+async def _handlers(connection: AsyncConnection, found: Issue) -> list[int]:
+    """Who handles the issue at its level: they are told when it comes back."""
+    if found.level is Level.TOWNSHIP and found.handler_id is not None:
+        return [found.handler_id]
+    homestead = await org.homestead_by_id(connection, found.homestead_id)
+    assert homestead is not None
+    if found.level is Level.HOMESTEAD:
+        people = await org.persons_with_role(connection, Role.HEAD, homestead_id=homestead.id)
+    elif found.level is Level.VILLAGE:
+        people = await org.persons_with_role(connection, Role.VILLAGE_CADRE,
+                                             village_id=homestead.village_id)
+    else:
+        people = await org.persons_with_role(connection, Role.TOWNSHIP_OFFICIAL,
+                                             township_id=homestead.township_id)
+    return [person.id for person in people]
