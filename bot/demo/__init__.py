@@ -21,6 +21,7 @@ ROSTER = Path(__file__).with_name("roster.csv")
 RULES = Path(__file__).with_name("wuchang.toml")
 MARKER = "demo.built"
 HEAD, RECORDER, VILLAGER, CADRE, OFFICIAL = "P0004", "P0006", "P0008", "P0181", "P0001"
+ASSIGNEE = "P0002"
 ELDER = "P0010"
 HOMESTEAD = "枫树湾"
 CHECK_INS = ("P0008", "P0017", "P0023", "P0027", "P0033")
@@ -90,7 +91,25 @@ def script(codes: dict[str, str], start: datetime) -> list[Line]:
         say(at(meeting_day, 20, 6), HEAD, HOMESTEAD, "/close"),
         say(at(meeting_day, 20, 10), RECORDER, HOMESTEAD,
             "/minutes 李兵贵：垃圾费可以少收点，老人户负担重。"),
+        say(at(meeting_day, 20, 20), VILLAGER, HOMESTEAD, "/issue 屋场主路有三盏路灯不亮"),
+        press(at(meeting_day, 20, 21), VILLAGER, "设施管护"),
         say(at(meeting_day, 20, 30), HEAD, HOMESTEAD, "/end"),
+        # The problem ledger: up to the village, past its deadline to the township (I3).
+        say(at(meeting_day, 20, 35), HEAD, HOMESTEAD, "/escalate 1 需要村里出钱买灯"),
+        Line(0, at(meeting_day + 7, 9, 0)),
+        Line(0, at(meeting_day + 8, 0, 10)),
+        say(at(meeting_day + 8, 9, 0), OFFICIAL, PRIVATE, "/assign 1 城建办 P0002 2026-11-20"),
+        say(at(meeting_day + 9, 16, 0), ASSIGNEE, PRIVATE, "/solve 1 已换三盏新灯"),
+        # Villagers rate it: below 60%, it may not be closed and goes back (I6).
+        *[press(at(meeting_day + 9, 18, 0), person, choice) for person, choice in
+          (("P0008", "不满意"), ("P0017", "不满意"), ("P0023", "满意"))],
+        Line(0, at(meeting_day + 12, 17, 0)),
+        say(at(meeting_day + 13, 10, 0), ASSIGNEE, PRIVATE, "/solve 1 又加一盏，线路重新拉过"),
+        *[press(at(meeting_day + 13, 19, 0), person, choice) for person, choice in
+          (("P0008", "满意"), ("P0017", "基本满意"), ("P0023", "满意"), ("P0027", "不满意"),
+           ("P0033", "满意"))],
+        Line(0, at(meeting_day + 16, 11, 0)),
+        say(at(meeting_day + 16, 12, 0), ELDER, HOMESTEAD, "/status 1"),
     ]
 
 
