@@ -24,6 +24,8 @@ cli = typer.Typer(help="wuchang：红色屋场议事与问题清单机器人。"
                   add_completion=False, pretty_exceptions_enable=False)
 roster_cli = typer.Typer(help="花名册：导入人员，打印邀请码。", no_args_is_help=True)
 cli.add_typer(roster_cli, name="roster")
+scores_cli = typer.Typer(help="红黄旗：从表格导入月度评比分数。", no_args_is_help=True)
+cli.add_typer(scores_cli, name="scores")
 
 
 def main() -> None:
@@ -39,13 +41,14 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 def _settings() -> Settings:
     from bot.holidays_file import HolidayFileError, load_calendar
     from bot.rules_file import RulesFileError, load_rules
+    from bot.scheme_file import SchemeError, load_scheme
     from bot.settings import SettingsError, load_settings
 
     try:
         settings = load_settings()
-        load_rules(Path(settings.rules_file))
+        load_scheme(load_rules(Path(settings.rules_file)).scheme_name)
         load_calendar(Path(settings.holiday_file))
-    except (SettingsError, RulesFileError, HolidayFileError) as error:
+    except (SettingsError, RulesFileError, HolidayFileError, SchemeError) as error:
         raise _fail(f"配置错误：{error}") from None
     return settings
 
@@ -164,7 +167,7 @@ def _export_json(output: Path | None) -> None:
 
     async def collect(app: App) -> dict[str, object]:
         async with app.context.db.read() as connection:
-            return await snapshot(connection, app.context.timezone)
+            return await snapshot(connection, app.context.timezone, app.context.rules.scheme)
 
     document = json.dumps(_with_app(collect), ensure_ascii=False, indent=2, default=str)
     if output is None:
@@ -277,3 +280,19 @@ def roster_invites(
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["编号", "姓名", "邀请码"])
     writer.writerows(rows)
+
+
+@scores_cli.command("import")
+def scores_import(file: Annotated[Path, typer.Argument(help=".xlsx or .csv")]) -> None:
+    """Import monthly scores (月份, 村, one column per category); one bad row rejects all."""
+    from bot.scores_file import import_scores
+    from core.roster import RosterInvalid
+
+    try:
+        count = _with_app(lambda app: import_scores(app, file))
+    except RosterInvalid as invalid:
+        typer.echo(f"分数表有 {len(invalid.errors)} 处错误，未导入任何分数：", err=True)
+        for error in invalid.errors:
+            typer.echo(f"  {error}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"已导入 {count} 项分数。")

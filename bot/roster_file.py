@@ -1,4 +1,4 @@
-"""Read a roster file (.csv or .xlsx, UTF-8, Chinese header row) into header and rows."""
+"""Read a table file (.csv or .xlsx, UTF-8, Chinese header row): roster and scores."""
 
 from __future__ import annotations
 
@@ -14,6 +14,11 @@ Rows = list[dict[str, str]]
 
 def read_roster(path: Path) -> tuple[list[str], Rows]:
     """Return the header and the rows of a roster file, or raise RosterInvalid."""
+    return read_table(path)
+
+
+def read_table(path: Path) -> tuple[list[str], Rows]:
+    """Return the header and rows of a .csv or .xlsx table, or raise RosterInvalid."""
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":

@@ -12,6 +12,8 @@ from core.config import (
     DEFAULT_MIN_RATERS,
     DEFAULT_MISSING_MEETING_DAY,
     DEFAULT_RATING_WINDOW_HOURS,
+    DEFAULT_RESULTS_DUE_DAY,
+    DEFAULT_SCHEME,
     Rules,
 )
 from core.meetings import Blackout
@@ -54,9 +56,16 @@ def parse_rules(data: dict[str, Any], source: str = "rules") -> Rules:
     window = _int(issues, "rating_window_hours", DEFAULT_RATING_WINDOW_HOURS, 1, 24 * 30,
                   source, "issues")
     min_raters = _int(issues, "min_raters", DEFAULT_MIN_RATERS, 1, 1000, source, "issues")
+    flags = data.get("flags", {})
+    if not isinstance(flags, dict):
+        raise RulesFileError(f"{source}: [flags] must be a table")
+    scheme = flags.get("scheme", DEFAULT_SCHEME)
+    if not isinstance(scheme, str) or not scheme:
+        raise RulesFileError(f"{source}: flags.scheme must be a scheme name or a file path")
+    due_day = _int(flags, "results_due_day", DEFAULT_RESULTS_DUE_DAY, 1, 28, source, "flags")
     return Rules(blackouts=blackouts, missing_meeting_day=missing_day,
                  evening_reminder_hour=evening_hour, rating_window_hours=window,
-                 min_raters=min_raters)
+                 min_raters=min_raters, scheme_name=scheme, results_due_day=due_day)
 
 
 def _int(table: dict[str, Any], key: str, default: int, low: int, high: int, source: str,

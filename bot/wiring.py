@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.holidays_file import load_calendar
 from bot.rules_file import load_rules
+from bot.scheme_file import load_scheme
 from bot.settings import Settings
 from core.clock import Clock, SystemClock
 from handlers.router import Router
@@ -43,8 +44,9 @@ async def build_app(settings: Settings, clock: Clock | None = None, *,
     database = Database(settings.database_url)
     if migrate:
         await database.migrate()
-    rules = replace(load_rules(Path(settings.rules_file)),
-                    calendar=load_calendar(Path(settings.holiday_file)))
+    rules = load_rules(Path(settings.rules_file))
+    rules = replace(rules, calendar=load_calendar(Path(settings.holiday_file)),
+                    scheme=load_scheme(rules.scheme_name))
     context = Context(db=database, clock=clock or SystemClock(), timezone=settings.zone,
                       rules=rules)
     dispatcher = Dispatcher(context, {})

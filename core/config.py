@@ -5,17 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from core.calendar import WorkCalendar
+from core.flags import Scheme
 from core.meetings import Blackout
 
 DEFAULT_MISSING_MEETING_DAY = 20
 DEFAULT_EVENING_REMINDER_HOUR = 19
 DEFAULT_RATING_WINDOW_HOURS = 72
 DEFAULT_MIN_RATERS = 3
+DEFAULT_RESULTS_DUE_DAY = 5
+DEFAULT_SCHEME = "monthly"
 
 
 @dataclass(frozen=True, slots=True)
 class Rules:
-    """What a township may configure: busy seasons, reminder times and rating rounds."""
+    """What a township may configure: seasons, reminders, rating rounds, flags, holidays."""
 
     blackouts: tuple[Blackout, ...] = ()
     missing_meeting_day: int = DEFAULT_MISSING_MEETING_DAY
@@ -23,3 +26,6 @@ class Rules:
     rating_window_hours: int = DEFAULT_RATING_WINDOW_HOURS
     min_raters: int = DEFAULT_MIN_RATERS
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    scheme_name: str = DEFAULT_SCHEME
+    results_due_day: int = DEFAULT_RESULTS_DUE_DAY
+    scheme: Scheme = field(default_factory=lambda: Scheme("", ()))

@@ -198,6 +198,50 @@ HANDLER_VILLAGE = "村干部"
 HANDLER_TOWNSHIP = "镇里"
 SUMMARY_ISSUES = "提出问题{count}个：{titles}"
 
+# --- monthly red and yellow flags (rules F1-F8) -----------------------------------------
+SCORE_USAGE = "请这样发：/score 2026-10 金竹村 党建引领发展 92.5"
+VETO_USAGE = "请这样发：/veto 2026-10 金竹村 事由"
+ONSITE_USAGE = "请这样发：/onsite 2026-10 金竹村（该村承办了区级现场会）"
+FLAGS_USAGE = "请这样发：/flags 2026-10"
+CONFIRM_USAGE = "请这样发：/confirm 2026-10"
+MONTH_BAD = "月份“{value}”不对，请写成 2026-10。"
+MONTH_FUTURE = "{month}还没到，不能评比。"
+VILLAGE_UNKNOWN = "本镇没有“{name}”这个村。"
+CATEGORY_UNKNOWN = "没有“{name}”这个评比类别。类别有：{categories}"
+CATEGORY_COMPUTED = "“{name}”由系统按数据自动计算，不用录入分数。"
+SCORE_BAD = "分数“{value}”不对，应在{low:g}到{high:g}之间。"
+SCORE_RECORDED = "已录入：{month} {village} {category} {score:g}分。{note}"
+SCORE_REPLACED = "（原为{previous:g}分）"
+SCORE_AFTER_CONFIRM = "{month}已确认发布，改分后请再次 /confirm {month} 发布更正。"
+VETO_RECORDED = "已记录一票否决：{month} {village}，{reason}。该村当月不得红旗。"
+ONSITE_RECORDED = "已记录：{village}承办{month}区级现场会，{next_month}直接得红旗（不占名额）。"
+ONSITE_ALREADY = "{village}{month}的现场会已经记录过了。"
+FLAGS_TITLE = "{month}红黄旗评比（{state}）"
+FLAGS_DRAFT = "草稿"
+FLAGS_CONFIRMED = "已确认第{version}版"
+FLAGS_GRID = "【{grid}】"
+FLAGS_CATEGORY = "{category}：红旗 {reds}；黄旗 {yellows}"
+FLAGS_ONSITE = "现场会红旗：{villages}"
+FLAGS_NONE = "无"
+FLAGS_MISSING = "还缺{count}项分数：{items}"
+FLAGS_MORE = "等"
+CONFIRM_MISSING = "{month}还缺{count}项分数，不能确认：{items}"
+CONFIRMED = "{month}红黄旗已确认（第{version}版），已发布到各村屋场群。"
+VILLAGE_RESULT = "{month}红黄旗评比：{village}\n红旗：{reds}\n黄旗：{yellows}\n{money}"
+VILLAGE_RESULT_CORRECTION = "【更正，第{version}版】"
+MONEY_REWARD = "奖励{amount}元。"
+MONEY_PENALTY = "扣罚{amount}元。"
+MONEY_NONE = "不奖不罚。"
+GRID_PICTURE_TITLE = "{month} {grid} 红黄旗评比"
+GRID_PICTURE_FOOTER = "每项前三名红旗，末三名黄旗；一票否决的村不得红旗；现场会红旗不占名额。"
+OFFICIAL_SUMMARY = "{month}红黄旗结算（第{version}版）："
+OFFICIAL_SETTLEMENT = "{village}：红{reds} 黄{yellows}，{money}{consequences}"
+OFFICIAL_CONSEQUENCES = "\n  后果：{items}"
+SCORES_REMINDER = "{month}红黄旗还缺{count}项分数（{items}），请在{due}前录入（/score 或 wuchang scores import），再 /confirm {month}。"
+SCORES_IMPORTED = "已导入{count}项分数。"
+SCORES_ROW_ERROR = "第{row}行：{message}"
+SCORES_MISSING_COLUMNS = "表头缺少列：{columns}"
+
 # Usage and one-line summary of every command, shown by /help and in the
 # Telegram command menu.
 COMMAND_HELP: dict[str, tuple[str, str]] = {
@@ -219,6 +263,11 @@ COMMAND_HELP: dict[str, tuple[str, str]] = {
     "assign": ("/assign 编号 部门 负责人 日期", "交办问题"),
     "solve": ("/solve 编号 说明", "报问题办结，群众评价"),
     "status": ("/status 编号", "看问题的全部经过"),
+    "score": ("/score 月份 村 类别 分数", "录入月度评比分数"),
+    "flags": ("/flags 月份", "看红黄旗草稿"),
+    "veto": ("/veto 月份 村 事由", "记录一票否决"),
+    "onsite": ("/onsite 月份 村", "记录承办区级现场会"),
+    "confirm": ("/confirm 月份", "确认并发布红黄旗"),
 }
 
 # --- chat platforms ------------------------------------------------------------------

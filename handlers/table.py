@@ -6,7 +6,7 @@ from core import texts
 from core.messages import ChatKind, Outgoing
 from core.permissions import covers
 from core.roles import EVERYONE, HOMESTEAD_LEADERS, OFFICIALS, Role
-from handlers import binding, issues, meetings
+from handlers import binding, flags, issues, meetings
 from handlers.context import Context, Request
 from handlers.router import Command, Router, Where
 
@@ -67,6 +67,12 @@ COMMANDS: list[Command] = [
             aliases=("办结",)),
     Command("rate", issues.rate, Where.ANY, roles=EVERYONE, button_only=True),
     Command("status", issues.show_status, Where.ANY, roles=EVERYONE, aliases=("查询",)),
+    # Monthly red and yellow flags (rules F1-F8).
+    Command("score", flags.enter_score, Where.ANY, roles=OFFICIALS, aliases=("评分",)),
+    Command("flags", flags.show_flags, Where.ANY, roles=OFFICIALS, aliases=("红黄旗",)),
+    Command("veto", flags.record_veto, Where.ANY, roles=OFFICIALS, aliases=("否决",)),
+    Command("onsite", flags.record_onsite, Where.ANY, roles=OFFICIALS, aliases=("现场会",)),
+    Command("confirm", flags.confirm, Where.ANY, roles=OFFICIALS, aliases=("确认",)),
 ]
 
 

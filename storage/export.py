@@ -2,28 +2,63 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.flags import Scheme
 from core.issues import Level
 from core.meetings import has_party_group, households_required, quorum_met
-from storage import ledger, meetings, org
+from storage import flags, ledger, meetings, org
 from storage.issues import Issue
 from storage.schema import grid, homestead, household, person, township, village
 
 
-async def snapshot(connection: AsyncConnection, zone: ZoneInfo) -> dict[str, Any]:
+async def snapshot(connection: AsyncConnection, zone: ZoneInfo,
+                   scheme: Scheme | None = None) -> dict[str, Any]:
     """Return the organisation and every record that DESIGN.md §5 lists for export."""
+    found_flags, found_settlements = await _flags(connection, zone, scheme)
     return {
         "organisation": await _organisation(connection),
         "meetings": await _meetings(connection, zone),
         "issues": await _issues(connection, zone),
-        "flags": [],
-        "settlements": [],
+        "flags": found_flags,
+        "settlements": found_settlements,
     }
+
+
+async def _flags(connection: AsyncConnection, zone: ZoneInfo, scheme: Scheme | None,
+                 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Each month's newest confirmed version, and the draft of months not yet confirmed."""
+    rows: list[dict[str, Any]] = []
+    settlements: list[dict[str, Any]] = []
+    newest: dict[tuple[int, str], tuple[int, int]] = {}
+    for confirmation_id, township_id, month, version in await flags.confirmed_versions(
+            connection):
+        newest[(township_id, month)] = (confirmation_id, version)
+    for (_, month), (confirmation_id, version) in sorted(newest.items(), key=lambda i: i[0][1]):
+        results, money = await flags.confirmed_rows(connection, confirmation_id)
+        rows.extend({"month": month, "village": row["village"], "category": row["category"],
+                     "score": row["score"], "flag": row["flag"], "confirmed": True,
+                     "version": version} for row in results)
+        settlements.extend({"month": month, "village": row["village"], "amount": row["amount"],
+                            "reds": row["reds"], "yellows": row["yellows"],
+                            "consequences": json.loads(row["consequences"]),
+                            "version": version} for row in money)
+    if scheme is not None:
+        for township_id, month in await flags.score_months(connection):
+            if (township_id, month) in newest:
+                continue
+            start, end = flags.month_bounds(zone, month)
+            draft = await flags.draft(connection, scheme, township_id, month, start, end)
+            rows.extend({"month": month, "village": placement.village,
+                         "category": placement.category, "score": placement.score,
+                         "flag": placement.flag.value if placement.flag else None,
+                         "confirmed": False, "version": None} for placement in draft.placements)
+    return rows, settlements
 
 
 async def _organisation(connection: AsyncConnection) -> list[dict[str, Any]]:

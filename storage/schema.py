@@ -315,3 +315,62 @@ rating = Table(
     Column("choice", String(16), nullable=False),
     Column("at", UTCDateTime, nullable=False),
 )
+
+flag_score = Table(
+    "flag_score", metadata,
+    Column("month", String(7), primary_key=True),
+    Column("village_id", ForeignKey("village.id"), primary_key=True),
+    Column("category", String(32), primary_key=True),
+    Column("score", Float, nullable=False),
+    Column("entered_by", ForeignKey("person.id")),
+    Column("entered_at", UTCDateTime, nullable=False),
+)
+
+flag_veto = Table(
+    "flag_veto", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("month", String(7), nullable=False),
+    Column("village_id", ForeignKey("village.id"), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("entered_by", ForeignKey("person.id")),
+    Column("entered_at", UTCDateTime, nullable=False),
+    Index("ix_flag_veto_month", "month", "village_id"),
+)
+
+flag_onsite = Table(
+    "flag_onsite", metadata,
+    Column("month", String(7), primary_key=True),
+    Column("village_id", ForeignKey("village.id"), primary_key=True),
+    Column("entered_by", ForeignKey("person.id")),
+    Column("entered_at", UTCDateTime, nullable=False),
+)
+
+flag_confirmation = Table(
+    "flag_confirmation", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("township_id", ForeignKey("township.id"), nullable=False),
+    Column("month", String(7), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("confirmed_by", ForeignKey("person.id")),
+    Column("confirmed_at", UTCDateTime, nullable=False),
+    UniqueConstraint("township_id", "month", "version"),
+)
+
+flag_result = Table(
+    "flag_result", metadata,
+    Column("confirmation_id", ForeignKey("flag_confirmation.id"), primary_key=True),
+    Column("village_id", ForeignKey("village.id"), primary_key=True),
+    Column("category", String(32), primary_key=True),
+    Column("score", Float),
+    Column("flag", String(8)),
+)
+
+flag_settlement = Table(
+    "flag_settlement", metadata,
+    Column("confirmation_id", ForeignKey("flag_confirmation.id"), primary_key=True),
+    Column("village_id", ForeignKey("village.id"), primary_key=True),
+    Column("reds", Integer, nullable=False),
+    Column("yellows", Integer, nullable=False),
+    Column("amount", Integer, nullable=False),
+    Column("consequences", Text, nullable=False),
+)

@@ -1,0 +1,92 @@
+"""Load and validate a flag scheme (TOML): a shipped one by name, or a township's own file."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from core.flags import ConsequenceRules, Scheme
+
+SHIPPED = Path(__file__).with_name("schemes")
+INDICATORS = ("meetings_held", "attendance", "issues_on_time", "satisfaction")
+
+
+class SchemeError(ValueError):
+    """The scheme is malformed; the message names the entry."""
+
+
+def load_scheme(name_or_path: str) -> Scheme:
+    """A shipped scheme (``monthly``, ``five-flags``) or the scheme file at a path."""
+    path = SHIPPED / f"{name_or_path}.toml"
+    if not path.exists():
+        path = Path(name_or_path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise SchemeError(f"flag scheme {name_or_path}: {error}") from None
+    return parse_scheme(data, str(path))
+
+
+def parse_scheme(data: dict[str, Any], source: str = "scheme") -> Scheme:
+    """Validate a parsed scheme document."""
+    def fail(message: str) -> SchemeError:
+        return SchemeError(f"{source}: {message}")
+
+    name = data.get("name")
+    if not isinstance(name, str) or not name:
+        raise fail("name is missing")
+    categories = data.get("categories")
+    if not isinstance(categories, list) or not categories \
+            or not all(isinstance(item, str) and item for item in categories):
+        raise fail("categories must be a non-empty list of names")
+    if len(set(categories)) != len(categories):
+        raise fail("categories are not unique")
+    if data.get("period", "monthly") != "monthly":
+        raise fail("period must be monthly")
+    if data.get("unit", "grid") != "grid":
+        raise fail("unit must be grid (the 网格 of the roster)")
+    places = {key: data.get(key, 3) for key in ("red_places", "yellow_places")}
+    for key, value in places.items():
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 20:
+            raise fail(f"{key} must be a whole number 1-20")
+    low, high = data.get("score_min", 0), data.get("score_max", 100)
+    if not all(isinstance(value, int | float) for value in (low, high)) or low >= high:
+        raise fail("score_min and score_max must be numbers, min below max")
+    amounts = data.get("amounts", [1000, 3000, 5000])
+    if not isinstance(amounts, list) or not amounts \
+            or not all(isinstance(value, int) and value >= 0 for value in amounts) \
+            or amounts != sorted(amounts):
+        raise fail("amounts must be rising whole numbers of 元 for 1, 2, 3... categories")
+    consequences = data.get("consequences", {})
+    if not isinstance(consequences, dict):
+        raise fail("[consequences] must be a table")
+    defaults = ConsequenceRules()
+    rules: dict[str, Any] = {}
+    for key in ConsequenceRules.__dataclass_fields__:
+        value = consequences.get(key, getattr(defaults, key))
+        if isinstance(getattr(defaults, key), bool):
+            if not isinstance(value, bool):
+                raise fail(f"consequences.{key} must be true or false")
+        elif not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 12:
+            raise fail(f"consequences.{key} must be a whole number 1-12")
+        rules[key] = value
+    unknown = set(consequences) - set(ConsequenceRules.__dataclass_fields__)
+    if unknown:
+        raise fail(f"unknown consequence {sorted(unknown)[0]}")
+    weights = data.get("weights", {})
+    if not isinstance(weights, dict):
+        raise fail("[weights] must be a table")
+    for category, table in weights.items():
+        if category not in categories:
+            raise fail(f"weights for unknown category {category}")
+        if not isinstance(table, dict) or not table or any(
+                key not in INDICATORS or not isinstance(value, int | float) or value < 0
+                for key, value in table.items()):
+            raise fail(f"weights.{category} must give {', '.join(INDICATORS)} non-negative "
+                       "numbers")
+    return Scheme(
+        name=name, categories=tuple(categories), red_places=places["red_places"],
+        yellow_places=places["yellow_places"], score_min=float(low), score_max=float(high),
+        amounts=tuple(amounts), consequences=ConsequenceRules(**rules),
+        weights={category: dict(table) for category, table in weights.items()})

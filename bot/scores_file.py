@@ -1,0 +1,85 @@
+"""``wuchang scores import``: monthly scores from a spreadsheet, all checked before any is kept.
+
+One row per village and month: columns 月份 (YYYY-MM), 村, and one column per
+category of the scheme (an empty cell is left as it is). A 镇 column is needed
+only where two townships have a village of the same name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.roster_file import read_table
+from bot.wiring import App
+from core import texts
+from core.roster import RosterError, RosterInvalid
+from storage import events, flags
+from storage.schema import township, village
+
+MONTH_COLUMN, VILLAGE_COLUMN, TOWNSHIP_COLUMN = "月份", "村", "镇"
+
+
+async def import_scores(app: App, path: Path) -> int:
+    """Validate every row, then store every score in one transaction; return how many."""
+    header, rows = read_table(path)
+    scheme = app.context.rules.scheme
+    missing = [name for name in (MONTH_COLUMN, VILLAGE_COLUMN) if name not in header]
+    if missing:
+        raise RosterInvalid([RosterError(1, texts.SCORES_MISSING_COLUMNS.format(
+            columns="、".join(missing)))])
+    unknown = [name for name in header if name and name not in
+               (MONTH_COLUMN, VILLAGE_COLUMN, TOWNSHIP_COLUMN, *scheme.categories)]
+    if unknown:
+        raise RosterInvalid([RosterError(1, texts.CATEGORY_UNKNOWN.format(
+            name=unknown[0], categories="、".join(scheme.categories)))])
+    now = app.context.clock.now()
+    this_month = app.context.local(now).strftime("%Y-%m")
+    errors: list[RosterError] = []
+    scores: list[tuple[str, int, str, float]] = []
+    async with app.context.db.write() as connection:
+        known = [(row.id, row.name, row.township_name) for row in await connection.execute(
+            select(village.c.id, village.c.name, township.c.name.label("township_name"))
+            .join(township, township.c.id == village.c.township_id))]
+        for number, row in enumerate(rows, start=2):
+            if not any((value or "").strip() for value in row.values()):
+                continue
+            month = (row.get(MONTH_COLUMN) or "").strip()
+            if len(month) != 7 or month[4] != "-" or not month.replace("-", "").isdecimal() \
+                    or not 1 <= int(month[5:]) <= 12:
+                errors.append(RosterError(number, texts.MONTH_BAD.format(value=month)))
+                continue
+            if month > this_month:
+                errors.append(RosterError(number, texts.MONTH_FUTURE.format(month=month)))
+                continue
+            name = (row.get(VILLAGE_COLUMN) or "").strip()
+            town = (row.get(TOWNSHIP_COLUMN) or "").strip()
+            matches = [item for item in known if item[1] == name and (not town or item[2] == town)]
+            if len(matches) != 1:
+                errors.append(RosterError(number, texts.VILLAGE_UNKNOWN.format(name=name)))
+                continue
+            for category in scheme.categories:
+                cell = (row.get(category) or "").strip()
+                if not cell:
+                    continue
+                try:
+                    score = float(cell)
+                except ValueError:
+                    score = float("nan")
+                if category in scheme.weights:
+                    errors.append(RosterError(number, texts.CATEGORY_COMPUTED.format(
+                        name=category)))
+                elif not scheme.score_min <= score <= scheme.score_max:
+                    errors.append(RosterError(number, texts.SCORE_BAD.format(
+                        value=cell, low=scheme.score_min, high=scheme.score_max)))
+                else:
+                    scores.append((month, matches[0][0], category, score))
+        if errors:
+            raise RosterInvalid(errors)
+        for month, village_id, category, score in scores:
+            await flags.set_score(connection, month=month, village_id=village_id,
+                                  category=category, score=score, by=None, now=now)
+        await events.append(connection, at=now, stream="flags:import", kind="flags.imported",
+                            payload={"file": path.name, "scores": len(scores)})
+    return len(scores)

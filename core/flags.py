@@ -1,0 +1,223 @@
+"""Rules F1-F8 of the monthly red and yellow flags (seed 002), as pure functions.
+
+Ranking (F3), within one grid and one category:
+- villages are ordered by score, highest first; ties are broken by the village's
+  total score over all categories that month (higher first), then by the village's
+  name in Unicode order, so the order never depends on how data was entered;
+- a grid of n villages gives min(places, n // 2) red and as many yellow flags, so no
+  village is both red and yellow in one category (a grid of 1 gives none, of 5 two);
+- yellow goes to the last places; red to the best villages that have no veto that
+  month (F4) and are not yellow.
+A village that hosted an on-site meeting (现场会) in the month before gets one more red
+flag that takes no place (F5), unless it has a veto this month; it counts as one red
+category in the money (F6).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import partial
+
+ONSITE_CATEGORY = "现场会"
+
+
+class Flag(StrEnum):
+    """A flag a village gets in one category."""
+
+    RED = "red"
+    YELLOW = "yellow"
+
+    @property
+    def label(self) -> str:
+        """The Chinese name."""
+        return "红旗" if self is Flag.RED else "黄旗"
+
+
+class Consequence(StrEnum):
+    """What a village's yellow flags lead to (F7)."""
+
+    TALK = "talk"
+    WARNING = "warning"
+    SUSPENSION = "suspension"
+    DOWNGRADE = "downgrade"
+    STAR_DOWN = "star_down"
+
+    @property
+    def label(self) -> str:
+        """The Chinese name, as the township says it."""
+        return {"talk": "镇主要领导约谈主职干部", "warning": "对主职干部警告",
+                "suspension": "主职干部停职", "downgrade": "年度考核降一档",
+                "star_down": "党组织五星评定降一颗星"}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class ConsequenceRules:
+    """When yellow flags lead to which consequence (F7); counts are of the scheme."""
+
+    talk_on_any_yellow: bool = True
+    warning_consecutive_months: int = 2
+    warning_categories_in_year: int = 3
+    suspension_categories: int = 3
+    suspension_consecutive_months: int = 2
+    downgrade_consecutive_months: int = 2
+    star_down_months_in_year: int = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Scheme:
+    """A flag scheme (F1): categories, places, score range, money and consequences."""
+
+    name: str
+    categories: tuple[str, ...]
+    period: str = "monthly"
+    unit: str = "grid"
+    red_places: int = 3
+    yellow_places: int = 3
+    score_min: float = 0
+    score_max: float = 100
+    amounts: tuple[int, ...] = (1000, 3000, 5000)
+    consequences: ConsequenceRules = field(default_factory=ConsequenceRules)
+    weights: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+
+    def amount(self, flags: int) -> int:
+        """Money for this many flagged categories: the last amount for that many or more."""
+        if flags <= 0:
+            return 0
+        return self.amounts[min(flags, len(self.amounts)) - 1]
+
+
+@dataclass(frozen=True, slots=True)
+class VillageMonth:
+    """One village's scores of a month, with its grid and any veto or on-site meeting."""
+
+    village: str
+    grid: str
+    scores: Mapping[str, float]
+    vetoed: bool = False
+    hosted_onsite_last_month: bool = False
+
+    @property
+    def total(self) -> float:
+        """The sum of the village's scores, the first tie-breaker."""
+        return sum(self.scores.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """A village's flag in one category, with its score."""
+
+    village: str
+    grid: str
+    category: str
+    score: float | None
+    flag: Flag | None
+
+
+def rank_flags(scheme: Scheme, villages: Iterable[VillageMonth]) -> list[Placement]:
+    """Red and yellow flags for every village and category (F3, F4, F5)."""
+    by_grid: dict[str, list[VillageMonth]] = defaultdict(list)
+    for village in villages:
+        by_grid[village.grid].append(village)
+    placements: list[Placement] = []
+    for grid in sorted(by_grid):
+        members = by_grid[grid]
+        places = len(members) // 2
+        reds, yellows = min(scheme.red_places, places), min(scheme.yellow_places, places)
+        for category in scheme.categories:
+            order = sorted(members, key=partial(_rank_key, category))
+            yellow = {v.village for v in order[len(order) - yellows:]} if yellows else set()
+            red = [v.village for v in order if not v.vetoed and v.village not in yellow][:reds]
+            for village in order:
+                flag = (Flag.RED if village.village in red
+                        else Flag.YELLOW if village.village in yellow else None)
+                placements.append(Placement(village.village, grid, category,
+                                            village.scores.get(category), flag))
+        for village in sorted(members, key=lambda v: v.village):
+            if village.hosted_onsite_last_month and not village.vetoed:
+                placements.append(Placement(village.village, grid, ONSITE_CATEGORY, None,
+                                            Flag.RED))
+    return placements
+
+
+def _rank_key(category: str, village: VillageMonth) -> tuple[float, float, str]:
+    """Highest score first; ties by total score, then by name (see the module docstring)."""
+    return (-village.scores.get(category, 0.0), -village.total, village.village)
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """A village's money for the month, net of red and yellow (F6)."""
+
+    village: str
+    reds: int
+    yellows: int
+    amount: int
+
+
+def settle(scheme: Scheme, placements: Iterable[Placement]) -> list[Settlement]:
+    """Money per village: red categories earn, yellow categories cost, settled net (F6)."""
+    reds: dict[str, int] = defaultdict(int)
+    yellows: dict[str, int] = defaultdict(int)
+    villages: set[str] = set()
+    for placement in placements:
+        villages.add(placement.village)
+        if placement.flag is Flag.RED:
+            reds[placement.village] += 1
+        elif placement.flag is Flag.YELLOW:
+            yellows[placement.village] += 1
+    return [Settlement(village, reds[village], yellows[village],
+                       scheme.amount(reds[village]) - scheme.amount(yellows[village]))
+            for village in sorted(villages)]
+
+
+@dataclass(frozen=True, slots=True)
+class YellowHistory:
+    """A village's yellow categories this month and in the confirmed months before it.
+
+    ``previous`` holds the calendar months just before, newest first (0 for a month
+    with no yellow or no confirmed result); the yearly counts cover the confirmed
+    months of the same calendar year before this one.
+    """
+
+    this_month: int
+    previous: tuple[int, ...] = ()
+    earlier_this_year: int = 0
+    yellow_months_earlier_this_year: int = 0
+
+    def running(self, months: int, at_least: int = 1) -> bool:
+        """Whether this and the ``months - 1`` months before each had ``at_least`` yellow."""
+        needed = self.previous[:months - 1]
+        return (self.this_month >= at_least and len(needed) == months - 1
+                and all(count >= at_least for count in needed))
+
+
+def consequences(rules: ConsequenceRules, history: YellowHistory) -> list[Consequence]:
+    """What this month's yellow flags lead to, looking back at confirmed months (F7)."""
+    if history.this_month == 0:
+        return []
+    found: list[Consequence] = []
+    if rules.talk_on_any_yellow:
+        found.append(Consequence.TALK)
+    in_year = history.earlier_this_year + history.this_month
+    if history.running(rules.warning_consecutive_months) \
+            or in_year >= rules.warning_categories_in_year:
+        found.append(Consequence.WARNING)
+    if history.running(rules.suspension_consecutive_months, rules.suspension_categories):
+        found.append(Consequence.SUSPENSION)
+    if history.running(rules.downgrade_consecutive_months):
+        found.append(Consequence.DOWNGRADE)
+    if history.yellow_months_earlier_this_year + 1 >= rules.star_down_months_in_year:
+        found.append(Consequence.STAR_DOWN)
+    return found
+
+
+def combined_score(weights: Mapping[str, float], indicators: Mapping[str, float]) -> float:
+    """A category score from computed indicators (each 0..1) by the scheme's weights, 0..100."""
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    return round(100 * sum(weight * indicators.get(name, 0.0)
+                           for name, weight in weights.items()) / total, 2)

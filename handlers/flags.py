@@ -1,0 +1,238 @@
+"""Monthly red and yellow flags in chat: scores, vetoes, on-site meetings, draft, confirm."""
+
+from __future__ import annotations
+
+import re
+
+from core import texts
+from core.flag_table import render_grid
+from core.flags import ONSITE_CATEGORY, Flag
+from core.messages import Outgoing
+from core.roles import Role
+from handlers.context import Context, Refusal, Request
+from storage import events, flags, org, outbox
+from storage.flags import MonthResult, VillageInfo
+
+MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+MISSING_SHOWN = 8
+
+
+def _month(context: Context, request: Request, text: str) -> str:
+    """A YYYY-MM month that is not in the future (F2)."""
+    match = MONTH.match(text)
+    if match is None or not 1 <= int(match.group(2)) <= 12:
+        raise Refusal(texts.MONTH_BAD.format(value=text))
+    month = f"{int(match.group(1)):04d}-{int(match.group(2)):02d}"
+    if month > context.local(request.now).strftime("%Y-%m"):
+        raise Refusal(texts.MONTH_FUTURE.format(month=month))
+    return month
+
+
+async def _village(request: Request, name: str) -> VillageInfo:
+    person = request.require_person()
+    for found in await flags.villages_of(request.connection, person.township_id):
+        if found.name == name:
+            return found
+    raise Refusal(texts.VILLAGE_UNKNOWN.format(name=name))
+
+
+async def _draft(context: Context, request: Request, month: str) -> MonthResult:
+    start, end = flags.month_bounds(context.timezone, month)
+    return await flags.draft(request.connection, context.rules.scheme,
+                             request.require_person().township_id, month, start, end)
+
+
+def _missing_text(result: MonthResult) -> str:
+    shown = "、".join(f"{village}{category}" for village, category in
+                     result.missing[:MISSING_SHOWN])
+    return shown + (texts.FLAGS_MORE if len(result.missing) > MISSING_SHOWN else "")
+
+
+async def enter_score(context: Context, request: Request) -> list[Outgoing]:
+    """Enter one village's score in one category for a month (F2)."""
+    parts = request.args.split()
+    if len(parts) != 4:
+        raise Refusal(texts.SCORE_USAGE)
+    month = _month(context, request, parts[0])
+    found = await _village(request, parts[1])
+    scheme = context.rules.scheme
+    category = parts[2]
+    if category not in scheme.categories:
+        raise Refusal(texts.CATEGORY_UNKNOWN.format(name=category,
+                                                    categories="、".join(scheme.categories)))
+    if category in scheme.weights:
+        raise Refusal(texts.CATEGORY_COMPUTED.format(name=category))
+    try:
+        score = float(parts[3])
+    except ValueError:
+        score = float("nan")
+    if not scheme.score_min <= score <= scheme.score_max:
+        raise Refusal(texts.SCORE_BAD.format(value=parts[3], low=scheme.score_min,
+                                             high=scheme.score_max))
+    person = request.require_person()
+    previous = await flags.set_score(request.connection, month=month, village_id=found.id,
+                                     category=category, score=score, by=person.id,
+                                     now=request.now)
+    await events.append(request.connection, at=request.now, stream=f"flags:{month}",
+                        kind="flags.score", actor_id=person.id,
+                        channel=request.incoming.channel, chat_id=request.incoming.chat_id,
+                        payload={"village": found.name, "category": category, "score": score,
+                                 "previous": previous})
+    note = texts.SCORE_REPLACED.format(previous=previous) if previous is not None else ""
+    confirmed = [item for item in await flags.confirmed_versions(request.connection,
+                                                                  person.township_id)
+                 if item[2] == month]
+    if confirmed:
+        note += texts.SCORE_AFTER_CONFIRM.format(month=month)
+    return [request.reply(texts.SCORE_RECORDED.format(month=month, village=found.name,
+                                                      category=category, score=score,
+                                                      note=note))]
+
+
+async def record_veto(context: Context, request: Request) -> list[Outgoing]:
+    """Record a one-vote-veto event: no red flag for that village that month (F4)."""
+    parts = request.args.split(maxsplit=2)
+    if len(parts) != 3:
+        raise Refusal(texts.VETO_USAGE)
+    month = _month(context, request, parts[0])
+    found = await _village(request, parts[1])
+    person = request.require_person()
+    await flags.add_veto(request.connection, month=month, village_id=found.id, reason=parts[2],
+                         by=person.id, now=request.now)
+    await events.append(request.connection, at=request.now, stream=f"flags:{month}",
+                        kind="flags.veto", actor_id=person.id,
+                        channel=request.incoming.channel, chat_id=request.incoming.chat_id,
+                        payload={"village": found.name, "reason": parts[2]})
+    return [request.reply(texts.VETO_RECORDED.format(month=month, village=found.name,
+                                                     reason=parts[2]))]
+
+
+async def record_onsite(context: Context, request: Request) -> list[Outgoing]:
+    """Record an on-site meeting: a red flag next month that takes no place (F5)."""
+    parts = request.args.split()
+    if len(parts) != 2:
+        raise Refusal(texts.ONSITE_USAGE)
+    month = _month(context, request, parts[0])
+    found = await _village(request, parts[1])
+    person = request.require_person()
+    if not await flags.add_onsite(request.connection, month=month, village_id=found.id,
+                                  by=person.id, now=request.now):
+        raise Refusal(texts.ONSITE_ALREADY.format(village=found.name, month=month))
+    await events.append(request.connection, at=request.now, stream=f"flags:{month}",
+                        kind="flags.onsite", actor_id=person.id,
+                        channel=request.incoming.channel, chat_id=request.incoming.chat_id,
+                        payload={"village": found.name})
+    return [request.reply(texts.ONSITE_RECORDED.format(
+        village=found.name, month=month, next_month=flags.shift_month(month, 1)))]
+
+
+def describe(result: MonthResult, state: str) -> str:
+    """The ranking as text, grid by grid and category by category."""
+    lines = [texts.FLAGS_TITLE.format(month=result.month, state=state)]
+    grids = sorted({found.grid for found in result.villages})
+    for grid in grids:
+        lines.append(texts.FLAGS_GRID.format(grid=grid))
+        in_grid = [placement for placement in result.placements if placement.grid == grid]
+        categories = [category for category in dict.fromkeys(p.category for p in in_grid)
+                      if category != ONSITE_CATEGORY]
+        for category in categories:
+            reds = [p.village for p in in_grid if p.category == category and p.flag is Flag.RED]
+            yellows = [p.village for p in in_grid
+                       if p.category == category and p.flag is Flag.YELLOW]
+            lines.append(texts.FLAGS_CATEGORY.format(
+                category=category, reds="、".join(reds) or texts.FLAGS_NONE,
+                yellows="、".join(yellows) or texts.FLAGS_NONE))
+        onsite = [p.village for p in in_grid if p.category == ONSITE_CATEGORY]
+        if onsite:
+            lines.append(texts.FLAGS_ONSITE.format(villages="、".join(onsite)))
+    if result.missing:
+        lines.append(texts.FLAGS_MISSING.format(count=len(result.missing),
+                                                items=_missing_text(result)))
+    return "\n".join(lines)
+
+
+async def show_flags(context: Context, request: Request) -> list[Outgoing]:
+    """Show the draft ranking of a month as it stands now (F8)."""
+    parts = request.args.split()
+    if len(parts) != 1:
+        raise Refusal(texts.FLAGS_USAGE)
+    month = _month(context, request, parts[0])
+    result = await _draft(context, request, month)
+    return [request.reply(describe(result, texts.FLAGS_DRAFT))]
+
+
+def _money(amount: int) -> str:
+    if amount > 0:
+        return texts.MONEY_REWARD.format(amount=amount)
+    if amount < 0:
+        return texts.MONEY_PENALTY.format(amount=-amount)
+    return texts.MONEY_NONE
+
+
+async def confirm(context: Context, request: Request) -> list[Outgoing]:
+    """Confirm a complete month and publish it; a later confirmation is a correction (F8)."""
+    parts = request.args.split()
+    if len(parts) != 1:
+        raise Refusal(texts.CONFIRM_USAGE)
+    month = _month(context, request, parts[0])
+    result = await _draft(context, request, month)
+    if result.missing:
+        raise Refusal(texts.CONFIRM_MISSING.format(month=month, count=len(result.missing),
+                                                   items=_missing_text(result)))
+    person = request.require_person()
+    version = await flags.confirm(request.connection, result, person.township_id, person.id,
+                                  request.now)
+    await events.append(request.connection, at=request.now, stream=f"flags:{month}",
+                        kind="flags.confirmed", actor_id=person.id,
+                        channel=request.incoming.channel, chat_id=request.incoming.chat_id,
+                        payload={"version": version})
+    await publish(context, request, result, version)
+    return [request.reply(texts.CONFIRMED.format(month=month, version=version))]
+
+
+async def publish(context: Context, request: Request, result: MonthResult, version: int) -> None:
+    """Each village's groups get its result and its grid's picture; officials get it all."""
+    connection = request.connection
+    person = request.require_person()
+    key = f"flags:{person.township_id}:{result.month}:v{version}"
+    correction = texts.VILLAGE_RESULT_CORRECTION.format(version=version) if version > 1 else ""
+    pictures: dict[str, bytes] = {}
+    for grid in sorted({found.grid for found in result.villages}):
+        pictures[grid] = render_grid(
+            texts.GRID_PICTURE_TITLE.format(month=result.month, grid=grid),
+            context.rules.scheme.categories,
+            [placement for placement in result.placements if placement.grid == grid],
+            texts.GRID_PICTURE_FOOTER)
+    money = {item.village: item.amount for item in result.settlements}
+    homesteads_by_village: dict[int, list[int]] = {}
+    for homestead in await org.all_homesteads(connection):
+        homesteads_by_village.setdefault(homestead.village_id, []).append(homestead.id)
+    for found in result.villages:
+        mine = [p for p in result.placements if p.village == found.name]
+        text = correction + texts.VILLAGE_RESULT.format(
+            month=result.month, village=found.name,
+            reds="、".join(p.category for p in mine if p.flag is Flag.RED) or texts.FLAGS_NONE,
+            yellows="、".join(p.category for p in mine if p.flag is Flag.YELLOW)
+            or texts.FLAGS_NONE,
+            money=_money(money.get(found.name, 0)))
+        await outbox.to_homesteads(connection, homesteads_by_village.get(found.id, []),
+                                   key=f"{key}:{found.id}", text=text, image=pictures[found.grid],
+                                   now=request.now)
+    officials = [official.id for official in await org.persons_with_role(
+        connection, Role.TOWNSHIP_OFFICIAL, township_id=person.township_id)]
+    for grid, picture in pictures.items():
+        await outbox.to_persons(connection, officials, key=f"{key}:grid:{grid}",
+                                text=texts.GRID_PICTURE_TITLE.format(month=result.month,
+                                                                     grid=grid),
+                                image=picture, now=request.now)
+    lines = [correction + texts.OFFICIAL_SUMMARY.format(month=result.month, version=version)]
+    for item in result.settlements:
+        found_consequences = result.consequences.get(item.village, [])
+        lines.append(texts.OFFICIAL_SETTLEMENT.format(
+            village=item.village, reds=item.reds, yellows=item.yellows,
+            money=_money(item.amount),
+            consequences=texts.OFFICIAL_CONSEQUENCES.format(
+                items="；".join(found.label for found in found_consequences))
+            if found_consequences else ""))
+    await outbox.to_persons(connection, officials, key=f"{key}:summary", text="\n".join(lines),
+                            now=request.now)

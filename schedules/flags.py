@@ -1,0 +1,48 @@
+"""Flag jobs: remind township officials of missing scores before a month's results are due."""
+
+from __future__ import annotations
+
+from core import texts
+from core.roles import Role
+from storage import flags, org, outbox
+from storage.context import Context
+
+SHOWN = 6
+
+
+async def remind_missing_scores(context: Context) -> int:
+    """After a month ends and until its results are due, remind officials of missing scores.
+
+    Once when the month is over, and once more the day before the due day, for each
+    township whose month is neither complete nor confirmed.
+    """
+    now = context.clock.now()
+    local = context.local(now)
+    month = flags.shift_month(local.strftime("%Y-%m"), -1)
+    due_day = context.rules.results_due_day
+    stage = "due" if local.day >= due_day - 1 else "start"
+    if local.day > due_day:
+        return 0
+    start, end = flags.month_bounds(context.timezone, month)
+    sent = 0
+    async with context.db.write() as connection:
+        confirmed = {(item[1], item[2]) for item in await flags.confirmed_versions(connection)}
+        for township_id in await flags.township_ids(connection):
+            if (township_id, month) in confirmed:
+                continue
+            result = await flags.draft(connection, context.rules.scheme, township_id, month,
+                                       start, end)
+            if not result.missing or not result.villages:
+                continue
+            items = "、".join(f"{village}{category}"
+                             for village, category in result.missing[:SHOWN])
+            officials = await org.persons_with_role(connection, Role.TOWNSHIP_OFFICIAL,
+                                                    township_id=township_id)
+            sent += await outbox.to_persons(
+                connection, [official.id for official in officials],
+                key=f"flags:missing:{township_id}:{month}:{stage}", now=now,
+                text=texts.SCORES_REMINDER.format(
+                    month=month, count=len(result.missing),
+                    items=items + (texts.FLAGS_MORE if len(result.missing) > SHOWN else ""),
+                    due=f"{end.month}月{due_day}日"))
+    return sent
