@@ -17,6 +17,7 @@ import typer
 if TYPE_CHECKING:
     from bot.settings import Settings
     from bot.wiring import App
+    from core.roster import RosterInvalid
 
 T = TypeVar("T")
 
@@ -36,6 +37,14 @@ def main() -> None:
 def _fail(message: str, code: int = 2) -> typer.Exit:
     typer.echo(message, err=True)
     return typer.Exit(code)
+
+
+def _rejected(file: str, nothing: str, invalid: RosterInvalid) -> typer.Exit:
+    """Print every error of a rejected file, saying nothing was imported; exit code 1."""
+    typer.echo(f"{file}有 {len(invalid.errors)} 处错误，未导入任何{nothing}：", err=True)
+    for error in invalid.errors:
+        typer.echo(f"  {error}", err=True)
+    return typer.Exit(1)
 
 
 def _settings() -> Settings:
@@ -255,10 +264,7 @@ def roster_import(file: Annotated[Path, typer.Argument(help=".csv or .xlsx")]) -
     try:
         result = _with_app(lambda app: import_roster_file(app, file))
     except RosterInvalid as invalid:
-        typer.echo(f"花名册有 {len(invalid.errors)} 处错误，未导入任何数据：", err=True)
-        for error in invalid.errors:
-            typer.echo(f"  {error}", err=True)
-        raise typer.Exit(1) from None
+        raise _rejected("花名册", "数据", invalid) from None
     typer.echo(f"导入完成：新增 {len(result.created)} 人，更新 {len(result.updated)} 人，"
                f"未变 {result.unchanged} 人；在家情况变动 {len(result.households_changed)} 户。")
 
@@ -291,8 +297,5 @@ def scores_import(file: Annotated[Path, typer.Argument(help=".xlsx or .csv")]) -
     try:
         count = _with_app(lambda app: import_scores(app, file))
     except RosterInvalid as invalid:
-        typer.echo(f"分数表有 {len(invalid.errors)} 处错误，未导入任何分数：", err=True)
-        for error in invalid.errors:
-            typer.echo(f"  {error}", err=True)
-        raise typer.Exit(1) from None
+        raise _rejected("分数表", "分数", invalid) from None
     typer.echo(f"已导入 {count} 项分数。")

@@ -42,12 +42,6 @@ async def _draft(context: Context, request: Request, month: str) -> MonthResult:
                              request.require_person().township_id, month, start, end)
 
 
-def _missing_text(result: MonthResult) -> str:
-    shown = "、".join(f"{village}{category}" for village, category in
-                     result.missing[:MISSING_SHOWN])
-    return shown + (texts.FLAGS_MORE if len(result.missing) > MISSING_SHOWN else "")
-
-
 async def enter_score(context: Context, request: Request) -> list[Outgoing]:
     """Enter one village's score in one category for a month (F2)."""
     parts = request.args.split()
@@ -147,7 +141,7 @@ def describe(result: MonthResult, state: str) -> str:
             lines.append(texts.FLAGS_ONSITE.format(villages="、".join(onsite)))
     if result.missing:
         lines.append(texts.FLAGS_MISSING.format(count=len(result.missing),
-                                                items=_missing_text(result)))
+                                                items=result.missing_text(MISSING_SHOWN)))
     return "\n".join(lines)
 
 
@@ -178,7 +172,7 @@ async def confirm(context: Context, request: Request) -> list[Outgoing]:
     result = await _draft(context, request, month)
     if result.missing:
         raise Refusal(texts.CONFIRM_MISSING.format(month=month, count=len(result.missing),
-                                                   items=_missing_text(result)))
+                                                   items=result.missing_text(MISSING_SHOWN)))
     person = request.require_person()
     version = await flags.confirm(request.connection, result, person.township_id, person.id,
                                   request.now)

@@ -34,8 +34,6 @@ async def remind_missing_scores(context: Context) -> int:
                                        start, end)
             if not result.missing or not result.villages:
                 continue
-            items = "、".join(f"{village}{category}"
-                             for village, category in result.missing[:SHOWN])
             officials = await org.persons_with_role(connection, Role.TOWNSHIP_OFFICIAL,
                                                     township_id=township_id)
             sent += await outbox.to_persons(
@@ -43,6 +41,6 @@ async def remind_missing_scores(context: Context) -> int:
                 key=f"flags:missing:{township_id}:{month}:{stage}", now=now,
                 text=texts.SCORES_REMINDER.format(
                     month=month, count=len(result.missing),
-                    items=items + (texts.FLAGS_MORE if len(result.missing) > SHOWN else ""),
+                    items=result.missing_text(SHOWN),
                     due=f"{end.month}月{due_day}日"))
     return sent

@@ -13,6 +13,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core import texts
 from core.flags import (
     Consequence,
     Flag,
@@ -82,6 +83,11 @@ class MonthResult:
     consequences: dict[str, list[Consequence]]
     missing: list[tuple[str, str]]
     indicators: dict[str, dict[str, float]]
+
+    def missing_text(self, shown: int) -> str:
+        """The first ``shown`` missing scores as 村类别, with 等 when there are more."""
+        items = "、".join(f"{village}{category}" for village, category in self.missing[:shown])
+        return items + (texts.FLAGS_MORE if len(self.missing) > shown else "")
 
 
 def _dialect(connection: AsyncConnection) -> Any:
