@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
@@ -120,8 +121,17 @@ def decide_round(tally: RoundTally, min_raters: int, already_extended: bool) -> 
 
 
 def percent(rate: Fraction | None) -> str:
-    """A rate as a whole percentage for people, or "—" when there is none."""
-    return "—" if rate is None else f"{round(rate * 100)}%"
+    """A rate as a whole percentage for people, or "—" when there is none.
+
+    Rounded to the nearest, except that a rate below the 60% line is never shown
+    as 60% (59.6% reads 59%), so the figure always agrees with "不足60%".
+    """
+    if rate is None:
+        return "—"
+    shown = math.floor(rate * 100 + Fraction(1, 2))
+    if rate < CLOSE_THRESHOLD:
+        shown = min(shown, math.ceil(CLOSE_THRESHOLD * 100) - 1)
+    return f"{shown}%"
 
 
 def rating_buttons(round_id: int) -> tuple[tuple[Button, ...], ...]:

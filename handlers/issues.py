@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from fractions import Fraction
 
 from core import texts
 from core.calendar import report_deadline
-from core.issues import CATEGORIES, Level, Rating, Status, rating_buttons
+from core.issues import CATEGORIES, Level, Rating, Status, percent, rating_buttons
 from core.messages import Button, Outgoing
 from core.models import Homestead, Person
 from core.permissions import covers
@@ -98,8 +99,9 @@ async def categorise(context: Context, request: Request) -> list[Outgoing]:
     if found is None or not index.isdecimal() or int(index) >= len(CATEGORIES):
         raise Refusal(texts.BUTTON_EXPIRED)
     person = request.require_person()
-    if person.homestead_id != found.homestead_id or (
-            person.id != found.raised_by and person.role not in (Role.HEAD, Role.RECORDER)):
+    leads_there = (person.homestead_id == found.homestead_id
+                   and person.role in (Role.HEAD, Role.RECORDER))
+    if person.id != found.raised_by and not leads_there:
         raise Refusal(texts.ISSUE_CATEGORY_NOT_YOURS)
     if found.category is not None:
         raise Refusal(texts.ISSUE_CATEGORY_ALREADY.format(number=found.id))
@@ -133,7 +135,7 @@ async def promise(context: Context, request: Request) -> list[Outgoing]:
     note = " ".join(rest[1:])
     await issues.change(request.connection, found, "issue.promised", _actor(request),
                         request.now, {"date": day.isoformat(), "note": note},
-                        agreed_date=day, overdue=False)
+                        agreed_date=day, overdue=False, overdue_on=None)
     return [request.reply(texts.PROMISE_RECORDED.format(
         number=found.id, day=f"{day.month}月{day.day}日", note=note))]
 
@@ -324,7 +326,7 @@ async def show_status(context: Context, request: Request) -> list[Outgoing]:
                                                  responsible=found.responsible or ""))
     if found.satisfaction is not None:
         lines.append(texts.STATUS_SATISFACTION.format(
-            rate=f"{round(found.satisfaction * 100)}%"))
+            rate=percent(Fraction(found.satisfaction).limit_denominator(10_000))))
     lines.append(texts.STATUS_HISTORY)
     names: dict[int, str] = {}
     for entry in await issues.history(request.connection, found.id):

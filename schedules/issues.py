@@ -37,7 +37,7 @@ async def _escalate_overdue(context: Context, connection: AsyncConnection,
         connection, found, "issue.escalated", SYSTEM, now,
         {"from": Level.VILLAGE.value, "to": Level.TOWNSHIP.value, "automatic": True,
          "deadline": found.deadline.isoformat() if found.deadline else None},
-        level=Level.TOWNSHIP, status=Status.ESCALATED, overdue=True)
+        level=Level.TOWNSHIP, status=Status.ESCALATED, overdue=True, overdue_on=found.deadline)
     deadline = found.deadline
     text = texts.ESCALATED_OVERDUE.format(
         number=found.id, title=found.title,
@@ -61,9 +61,11 @@ async def mark_broken_promises(context: Context) -> int:
     async with context.db.write() as connection:
         late = await issues.past_promise(connection, today)
         for found in late:
+            late_since = (found.agreed_date if found.level is Level.HOMESTEAD
+                          else found.due_date) or today
             await issues.change(connection, found, "issue.overdue", SYSTEM, now,
-                                {"date": (found.agreed_date or found.due_date or today)
-                                 .isoformat()}, overdue=True)
+                                {"date": late_since.isoformat()}, overdue=True,
+                                overdue_on=late_since)
             homestead = await org.homestead_by_id(connection, found.homestead_id)
             assert homestead is not None
             if found.level is Level.HOMESTEAD and found.agreed_date is not None:
@@ -92,7 +94,7 @@ async def close_rating_rounds(context: Context) -> int:
         for found_round in await issues.rounds_due(connection, now):
             found = await issues.get(connection, found_round.issue_id)
             assert found is not None
-            tally = await issues.tally(connection, found_round.id)
+            tally = await issues.tally(connection, found.id, found_round.id)
             outcome = decide_round(tally, context.rules.min_raters, found_round.extended)
             rate = tally.rate
             details = {"round_id": found_round.id, "satisfied": tally.satisfied,

@@ -94,3 +94,10 @@ async def streams_with_prefix(connection: AsyncConnection, prefix: str) -> list[
     rows = await connection.execute(select(event).where(event.c.id.in_(newest)))
     return [Event(row.id, row.at, row.stream, row.kind, row.actor_id, row.channel, row.chat_id,
                   json.loads(row.payload)) for row in rows]
+
+
+async def of_kind(connection: AsyncConnection, kind: str) -> list[Event]:
+    """Every event of one kind, oldest first."""
+    rows = await connection.execute(select(event).where(event.c.kind == kind).order_by(event.c.id))
+    return [Event(row.id, row.at, row.stream, row.kind, row.actor_id, row.channel, row.chat_id,
+                  json.loads(row.payload)) for row in rows]

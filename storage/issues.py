@@ -12,15 +12,16 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy import Row, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.issues import Level, Rating, RoundTally, Status
 from storage import events
 from storage.schema import issue, rating, rating_round
 
-STATE_FIELDS = ("category", "level", "status", "handler_id", "department", "responsible",
-                "agreed_date", "deadline", "due_date", "overdue", "satisfaction")
+STATE_FIELDS = ("homestead_id", "meeting_id", "raised_by", "title", "category", "level",
+                "status", "handler_id", "department", "responsible", "agreed_date", "deadline",
+                "due_date", "overdue", "overdue_on", "satisfaction", "closed_at")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ class Issue:
     deadline: date | None
     due_date: date | None
     overdue: bool
+    overdue_on: date | None
     satisfaction: float | None
     created_at: datetime
     updated_at: datetime
@@ -93,7 +95,8 @@ def _issue(row: Row[Any]) -> Issue:
         raised_by=row.raised_by, title=row.title, category=row.category, level=Level(row.level),
         status=Status(row.status), handler_id=row.handler_id, department=row.department,
         responsible=row.responsible, agreed_date=row.agreed_date, deadline=row.deadline,
-        due_date=row.due_date, overdue=row.overdue, satisfaction=row.satisfaction,
+        due_date=row.due_date, overdue=row.overdue, overdue_on=row.overdue_on,
+        satisfaction=row.satisfaction,
         created_at=row.created_at, updated_at=row.updated_at, closed_at=row.closed_at)
 
 
@@ -168,12 +171,15 @@ async def overdue_at_village(connection: AsyncConnection, today: date,
 
 
 async def past_promise(connection: AsyncConnection, today: date) -> list[Issue]:
-    """屋场- and township-level issues past their agreed or due date, not yet marked overdue."""
+    """Issues past their agreed (屋场) or due (镇) date that were not yet marked for it."""
+    homestead_late = ((issue.c.level == Level.HOMESTEAD.value) & (issue.c.agreed_date < today)
+                      & ((issue.c.overdue_on.is_(None))
+                         | (issue.c.overdue_on != issue.c.agreed_date)))
+    township_late = ((issue.c.level == Level.TOWNSHIP.value) & (issue.c.due_date < today)
+                     & ((issue.c.overdue_on.is_(None)) | (issue.c.overdue_on != issue.c.due_date)))
     rows = await connection.execute(select(issue).where(
-        issue.c.overdue.is_(False),
         issue.c.status.in_([Status.OPEN.value, Status.ESCALATED.value, Status.ASSIGNED.value]),
-        ((issue.c.level == Level.HOMESTEAD.value) & (issue.c.agreed_date < today))
-        | ((issue.c.level == Level.TOWNSHIP.value) & (issue.c.due_date < today)),
+        homestead_late | township_late,
     ).order_by(issue.c.id))
     return [_issue(row) for row in rows]
 
@@ -228,13 +234,14 @@ async def add_rating(connection: AsyncConnection, round_id: int, person_id: int,
     return True
 
 
-async def tally(connection: AsyncConnection, round_id: int) -> RoundTally:
-    """The ratings of a round."""
-    rows = await connection.execute(select(rating.c.choice, func.count()).where(
-        rating.c.round_id == round_id).group_by(rating.c.choice))
-    counts = {row[0]: int(row[1]) for row in rows}
-    return RoundTally(counts.get(Rating.SATISFIED.value, 0), counts.get(Rating.BASICALLY.value, 0),
-                      counts.get(Rating.DISSATISFIED.value, 0))
+async def tally(connection: AsyncConnection, issue_id: int, round_id: int) -> RoundTally:
+    """The ratings of a round, counted from the ledger's chained events, not the rating rows."""
+    counts = {choice: 0 for choice in Rating}
+    for entry in await history(connection, issue_id):
+        if entry.kind == "issue.rated" and entry.payload.get("round_id") == round_id:
+            counts[Rating(entry.payload["rating"])] += 1
+    return RoundTally(counts[Rating.SATISFIED], counts[Rating.BASICALLY],
+                      counts[Rating.DISSATISFIED])
 
 
 async def all_issues(connection: AsyncConnection) -> list[Issue]:
@@ -243,12 +250,27 @@ async def all_issues(connection: AsyncConnection) -> list[Issue]:
 
 
 async def mismatched_projections(connection: AsyncConnection) -> list[int]:
-    """Issues whose row differs from the state their newest event recorded."""
+    """Issues whose row or ratings differ from what their events recorded, or whose row went."""
     latest: dict[int, dict[str, Any]] = {}
     for found in await events.streams_with_prefix(connection, "issue:"):
         latest[int(found.stream.split(":", 1)[1])] = found.payload.get("state", {})
-    broken = []
-    for current in await all_issues(connection):
-        if latest.get(current.id) != current.state():
-            broken.append(current.id)
-    return broken
+    rows = {current.id: current for current in await all_issues(connection)}
+    broken = {number for number in set(latest) | set(rows)
+              if number not in rows or latest.get(number) != rows[number].state()}
+    return sorted(broken | await _mismatched_ratings(connection))
+
+
+async def _mismatched_ratings(connection: AsyncConnection) -> set[int]:
+    """Issues whose rating rows differ from their ``issue.rated`` events."""
+    stored: dict[int, set[tuple[int, int, str]]] = {}
+    for row in await connection.execute(
+            select(rating_round.c.issue_id, rating.c.round_id, rating.c.person_id,
+                   rating.c.choice).join(rating_round, rating_round.c.id == rating.c.round_id)):
+        stored.setdefault(row.issue_id, set()).add((row.round_id, row.person_id, row.choice))
+    logged: dict[int, set[tuple[int, int, str]]] = {}
+    for entry in await events.of_kind(connection, "issue.rated"):
+        number = int(entry.stream.split(":", 1)[1])
+        logged.setdefault(number, set()).add(
+            (entry.payload["round_id"], entry.actor_id or 0, entry.payload["rating"]))
+    return {number for number in set(stored) | set(logged)
+            if stored.get(number) != logged.get(number)}

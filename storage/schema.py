@@ -285,6 +285,7 @@ issue = Table(
     Column("deadline", Date),
     Column("due_date", Date),
     Column("overdue", Boolean, nullable=False),
+    Column("overdue_on", Date),
     Column("satisfaction", Float),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),

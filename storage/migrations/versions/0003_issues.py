@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("deadline", sa.Date),
         sa.Column("due_date", sa.Date),
         sa.Column("overdue", sa.Boolean, nullable=False),
+        sa.Column("overdue_on", sa.Date),
         sa.Column("satisfaction", sa.Float),
         sa.Column("created_at", sa.DateTime, nullable=False),
         sa.Column("updated_at", sa.DateTime, nullable=False),

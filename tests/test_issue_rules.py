@@ -1,0 +1,231 @@
+"""Rules I1-I7 as pure functions: satisfaction, rating rounds, levels, buttons, working days."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from bot.holidays_file import HolidayFileError, load_calendar, parse_holidays
+from core.calendar import WorkCalendar, report_deadline
+from core.issues import (
+    CATEGORIES,
+    Level,
+    Rating,
+    RoundOutcome,
+    RoundTally,
+    decide_round,
+    may_close,
+    percent,
+    rating_buttons,
+    satisfaction_rate,
+)
+
+TELEGRAM_CALLBACK_LIMIT = 64
+
+
+# --- I1: the ten categories and the levels ----------------------------------------------
+
+def test_the_ten_categories_of_seed_004() -> None:
+    assert CATEGORIES == ("政策传达", "产业发展", "基建加强", "设施管护", "环境治理",
+                          "乡风净化", "矛盾化解", "困难帮扶", "生活改善", "权益保障")
+
+
+def test_level_above_goes_homestead_village_township_then_nothing() -> None:
+    assert Level.HOMESTEAD.above() is Level.VILLAGE
+    assert Level.VILLAGE.above() is Level.TOWNSHIP
+    assert Level.TOWNSHIP.above() is None
+    assert [level.label for level in Level] == ["屋场", "村", "镇"]
+
+
+# --- I6: satisfaction and closing -------------------------------------------------------
+
+def test_satisfaction_counts_satisfied_and_basically_over_all_ratings() -> None:
+    assert satisfaction_rate(1, 2, 1) == Fraction(3, 4)
+    assert satisfaction_rate(0, 0, 4) == 0
+    assert satisfaction_rate(0, 3, 0) == 1
+
+
+def test_no_ratings_has_no_satisfaction_and_may_not_close() -> None:
+    assert satisfaction_rate(0, 0, 0) is None
+    assert may_close(None) is False
+    assert percent(None) == "—"
+
+
+@pytest.mark.parametrize(("satisfied", "basically", "dissatisfied"), [
+    (3, 0, 2), (0, 3, 2), (1, 2, 2), (60, 0, 40), (6, 0, 4),
+])
+def test_exactly_sixty_percent_closes(satisfied: int, basically: int,
+                                      dissatisfied: int) -> None:
+    rate = satisfaction_rate(satisfied, basically, dissatisfied)
+    assert rate == Fraction(3, 5)
+    assert may_close(rate) is True
+
+
+@pytest.mark.parametrize(("satisfied", "basically", "dissatisfied"), [
+    (59, 0, 41), (0, 599, 401), (2, 0, 2), (119, 0, 81), (29, 0, 20),
+])
+def test_just_below_sixty_percent_does_not_close(satisfied: int, basically: int,
+                                                 dissatisfied: int) -> None:
+    rate = satisfaction_rate(satisfied, basically, dissatisfied)
+    assert rate is not None and rate < Fraction(3, 5)
+    assert may_close(rate) is False
+
+
+def test_percent_is_a_whole_percentage() -> None:
+    assert percent(Fraction(2, 3)) == "67%"
+    assert percent(Fraction(3, 5)) == "60%"
+    assert percent(Fraction(0)) == "0%"
+    assert percent(Fraction(1)) == "100%"
+
+
+@pytest.mark.parametrize(("satisfied", "raters"), [(28, 47), (119, 200)])
+def test_a_rate_below_sixty_is_never_shown_as_sixty(satisfied: int, raters: int) -> None:
+    rate = satisfaction_rate(satisfied, 0, raters - satisfied)
+    assert not may_close(rate)
+    assert float(percent(rate).rstrip("%")) < 60
+
+
+# --- I6: rating rounds ------------------------------------------------------------------
+
+def test_too_few_raters_extends_the_round_once() -> None:
+    two = RoundTally(satisfied=2)
+    assert two.raters == 2
+    assert decide_round(two, min_raters=3, already_extended=False) is RoundOutcome.EXTEND
+    # After the one extension the round is decided on the ratings it has.
+    assert decide_round(two, min_raters=3, already_extended=True) is RoundOutcome.CLOSE
+    assert decide_round(RoundTally(dissatisfied=2), 3, True) is RoundOutcome.REOPEN
+
+
+def test_nobody_rating_extends_then_reopens() -> None:
+    assert decide_round(RoundTally(), 3, already_extended=False) is RoundOutcome.EXTEND
+    assert decide_round(RoundTally(), 3, already_extended=True) is RoundOutcome.REOPEN
+
+
+def test_enough_raters_decides_at_once() -> None:
+    assert decide_round(RoundTally(3, 0, 2), 3, False) is RoundOutcome.CLOSE
+    assert decide_round(RoundTally(1, 1, 2), 3, False) is RoundOutcome.REOPEN
+    assert decide_round(RoundTally(0, 3, 0), 3, False) is RoundOutcome.CLOSE
+    assert decide_round(RoundTally(59, 0, 41), 3, False) is RoundOutcome.REOPEN
+
+
+def test_minimum_raters_is_configurable() -> None:
+    four = RoundTally(2, 1, 1)
+    assert decide_round(four, min_raters=5, already_extended=False) is RoundOutcome.EXTEND
+    assert decide_round(four, min_raters=4, already_extended=False) is RoundOutcome.CLOSE
+    assert decide_round(RoundTally(satisfied=1), 1, False) is RoundOutcome.CLOSE
+
+
+def test_round_tally_rate() -> None:
+    assert RoundTally(1, 1, 1).rate == Fraction(2, 3)
+    assert RoundTally().rate is None
+
+
+def test_rating_buttons_labels_and_payloads_fit_a_telegram_callback() -> None:
+    (row,) = rating_buttons(7)
+    assert [button.label for button in row] == ["满意", "基本满意", "不满意"]
+    assert [button.payload for button in row] == [
+        "rate:7:satisfied", "rate:7:basically", "rate:7:dissatisfied"]
+    assert [Rating(button.payload.rsplit(":", 1)[1]).label for button in row] == [
+        "满意", "基本满意", "不满意"]
+    (huge,) = rating_buttons(2**63 - 1)
+    assert all(len(button.payload.encode()) <= TELEGRAM_CALLBACK_LIMIT for button in huge)
+
+
+# --- I3: the report deadline on official working days -------------------------------------
+
+@pytest.fixture(scope="module")
+def official() -> WorkCalendar:
+    """chinese-calendar alone, without an operator's holiday file."""
+    return load_calendar(None)
+
+
+@pytest.mark.parametrize(("meeting_day", "deadline"), [
+    # National Day 2026: 10-01..10-07 off, Saturday 10-10 worked (调休).
+    (date(2026, 9, 29), date(2026, 10, 12)),
+    (date(2026, 9, 28), date(2026, 10, 10)),
+    (date(2026, 10, 3), date(2026, 10, 13)),
+    # Spring Festival 2026: 02-15..02-23 off, Saturday 02-14 worked.
+    (date(2026, 2, 12), date(2026, 2, 26)),
+    # An ordinary week: Thursday to the next Thursday.
+    (date(2026, 11, 5), date(2026, 11, 12)),
+    # Year end: 2027 is unknown, so it counts Monday-Friday (01-01 counted as a workday).
+    (date(2026, 12, 28), date(2027, 1, 4)),
+])
+def test_report_deadline_is_five_official_working_days_later(
+        official: WorkCalendar, meeting_day: date, deadline: date) -> None:
+    assert report_deadline(meeting_day, official) == deadline
+
+
+def test_swapped_saturdays_are_workdays_and_holidays_are_not(official: WorkCalendar) -> None:
+    assert official.is_workday(date(2026, 10, 10))  # a Saturday
+    assert official.is_workday(date(2026, 2, 14))  # a Saturday
+    assert not official.is_workday(date(2026, 10, 5))  # a Monday of the holiday
+    assert not official.is_workday(date(2026, 10, 11))  # an ordinary Sunday
+
+
+def test_the_calendar_knows_2026_but_not_2027(official: WorkCalendar) -> None:
+    assert official.knows(2026)
+    assert not official.knows(2027)
+    assert official.unknown_years([date(2026, 12, 28), date(2027, 1, 4)]) == {2027}
+    assert official.is_workday(date(2027, 1, 1))  # a Friday, counted as worked
+
+
+def _holiday_file(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "holidays.toml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_holiday_file_adds_a_year(tmp_path: Path) -> None:
+    calendar = load_calendar(_holiday_file(tmp_path, (
+        '[2027]\nholidays = ["2027-01-01", "2027-02-06/2027-02-12"]\n'
+        'workdays = ["2027-02-14"]\n')))
+    assert calendar.knows(2027) and calendar.knows(2026)
+    assert report_deadline(date(2026, 12, 28), calendar) == date(2027, 1, 5)
+    assert not any(calendar.is_workday(date(2027, 2, 6) + timedelta(days=offset))
+                   for offset in range(7))
+    assert calendar.is_workday(date(2027, 2, 14))  # a Sunday worked
+    # 2026 still comes from chinese-calendar.
+    assert report_deadline(date(2026, 9, 29), calendar) == date(2026, 10, 12)
+
+
+def test_holiday_file_overrides_a_known_year(tmp_path: Path) -> None:
+    calendar = load_calendar(_holiday_file(tmp_path, "[2026]\nholidays = []\n"))
+    assert report_deadline(date(2026, 9, 29), calendar) == date(2026, 10, 6)
+    assert not calendar.is_workday(date(2026, 10, 10))
+
+
+def test_missing_holiday_file_means_chinese_calendar_only(tmp_path: Path) -> None:
+    calendar = load_calendar(tmp_path / "absent.toml")
+    assert not calendar.knows(2027) and calendar.knows(2026)
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ('[abc]\nholidays = ["2027-01-01"]\n', "[abc] is not a year"),
+    ('[1999]\nholidays = ["1999-01-01"]\n', "[1999] is not a year"),
+    ('[2027]\nholidays = ["2026-12-31"]\n', "must lie in 2027"),
+    ('[2027]\nholidays = ["2027-12-30/2028-01-02"]\n', "must lie in 2027"),
+    ('[2027]\nworkdays = ["2027-01-04"]\n', "workday 2027-01-04 is not a weekend day"),
+    ('[2027]\nholidays = ["2027-01-09"]\nworkdays = ["2027-01-09"]\n',
+     "2027-01-09 is both a holiday and a workday"),
+    ('[2027]\nholidays = ["2027-02-12/2027-02-06"]\n', "from before to"),
+    ('[2027]\nholidays = ["2027-13-01"]\n', "is not YYYY-MM-DD or a from/to range"),
+    ('[2027]\nholidays = "2027-01-01"\n', "must be a list of dates"),
+    ('[2027]\nholidays = [20270101]\n', "is not a date"),
+    ('[2027]\nholiday = ["2027-01-01"]\n', "may hold only holidays and workdays"),
+    ('[2027\nholidays = []\n', "holidays.toml"),
+])
+def test_holiday_file_errors_name_the_problem(tmp_path: Path, body: str, message: str) -> None:
+    with pytest.raises(HolidayFileError) as raised:
+        load_calendar(_holiday_file(tmp_path, body))
+    assert message in str(raised.value)
+
+
+def test_parse_holidays_returns_days_per_year() -> None:
+    parsed = parse_holidays({"2027": {"holidays": ["2027-10-01/2027-10-03"],
+                                      "workdays": ["2027-09-26"]}})
+    assert parsed == {2027: ({date(2027, 10, 1), date(2027, 10, 2), date(2027, 10, 3)},
+                             {date(2027, 9, 26)})}
