@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from bot.wecom_cli import wecom_cli
+
 if TYPE_CHECKING:
     from bot.settings import Settings
     from bot.wiring import App
@@ -27,6 +29,7 @@ roster_cli = typer.Typer(help="花名册：导入人员，打印邀请码。", n
 cli.add_typer(roster_cli, name="roster")
 scores_cli = typer.Typer(help="红黄旗：从表格导入月度评比分数。", no_args_is_help=True)
 cli.add_typer(scores_cli, name="scores")
+cli.add_typer(wecom_cli, name="wecom")
 
 
 def main() -> None:

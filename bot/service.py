@@ -9,9 +9,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import uvicorn
+from starlette.routing import BaseRoute
 
 from bot.http import build_http_app
 from bot.settings import Settings
+from bot.telegram import CHANNEL as TELEGRAM
+from bot.telegram import TelegramChannel
+from bot.wecom import CHANNEL as WECOM
+from bot.wecom import WeComChannel
 from bot.wiring import build_app
 from schedules.scheduler import Scheduler
 
@@ -34,17 +39,26 @@ async def serve(settings: Settings) -> None:
     """Run until SIGTERM or Ctrl-C, then stop the scheduler and close the database."""
     app = await build_app(settings)
     channels: list[str] = []
-    if settings.telegram_token:
-        logger.warning("WUCHANG_TELEGRAM_TOKEN is set but this build has no Telegram channel yet")
-    if settings.wecom_enabled:
-        logger.warning("WUCHANG_WECOM_* are set but this build has no WeCom channel yet")
+    routes: list[BaseRoute] = []
+    telegram = TelegramChannel(app, settings) if settings.telegram_token else None
+    if telegram is not None:
+        app.add_sender(TELEGRAM, telegram.sender)
+        routes += telegram.routes()
+        channels.append(TELEGRAM)
+    wecom = WeComChannel(app, settings) if settings.wecom_enabled else None
+    if wecom is not None:
+        app.add_sender(WECOM, wecom.sender)
+        routes += wecom.routes()
+        channels.append(WECOM)
     scheduler = Scheduler(app.context, app.jobs)
     server = _Server(uvicorn.Config(
-        build_http_app(app), host=settings.http_host, port=settings.http_port,
+        build_http_app(app, routes), host=settings.http_host, port=settings.http_port,
         log_level="info", lifespan="off"))
     loop = asyncio.get_running_loop()
     for stop_signal in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(stop_signal, _stop, server, stop_signal)
+    if telegram is not None:
+        await telegram.start()
     await scheduler.start()
     logger.info("wuchang running: channels %s, http on %s:%d", channels or "none",
                 settings.http_host, settings.http_port)
@@ -52,6 +66,10 @@ async def serve(settings: Settings) -> None:
         await server.serve()
     finally:
         scheduler.shutdown()
+        if telegram is not None:
+            await telegram.stop()
+        if wecom is not None:
+            await wecom.close()
         await app.close()
         logger.info("wuchang stopped")
 

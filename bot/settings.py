@@ -10,6 +10,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PREFIX = "WUCHANG_"
 TELEGRAM_TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
+WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+WECOM_AES_KEY = re.compile(r"^[A-Za-z0-9+/]{43}$")  # base64 of 32 bytes, without the "="
 WECOM_SETTINGS = ("wecom_corp_id", "wecom_agent_id", "wecom_secret", "wecom_token",
                   "wecom_aes_key")
 
@@ -28,6 +30,8 @@ class Settings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///wuchang.db"
     telegram_token: str | None = None
     telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: str | None = None
     wecom_corp_id: str | None = None
     wecom_agent_id: int | None = None
     wecom_secret: str | None = None
@@ -61,6 +65,20 @@ class Settings(BaseSettings):
             raise ValueError("must be an http:// or https:// URL")
         return value
 
+    @field_validator("telegram_webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must be the public https:// URL of /telegram/webhook")
+        return value or None
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: str | None) -> str | None:
+        if value is not None and not WEBHOOK_SECRET.match(value):
+            raise ValueError("must be 1-256 characters A-Z, a-z, 0-9, _ or -")
+        return value or None
+
     @field_validator("wecom_api_url")
     @classmethod
     def _cgi_bin(cls, value: str) -> str:
@@ -71,7 +89,7 @@ class Settings(BaseSettings):
     @field_validator("wecom_aes_key")
     @classmethod
     def _aes_key(cls, value: str | None) -> str | None:
-        if value is not None and len(value) != 43:
+        if value is not None and not WECOM_AES_KEY.match(value):
             raise ValueError("must be the 43-character EncodingAESKey of the WeCom app")
         return value or None
 

@@ -273,6 +273,23 @@ COMMAND_HELP: dict[str, tuple[str, str]] = {
 # --- chat platforms ------------------------------------------------------------------
 BOT_ADDED_TO_GROUP = "大家好，我是红色屋场议事助手。请屋场长在群里发送 /bind 邀请码，把本群绑定为屋场群。"
 
+# --- WeCom (企业微信) ------------------------------------------------------------------
+WECOM_NO_GROUP = "你的屋场还没有企业微信群，{command} 要等镇里管理员建群后才能用。"
+WECOM_BUTTONS_IN_APP = "（按钮已发到各位的应用消息里，请在那里点按。）"
+WECOM_MORE_CHOICES = "更多选项"
+WECOM_GROUP_NAME = "{place}屋场群"
+WECOM_NOT_CONFIGURED = "没有配置企业微信：请先设置 WUCHANG_WECOM_CORP_ID 等五项（见 .env.example）。"
+WECOM_API_FAILED = "企业微信接口出错：{reason}"
+WECOM_GROUP_CREATED = "已为{place}建立企业微信群 {chat_id}（{count}人），并绑定为屋场群。"
+WECOM_GROUP_SYNCED = "{place}的企业微信群 {chat_id} 已有{count}人，新加入{added}人。"
+WECOM_GROUP_TOO_FEW = "{place}只有{count}人绑定了企业微信，建群至少要2人。请先让屋场长和村民在应用里发送 /start 邀请码。"
+WECOM_GROUP_IS_ROBOT = "{place}用的是群机器人，不能再建应用群。"
+WECOM_GROUP_BAD_ID = "群ID只能由字母和数字组成，最长32位：“{chat_id}”。"
+WECOM_ROBOT_BOUND = "已把群机器人绑定为{place}屋场群。"
+WECOM_ROBOT_REBOUND = "{place}的群机器人已更换。"
+WECOM_ROBOT_BAD_KEY = "群机器人地址不对：应为 webhook 地址（…/webhook/send?key=…）或其中的 key。"
+WECOM_ROBOT_HAS_APPCHAT = "{place}已有企业微信应用群 {chat_id}，不能再绑定群机器人。"
+
 # --- terminal tools (wuchang chat) ------------------------------------------------------
 CONSOLE_NO_HOMESTEAD = "没有叫“{name}”的屋场。"
 CONSOLE_AMBIGUOUS = "有几个屋场都叫“{name}”，请写成 村/屋场。"

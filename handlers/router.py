@@ -19,6 +19,9 @@ from storage import chats, org
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[Context, Request], Awaitable[list[Outgoing]]]
+# Outgoing.extra hint on a refusal: meant for the sender alone, so a channel where the
+# sender typed elsewhere than the group (WeCom) answers them privately.
+REFUSED = "refused"
 
 
 class Where(StrEnum):
@@ -102,18 +105,20 @@ class Router:
         command = self._by_name.get(name)
         if command is None or (command.button_only and incoming.payload is None):
             if incoming.payload is not None:
-                return [_reply(incoming, texts.BUTTON_EXPIRED, toast=True)]
-            return [_reply(incoming, texts.UNKNOWN_COMMAND.format(command="/" + name))]
+                return [_reply(incoming, texts.BUTTON_EXPIRED, toast=True, refused=True)]
+            return [_reply(incoming, texts.UNKNOWN_COMMAND.format(command="/" + name),
+                           refused=True)]
         try:
             async with context.db.write() as connection:
                 request = await self._request(context, connection, incoming, command, args)
                 return await command.handler(context, request)
         except Refusal as refusal:
-            return [_reply(incoming, refusal.text, toast=incoming.payload is not None)]
+            return [_reply(incoming, refusal.text, toast=incoming.payload is not None,
+                           refused=True)]
         except Exception:
             logger.exception("handling %r from %s:%s failed", name, incoming.channel,
                              incoming.user_id)
-            return [_reply(incoming, texts.INTERNAL_ERROR)]
+            return [_reply(incoming, texts.INTERNAL_ERROR, refused=True)]
 
     async def _request(self, context: Context, connection: AsyncConnection, incoming: Incoming,
                        command: Command, args: str) -> Request:
@@ -144,6 +149,7 @@ class Router:
                        homestead=homestead, connection=connection, now=context.clock.now())
 
 
-def _reply(incoming: Incoming, text: str, *, toast: bool = False) -> Outgoing:
+def _reply(incoming: Incoming, text: str, *, toast: bool = False,
+           refused: bool = False) -> Outgoing:
     return Outgoing(chat_id=incoming.chat_id, text=text, chat_kind=incoming.chat_kind,
-                    toast=toast)
+                    toast=toast, extra={REFUSED: "1"} if refused else {})

@@ -1,0 +1,130 @@
+"""The Telegram channel: python-telegram-bot's Application, translating both ways, nothing more.
+
+Updates become ``Incoming`` for the router and its ``Outgoing`` replies become Bot
+API calls; pushes from the outbox go through ``TelegramSender``. Long polling by
+default, or Telegram's webhook on the shared HTTP app when a public URL is set.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+import secrets
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+from telegram import BotCommand, Update
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application
+
+from bot.settings import Settings
+from bot.telegram_send import TelegramSender
+from bot.telegram_updates import ALLOWED_UPDATES, CHANNEL, TelegramApp, UpdateHandlers
+from bot.wiring import App
+from core import texts
+from storage import chats
+
+__all__ = ["CHANNEL", "SECRET_HEADER", "WEBHOOK_PATH", "TelegramChannel", "file_url"]
+
+logger = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/telegram/webhook"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def file_url(api_url: str) -> str:
+    """The Bot API file base that belongs to an API base: ``.../bot`` -> ``.../file/bot``."""
+    base, _, last = api_url.rpartition("/")
+    return f"{base}/file/{last}"
+
+
+class TelegramChannel:
+    """Runs the bot: polling or webhook, updates to the router, replies and pushes back."""
+
+    def __init__(self, app: App, settings: Settings) -> None:
+        if not settings.telegram_token:
+            raise ValueError("the Telegram channel needs WUCHANG_TELEGRAM_TOKEN")
+        # Opt in to python-telegram-bot's next behaviour (time periods as timedelta);
+        # without it every 429 warns of a deprecation when its retry_after is read.
+        os.environ.setdefault("PTB_TIMEDELTA", "true")
+        self.app = app
+        self.webhook_url = settings.telegram_webhook_url
+        # Without a configured secret each start registers a fresh one with setWebhook.
+        self.webhook_secret = settings.telegram_webhook_secret or secrets.token_urlsafe(32)
+        builder = (Application.builder().token(settings.telegram_token)
+                   .base_url(settings.telegram_api_url)
+                   .base_file_url(file_url(settings.telegram_api_url))
+                   .rate_limiter(AIORateLimiter(max_retries=0))  # a 429 raises: see the sender
+                   .job_queue(None))
+        if self.webhook_url:
+            builder = builder.updater(None)
+        self.application: TelegramApp = builder.build()
+        self.bot = self.application.bot
+        self.sender = TelegramSender(self.bot, self.move_group)
+        UpdateHandlers(app, self.application, self.move_group).register()
+
+    def routes(self) -> list[BaseRoute]:
+        """The webhook route for the shared HTTP app; none when polling."""
+        if not self.webhook_url:
+            return []
+        return [Route(WEBHOOK_PATH, self._webhook, methods=["POST"])]
+
+    async def start(self) -> None:
+        """Connect (getMe), publish the command menu, then poll or register the webhook."""
+        try:
+            await self.application.initialize()
+            await self._set_commands()
+            await self.application.start()
+            if self.webhook_url:
+                await self.bot.set_webhook(self.webhook_url, secret_token=self.webhook_secret,
+                                           allowed_updates=ALLOWED_UPDATES)
+            else:
+                assert self.application.updater is not None
+                await self.application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+        except BaseException:
+            await self.stop()
+            raise
+        logger.info("telegram: @%s by %s", self.bot.username,
+                    "webhook" if self.webhook_url else "long polling")
+
+    async def stop(self) -> None:
+        """Stop polling, finish the updates in hand, and close the connections."""
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def move_group(self, old_chat_id: str, new_chat_id: str) -> None:
+        """Follow a group that became a supergroup: its binding moves to the new chat id."""
+        async with self.app.context.db.write() as connection:
+            await chats.move_group(connection, CHANNEL, old_chat_id, new_chat_id)
+        logger.info("telegram group %s is now supergroup %s", old_chat_id, new_chat_id)
+
+    async def _set_commands(self) -> None:
+        """The command menu: every typed command with its Chinese summary."""
+        commands = [BotCommand(command.name, texts.COMMAND_HELP[command.name][1])
+                    for command in self.app.router.commands
+                    if not command.button_only and command.name in texts.COMMAND_HELP]
+        try:
+            await self.bot.set_my_commands(commands)
+        except TelegramError:
+            logger.warning("telegram refused the command menu", exc_info=True)
+
+    async def _webhook(self, request: Request) -> Response:
+        """Take an update from Telegram, which proves itself with the secret token."""
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not hmac.compare_digest(given, self.webhook_secret.encode()):
+            logger.warning("refused a webhook call without the secret token from %s",
+                           request.client.host if request.client else "?")
+            return Response(status_code=403)
+        try:
+            update = Update.de_json(await request.json(), self.bot)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            logger.warning("refused a webhook call that is not an update", exc_info=True)
+            return Response(status_code=400)
+        await self.application.update_queue.put(update)
+        return Response()

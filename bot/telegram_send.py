@@ -1,0 +1,135 @@
+"""Telegram, outgoing: neutral Outgoing messages as Bot API calls, and the outbox Sender."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.ext import ExtBot
+
+from core.messages import Button, DeliveryError, Outgoing
+
+logger = logging.getLogger(__name__)
+
+CALLBACK_DATA_BYTES = 64  # Telegram's limit on a button's callback_data
+TEXT_LIMIT = 4096  # characters in one message
+CAPTION_LIMIT = 1024  # characters in a photo's caption
+ANSWER_LIMIT = 200  # characters in a callback query answer
+
+Bot = ExtBot[int]
+GroupMoved = Callable[[str, str], Awaitable[None]]
+
+
+def callback_data(payload: str) -> str:
+    """A payload within Telegram's 64 bytes: a longer one is cut on a character boundary.
+
+    A cut payload no longer names anything, so the router answers its press as an
+    expired button; an uncut one would make Telegram refuse the whole message.
+    """
+    encoded = payload.encode()
+    if len(encoded) <= CALLBACK_DATA_BYTES:
+        return payload
+    logger.error("button payload %r is over %d bytes and was cut", payload, CALLBACK_DATA_BYTES)
+    return encoded[:CALLBACK_DATA_BYTES].decode(errors="ignore")
+
+
+def keyboard(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
+    """The inline keyboard of a message's button rows, or None without buttons."""
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(button.label, callback_data=callback_data(button.payload))
+         for button in row] for row in buttons])
+
+
+def pieces(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Split a text into messages of at most ``limit`` characters, at line breaks if possible."""
+    parts = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit + 1)
+        if cut <= 0:
+            cut = limit
+        parts.append(text[:cut])
+        text = text[cut:].removeprefix("\n")
+    if text:
+        parts.append(text)
+    return parts
+
+
+async def send(bot: Bot, message: Outgoing, *, retries: int | None = None) -> None:
+    """Send a message: a photo captioned with the text if it fits, else text after it.
+
+    The buttons go under the last part. ``retries`` is how often the rate limiter
+    may wait out a 429 itself (None: never, the caller decides).
+    """
+    markup = keyboard(message.buttons)
+    parts = pieces(message.text)
+    if message.image is not None:
+        if len(message.text) <= CAPTION_LIMIT:
+            await bot.send_photo(message.chat_id, message.image, caption=message.text or None,
+                                 reply_markup=markup, rate_limit_args=retries)
+            return
+        await bot.send_photo(message.chat_id, message.image, rate_limit_args=retries)
+    if not parts:
+        logger.warning("not sending an empty message to %s", message.chat_id)
+    for index, part in enumerate(parts):
+        await bot.send_message(message.chat_id, part, rate_limit_args=retries,
+                               reply_markup=markup if index == len(parts) - 1 else None)
+
+
+async def edit(bot: Bot, message: Outgoing, message_id: int,
+               kept: InlineKeyboardMarkup | None, *, retries: int | None = None) -> None:
+    """Rewrite a message in place with new text, keeping its keyboard unless new buttons come."""
+    try:
+        await bot.edit_message_text(message.text[:TEXT_LIMIT], chat_id=message.chat_id,
+                                    message_id=message_id, rate_limit_args=retries,
+                                    reply_markup=keyboard(message.buttons) or kept)
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            raise
+
+
+def delivery_error(error: TelegramError) -> DeliveryError:
+    """What the dispatcher should do about a Bot API error: wait, give up, or retry later."""
+    kind = type(error).__name__
+    reason = error.message if error.message.startswith(kind) else f"{kind}: {error.message}"
+    if isinstance(error, RetryAfter):
+        return DeliveryError(reason, retry_after=seconds(error.retry_after))
+    if isinstance(error, Forbidden | BadRequest):
+        # Blocked by the user, removed from the group, chat not found: sending the
+        # same request again gets the same answer.
+        return DeliveryError(reason, permanent=True)
+    return DeliveryError(reason)  # network trouble, timeouts, Telegram's own errors
+
+
+def seconds(period: int | float | timedelta) -> float:
+    """A Bot API time period in seconds, given as a number or as a timedelta."""
+    return period.total_seconds() if isinstance(period, timedelta) else float(period)
+
+
+class TelegramSender:
+    """Delivers outbox rows to Telegram; Bot API errors become DeliveryError for the dispatcher.
+
+    The rate limiter keeps to Telegram's limits and, with no retries of its own,
+    raises a 429, which the dispatcher then waits out before the next attempt.
+    """
+
+    def __init__(self, bot: Bot, group_moved: GroupMoved) -> None:
+        self.bot = bot
+        self.group_moved = group_moved
+
+    async def send(self, message: Outgoing) -> None:
+        """Deliver one message, following a group that became a supergroup."""
+        try:
+            try:
+                await send(self.bot, message)
+            except ChatMigrated as migrated:
+                new_chat_id = str(migrated.new_chat_id)
+                await self.group_moved(message.chat_id, new_chat_id)
+                await send(self.bot, replace(message, chat_id=new_chat_id))
+        except TelegramError as error:
+            raise delivery_error(error) from error

@@ -1,0 +1,153 @@
+"""The WeCom callback endpoint: URL check, signature, decryption, parsing and replay guard.
+
+It answers at once (WeCom waits five seconds at most) and hands what a verified
+callback carried to the channel, which does the work in the background.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from wechatpy.enterprise import parse_message
+from wechatpy.enterprise.crypto import WeChatCrypto
+from wechatpy.enterprise.events import register_event
+from wechatpy.enterprise.exceptions import InvalidCorpIdException
+from wechatpy.enterprise.messages import TextMessage
+from wechatpy.events import BaseEvent
+from wechatpy.exceptions import InvalidSignatureException
+from wechatpy.fields import IntegerField, StringField
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 256 * 1024
+REMEMBERED_CALLBACKS = 20_000
+
+
+@register_event("template_card_event")
+class TemplateCardEvent(BaseEvent):  # type: ignore[misc]
+    """A click on a template card button; wechatpy 1.8 parses it as an unknown message."""
+
+    event = "template_card_event"
+    key = StringField("EventKey", "")
+    task_id = StringField("TaskId", "")
+    card_type = StringField("CardType", "")
+    response_code = StringField("ResponseCode", "")
+    agent = IntegerField("AgentID", 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """What a verified callback carried: a text, or a card click with its task and code."""
+
+    key: str
+    user_id: str
+    agent_id: int
+    text: str | None = None
+    payload: str | None = None
+    task_id: str | None = None
+    response_code: str | None = None
+
+
+class CallbackEndpoint:
+    """Serves GET (URL verification) and POST (messages) at /wecom/callback."""
+
+    def __init__(self, *, token: str, aes_key: str, corp_id: str, agent_id: int,
+                 on_received: Callable[[Received], None]) -> None:
+        self.crypto = WeChatCrypto(token, aes_key, corp_id)
+        self.agent_id = agent_id
+        self.on_received = on_received
+        self._seen: OrderedDict[str, None] = OrderedDict()
+
+    async def handle(self, request: Request) -> Response:
+        """Verify and decrypt one callback; acknowledge it with an empty 200."""
+        params = request.query_params
+        signature, timestamp, nonce = (params.get(name, "") for name in
+                                       ("msg_signature", "timestamp", "nonce"))
+        if not (signature and timestamp and nonce):
+            return _refuse(request, 400, "signature parameters missing")
+        if request.method == "GET":
+            return self._verify_url(request, signature, timestamp, nonce)
+        body = await request.body()
+        if len(body) > MAX_BODY_BYTES:
+            return _refuse(request, 413, f"body of {len(body)} bytes")
+        try:
+            xml = self.crypto.decrypt_message(body, signature, timestamp, nonce)
+        except InvalidSignatureException:
+            return _refuse(request, 403, "bad signature")
+        except InvalidCorpIdException:
+            return _refuse(request, 403, "encrypted for another corp id")
+        except Exception as error:  # malformed XML, base64 or padding
+            return _refuse(request, 400, f"undecryptable body ({error!r})")
+        try:
+            received = _received(parse_message(xml))
+        except Exception as error:
+            return _refuse(request, 400, f"unparsable message ({error!r})")
+        if received is None:
+            return Response(status_code=200)
+        if received.agent_id and received.agent_id != self.agent_id:
+            logger.warning("ignored a WeCom callback for agent %s (this app is %s)",
+                           received.agent_id, self.agent_id)
+        elif self._repeated(received.key):
+            logger.info("ignored a repeated WeCom callback %s from %s", received.key,
+                        received.user_id)
+        else:
+            self.on_received(received)
+        return Response(status_code=200)
+
+    def _verify_url(self, request: Request, signature: str, timestamp: str,
+                    nonce: str) -> Response:
+        # base64 has no spaces: a "+" WeCom left unencoded was decoded to one.
+        echo = request.query_params.get("echostr", "").replace(" ", "+")
+        try:
+            plain = self.crypto.check_signature(signature, timestamp, nonce, echo)
+        except (InvalidSignatureException, InvalidCorpIdException) as error:
+            return _refuse(request, 403, f"URL verification failed ({error!r})")
+        except Exception as error:
+            return _refuse(request, 400, f"bad echostr ({error!r})")
+        logger.info("WeCom callback URL verified")
+        return PlainTextResponse(plain)
+
+    def _repeated(self, key: str) -> bool:
+        """Remember ``key``; True if it was seen before (WeCom retries, or a replay)."""
+        if key in self._seen:
+            self._seen.move_to_end(key)
+            return True
+        self._seen[key] = None
+        while len(self._seen) > REMEMBERED_CALLBACKS:
+            self._seen.popitem(last=False)
+        return False
+
+
+def _received(message: Any) -> Received | None:
+    """Plain values of a text message or a card click; None for what wuchang ignores."""
+    user = str(message.source or "")
+    agent = int(getattr(message, "agent", 0) or 0)
+    if isinstance(message, TextMessage):
+        return Received(key=f"msg:{message.id}" if message.id else _event_key(message),
+                        user_id=user, agent_id=agent, text=str(message.content or ""))
+    if isinstance(message, TemplateCardEvent):
+        return Received(key=_event_key(message), user_id=user, agent_id=agent,
+                        payload=str(message.key), task_id=str(message.task_id) or None,
+                        response_code=str(message.response_code) or None)
+    logger.debug("ignored a WeCom %s callback from %s", message.type, user)
+    return None
+
+
+def _event_key(message: Any) -> str:
+    """Events have no MsgId: the sender, the time, the event, its key and task identify it."""
+    parts = [str(message.source), str(message.time), str(getattr(message, "event", "")),
+             str(getattr(message, "key", "")), str(getattr(message, "task_id", ""))]
+    return "event:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
+
+
+def _refuse(request: Request, status: int, reason: str) -> Response:
+    client = request.client.host if request.client else "?"
+    logger.warning("refused a WeCom callback from %s: %s", client, reason)
+    return PlainTextResponse(reason.split(" (")[0], status_code=status)
