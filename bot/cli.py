@@ -295,10 +295,11 @@ def roster_invites(
 def scores_import(file: Annotated[Path, typer.Argument(help=".xlsx or .csv")]) -> None:
     """Import monthly scores (月份, 村, one column per category); one bad row rejects all."""
     from bot.scores_file import import_scores
+    from core import texts
     from core.roster import RosterInvalid
 
     try:
         count = _with_app(lambda app: import_scores(app, file))
     except RosterInvalid as invalid:
         raise _rejected("分数表", "分数", invalid) from None
-    typer.echo(f"已导入 {count} 项分数。")
+    typer.echo(texts.SCORES_IMPORTED.format(count=count))

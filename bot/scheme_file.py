@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from core.flags import ConsequenceRules, Scheme
+from core.flags import ONSITE_CATEGORY, ConsequenceRules, Scheme
 
 SHIPPED = Path(__file__).with_name("schemes")
 INDICATORS = ("meetings_held", "attendance", "issues_on_time", "satisfaction")
@@ -42,6 +42,8 @@ def parse_scheme(data: dict[str, Any], source: str = "scheme") -> Scheme:
         raise fail("categories must be a non-empty list of names")
     if len(set(categories)) != len(categories):
         raise fail("categories are not unique")
+    if ONSITE_CATEGORY in categories:
+        raise fail(f"{ONSITE_CATEGORY} is reserved for the on-site meeting's red flag")
     if data.get("period", "monthly") != "monthly":
         raise fail("period must be monthly")
     if data.get("unit", "grid") != "grid":

@@ -19,6 +19,7 @@ from storage import events, flags
 from storage.schema import township, village
 
 MONTH_COLUMN, VILLAGE_COLUMN, TOWNSHIP_COLUMN = "月份", "村", "镇"
+FIRST_YEAR = 2000
 
 
 async def import_scores(app: App, path: Path) -> int:
@@ -47,7 +48,7 @@ async def import_scores(app: App, path: Path) -> int:
                 continue
             month = (row.get(MONTH_COLUMN) or "").strip()
             if len(month) != 7 or month[4] != "-" or not month.replace("-", "").isdecimal() \
-                    or not 1 <= int(month[5:]) <= 12:
+                    or not 1 <= int(month[5:]) <= 12 or int(month[:4]) < FIRST_YEAR:
                 errors.append(RosterError(number, texts.MONTH_BAD.format(value=month)))
                 continue
             if month > this_month:

@@ -15,12 +15,13 @@ from storage.flags import MonthResult, VillageInfo
 
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 MISSING_SHOWN = 8
+FIRST_YEAR = 2000
 
 
 def _month(context: Context, request: Request, text: str) -> str:
     """A YYYY-MM month that is not in the future (F2)."""
     match = MONTH.match(text)
-    if match is None or not 1 <= int(match.group(2)) <= 12:
+    if match is None or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < FIRST_YEAR:
         raise Refusal(texts.MONTH_BAD.format(value=text))
     month = f"{int(match.group(1)):04d}-{int(match.group(2)):02d}"
     if month > context.local(request.now).strftime("%Y-%m"):
@@ -170,10 +171,15 @@ async def confirm(context: Context, request: Request) -> list[Outgoing]:
         raise Refusal(texts.CONFIRM_USAGE)
     month = _month(context, request, parts[0])
     result = await _draft(context, request, month)
+    if not result.villages:
+        raise Refusal(texts.FLAGS_NO_VILLAGES)
     if result.missing:
         raise Refusal(texts.CONFIRM_MISSING.format(month=month, count=len(result.missing),
                                                    items=result.missing_text(MISSING_SHOWN)))
     person = request.require_person()
+    unchanged = await flags.confirmed_as(request.connection, result, person.township_id)
+    if unchanged is not None:
+        return [request.reply(texts.CONFIRMED_ALREADY.format(month=month, version=unchanged))]
     version = await flags.confirm(request.connection, result, person.township_id, person.id,
                                   request.now)
     await events.append(request.connection, at=request.now, stream=f"flags:{month}",

@@ -287,9 +287,32 @@ async def confirm(connection: AsyncConnection, result: MonthResult, township_id:
     await connection.execute(insert(flag_settlement), [
         {"confirmation_id": confirmation_id, "village_id": ids[item.village],
          "reds": item.reds, "yellows": item.yellows, "amount": item.amount,
-         "consequences": json.dumps([found.value for found in result.consequences[item.village]])}
+         "consequences": _consequences_json(result, item.village)}
         for item in result.settlements])
     return version
+
+
+async def confirmed_as(connection: AsyncConnection, result: MonthResult,
+                       township_id: int) -> int | None:
+    """The newest confirmed version of the month if the draft equals it, else None."""
+    versions = [(confirmation_id, version) for confirmation_id, town, month, version
+                in await confirmed_versions(connection, township_id) if month == result.month]
+    if not versions:
+        return None
+    confirmation_id, version = versions[-1]
+    stored, money = await confirmed_rows(connection, confirmation_id)
+    frozen = ({(row["village"], row["category"], row["score"], row["flag"]) for row in stored},
+              {(row["village"], row["amount"], row["consequences"]) for row in money})
+    draft = ({(placement.village, placement.category, placement.score,
+               placement.flag.value if placement.flag else None)
+              for placement in result.placements},
+             {(item.village, item.amount, _consequences_json(result, item.village))
+              for item in result.settlements})
+    return version if frozen == draft else None
+
+
+def _consequences_json(result: MonthResult, village_name: str) -> str:
+    return json.dumps([found.value for found in result.consequences[village_name]])
 
 
 async def confirmed_versions(connection: AsyncConnection, township_id: int | None = None,

@@ -382,16 +382,11 @@ def test_unreadable_scheme_file(tmp_path: Path) -> None:
         load_scheme(str(broken))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG bot/scheme_file.py:44 a scheme category named "
-                   "现场会 collides with core.flags.ONSITE_CATEGORY; parse_scheme accepts it")
 def test_the_onsite_category_name_is_reserved() -> None:
     with pytest.raises(SchemeError):
         parse_scheme({"name": "自定评比", "categories": [PARTY, ONSITE_CATEGORY]})
 
 
-@pytest.mark.xfail(strict=True, reason="BUG bot/schemes/monthly.toml:23 the commented example "
-                   "[weights.和美家园建设] is not valid TOML (a bare key must be ASCII); "
-                   "it should read [weights.\"和美家园建设\"]")
 def test_the_weights_example_of_the_monthly_scheme_loads_when_uncommented(
         tmp_path: Path) -> None:
     example = re.compile(r"^# (\[weights|(meetings_held|attendance|issues_on_time|satisfaction) =)")

@@ -380,10 +380,6 @@ async def test_draft_confirm_publish_and_correct(app: App, bot: FakeBot, tmp_pat
         ("龙潭村", ECONOMY, 85, None)}
 
 
-@pytest.mark.xfail(strict=True, reason="BUG handlers/flags.py:177 /confirm of a month whose "
-                   "draft equals its newest confirmed version stores a new version and "
-                   "republishes 【更正】 to every group; compare the draft with the newest "
-                   "version and answer that it is confirmed already")
 async def test_confirming_an_unchanged_month_again_publishes_nothing(
         app: App, bot: FakeBot, tmp_path: Path) -> None:
     await import_scores(app, write_scores(tmp_path / "s.csv", {MONTH: {
@@ -408,22 +404,12 @@ async def sqlite_bot(sqlite_url: str, clock: ManualClock) -> AsyncIterator[FakeB
         await app.close()
 
 
-@pytest.mark.xfail(strict=True, reason="BUG storage/flags.py:282 confirming a month of a "
-                   "township without villages runs insert(flag_result) with an empty list "
-                   "(SQLAlchemy: 'Empty parameter sequence passed to execute()', then INSERT "
-                   "... DEFAULT VALUES) and answers INTERNAL_ERROR; the handler should refuse "
-                   "(handlers/flags.py:173: `if not result.villages`) or storage skip empty "
-                   "inserts")
 async def test_confirm_in_a_township_without_villages_is_not_an_internal_error(
         sqlite_bot: FakeBot) -> None:
     assert texts_of(await sqlite_bot.say(OTHER_TOWNSHIP_OFFICIAL, "private",
                                          f"/confirm {MONTH}")) != [texts.INTERNAL_ERROR]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG handlers/flags.py:23 _month accepts year 0000; "
-                   "the score is stored, then /flags, /confirm and `wuchang export` fail in "
-                   "storage/flags.py month_start (date(0, 1, 1)); refuse years before 2000 "
-                   "with MONTH_BAD (and likewise in bot/scores_file.py)")
 async def test_year_zero_is_a_bad_month(sqlite_bot: FakeBot) -> None:
     for command in (f"/score 0000-01 金竹村 {PARTY} 90", "/flags 0000-01"):
         assert texts_of(await sqlite_bot.say(OFFICIAL, "private", command)) == [
