@@ -48,6 +48,9 @@ class Dispatcher:
         sender = self.senders[channel]
         delivered = 0
         seen: set[int] = set()
+        # A chat that answered "too many requests" waits; its other rows are left for a
+        # later drain instead of each spending an attempt on the same refusal.
+        waiting: set[str] = set()
         while True:
             async with self.context.db.read() as connection:
                 batch = [row for row in await outbox.due(
@@ -56,15 +59,19 @@ class Dispatcher:
                 return delivered
             for row in batch:
                 seen.add(row.id)
-                delivered += await self._deliver(sender, row)
+                if row.message.chat_id in waiting:
+                    continue
+                delivered += await self._deliver(sender, row, waiting)
 
-    async def _deliver(self, sender: Sender, row: outbox.Delivery) -> int:
+    async def _deliver(self, sender: Sender, row: outbox.Delivery, waiting: set[str]) -> int:
         async with self.context.db.write() as connection:
             if not await outbox.claim(connection, row.id, self.context.clock.now(), LEASE):
                 return 0  # another worker is delivering it
         try:
             await sender.send(row.message)
         except DeliveryError as error:
+            if error.retry_after is not None:
+                waiting.add(row.message.chat_id)
             await self._failed(row, error)
             return 0
         except Exception as error:  # a bug in an adapter must not stop the others

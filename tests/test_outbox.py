@@ -434,3 +434,26 @@ async def test_the_outbox_job_drains_through_the_apps_senders(app: App) -> None:
     async with app.context.db.read() as connection:
         runs = await all_runs(connection)
     assert (runs["outbox"].runs, runs["outbox"].failures) == (1, 0)
+
+
+async def test_a_chat_told_to_wait_keeps_its_other_rows_for_later(
+        app: App, clock: ManualClock) -> None:
+    now = clock.now()
+    async with app.context.db.write() as connection:
+        for key, text, chat in (("a1", "甲一", "chat-a"), ("b1", "乙一", "chat-b"),
+                                ("a2", "甲二", "chat-a"), ("b2", "乙二", "chat-b")):
+            await outbox.enqueue(connection, key=key, channel=FAKE,
+                                 message=_message(text, chat), now=now)
+    sender = RecordingSender()
+    sender.fail("甲一", DeliveryError("429", retry_after=5))
+    dispatcher = Dispatcher(app.context, {FAKE: sender})
+
+    assert await dispatcher.drain() == 2
+    # 甲二 was not even tried: its chat asked to wait; the other chat went on.
+    assert sender.attempts == ["甲一", "乙一", "乙二"]
+    rows = await _rows(app)
+    assert (rows["a2"].status, rows["a2"].attempts) == ("pending", 0)
+
+    clock.set(now + timedelta(seconds=5))
+    assert await dispatcher.drain() == 2
+    assert sender.texts() == ["乙一", "乙二", "甲一", "甲二"]
