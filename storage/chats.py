@@ -70,7 +70,15 @@ async def groups_of(connection: AsyncConnection, homestead_ids: list[int],
 
 async def move_group(connection: AsyncConnection, channel: str, old_chat_id: str,
                      new_chat_id: str) -> None:
-    """Follow a group whose chat id changed (a Telegram group upgraded to a supergroup)."""
+    """Follow a group whose chat id changed (a Telegram group upgraded to a supergroup).
+
+    If the new id was bound already (the upgraded group was bound again), that binding
+    stands and the old one is dropped.
+    """
+    if await homestead_id_for(connection, channel, new_chat_id) is not None:
+        await connection.execute(delete(chat_binding).where(
+            chat_binding.c.channel == channel, chat_binding.c.external_chat_id == old_chat_id))
+        return
     await connection.execute(chat_binding.update().where(
         chat_binding.c.channel == channel, chat_binding.c.external_chat_id == old_chat_id,
     ).values(external_chat_id=new_chat_id))

@@ -139,3 +139,17 @@ async def test_unbound_group_asks_for_binding(app: App, clock: ManualClock) -> N
     replies = await fake.say("V01", "枫树湾", "/help")
     assert "李平杰（村民）" in replies[0].text
     assert "/bind" not in replies[0].text
+
+
+async def test_moving_a_group_onto_an_id_bound_already_keeps_one_binding(app: App) -> None:
+    from storage import chats
+
+    now = app.context.clock.now()
+    async with app.context.db.write() as connection:
+        await chats.bind_group(connection, "telegram", "-100", 1, None, now)
+        await chats.bind_group(connection, "telegram", "-100200", 1, None, now)
+        await chats.move_group(connection, "telegram", "-100", "-100200")
+        assert await chats.homestead_id_for(connection, "telegram", "-100") is None
+        assert await chats.homestead_id_for(connection, "telegram", "-100200") == 1
+        await chats.move_group(connection, "telegram", "-100200", "-100300")
+        assert await chats.homestead_id_for(connection, "telegram", "-100300") == 1
