@@ -15,6 +15,7 @@ from storage.flags import MonthResult, VillageInfo
 
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 MISSING_SHOWN = 8
+INDICATOR_NAMES = ("meetings_held", "attendance", "issues_on_time", "satisfaction")
 FIRST_YEAR = 2000
 
 
@@ -143,6 +144,12 @@ def describe(result: MonthResult, state: str) -> str:
     if result.missing:
         lines.append(texts.FLAGS_MISSING.format(count=len(result.missing),
                                                 items=result.missing_text(MISSING_SHOWN)))
+    lines.append(texts.FLAGS_INDICATORS)
+    for found in result.villages:
+        figures = result.indicators.get(found.name, {})
+        lines.append(texts.FLAGS_INDICATOR_LINE.format(
+            village=found.name, **{name: f"{round(figures.get(name, 0.0) * 100)}%"
+                                   for name in INDICATOR_NAMES}))
     return "\n".join(lines)
 
 

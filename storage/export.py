@@ -57,7 +57,9 @@ async def _flags(connection: AsyncConnection, zone: ZoneInfo, scheme: Scheme | N
             rows.extend({"month": month, "village": placement.village,
                          "category": placement.category, "score": placement.score,
                          "flag": placement.flag.value if placement.flag else None,
-                         "confirmed": False, "version": None} for placement in draft.placements)
+                         "confirmed": False, "version": None,
+                         "indicators": draft.indicators.get(placement.village, {})}
+                        for placement in draft.placements)
     return rows, settlements
 
 
