@@ -49,6 +49,7 @@ class Person:
     homestead: str | None
     household: int | None
     phone: str | None
+    household_id: int | None = None
 
     @property
     def place(self) -> Place:

@@ -188,9 +188,12 @@ async def check_in(context: Context, request: Request) -> list[Outgoing]:
         raise Refusal(texts.CHECKIN_NOT_MEMBER)
     if not may_participate(person.age):  # rule M3
         raise Refusal(texts.CHECKIN_UNDER_AGE)
-    numbers = await meetings.households_by_number(request.connection, homestead.id)
-    if not await meetings.check_in(request.connection, found.id, person.id,
-                                   numbers[person.household], request.now):
+    household_id = person.household_id
+    if household_id is None:  # a Person built without it: look it up by number
+        numbers = await meetings.households_by_number(request.connection, homestead.id)
+        household_id = numbers[person.household]
+    if not await meetings.check_in(request.connection, found.id, person.id, household_id,
+                                   request.now):
         return [request.reply(texts.CHECKIN_AGAIN.format(name=person.name),
                               toast=request.pressed)]
     _, progress = await _progress(request, found)

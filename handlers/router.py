@@ -14,7 +14,7 @@ from core.messages import ChatKind, Incoming, Outgoing
 from core.permissions import covers
 from core.roles import Role
 from handlers.context import Context, Refusal, Request
-from storage import chats, org
+from storage import org
 
 logger = logging.getLogger(__name__)
 
@@ -127,14 +127,11 @@ class Router:
         if not command.fits(incoming.chat_kind):
             template = texts.PRIVATE_ONLY if command.where is Where.PRIVATE else texts.GROUP_ONLY
             raise Refusal(template.format(command=usage))
-        person_id = await chats.person_id_for(connection, incoming.channel, incoming.user_id)
-        person = await org.person_by_id(connection, person_id) if person_id else None
+        person = await org.person_for_account(connection, incoming.channel, incoming.user_id)
         homestead = None
         if incoming.chat_kind is ChatKind.GROUP:
-            homestead_id = await chats.homestead_id_for(
-                connection, incoming.channel, incoming.chat_id)
-            if homestead_id is not None:
-                homestead = await org.homestead_by_id(connection, homestead_id)
+            homestead = await org.homestead_for_chat(connection, incoming.channel,
+                                                     incoming.chat_id)
         if command.roles is not None:
             if person is None:
                 raise Refusal(texts.NOT_BOUND)

@@ -8,7 +8,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, delete, func, insert, select, update
+from sqlalchemy import (
+    Row,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -116,13 +127,17 @@ async def set_status(connection: AsyncConnection, meeting_id: int, status: str,
         update(meeting).where(meeting.c.id == meeting_id).values(status=status, **values))
 
 
+_FIND = {newest: select(meeting).where(
+    meeting.c.homestead_id == bindparam("homestead_id"), meeting.c.status == bindparam("status"),
+).order_by(meeting.c.starts_at.desc() if newest else meeting.c.starts_at, meeting.c.id).limit(1)
+    for newest in (False, True)}
+
+
 async def find(connection: AsyncConnection, homestead_id: int, status: str,
                newest: bool = False) -> Meeting | None:
     """The earliest (or newest) meeting of a 屋场 with this status."""
-    order = meeting.c.starts_at.desc() if newest else meeting.c.starts_at
-    row = (await connection.execute(select(meeting).where(
-        meeting.c.homestead_id == homestead_id, meeting.c.status == status,
-    ).order_by(order, meeting.c.id).limit(1))).first()
+    row = (await connection.execute(_FIND[newest], {"homestead_id": homestead_id,
+                                                    "status": status})).first()
     return _meeting(row) if row else None
 
 
@@ -154,13 +169,17 @@ async def record_households(connection: AsyncConnection, meeting_id: int,
         await connection.execute(statement)
 
 
+_CHECK_IN = {dialect: dialect.insert(meeting_checkin).on_conflict_do_nothing(
+    index_elements=["meeting_id", "person_id"]) for dialect in (postgresql, sqlite)}
+
+
 async def check_in(connection: AsyncConnection, meeting_id: int, person_id: int,
                    household_id: int, now: datetime) -> bool:
     """Check a person in; return False if they were checked in already."""
-    statement = _dialect(connection).insert(meeting_checkin).values(
-        meeting_id=meeting_id, person_id=person_id, household_id=household_id, at=now,
-    ).on_conflict_do_nothing(index_elements=["meeting_id", "person_id"])
-    return bool((await connection.execute(statement)).rowcount)
+    result = await connection.execute(_CHECK_IN[_dialect(connection)], {
+        "meeting_id": meeting_id, "person_id": person_id, "household_id": household_id,
+        "at": now})
+    return bool(result.rowcount)
 
 
 async def is_checked_in(connection: AsyncConnection, meeting_id: int, person_id: int) -> bool:
@@ -170,21 +189,30 @@ async def is_checked_in(connection: AsyncConnection, meeting_id: int, person_id:
     return found is not None
 
 
+_ATTENDANCE = union_all(
+    select(literal(0).label("kind"), household.c.number, meeting_household.c.persons)
+    .join(household, household.c.id == meeting_household.c.household_id)
+    .where(meeting_household.c.meeting_id == bindparam("meeting_id")),
+    select(literal(1).label("kind"), household.c.number, func.count().label("persons"))
+    .join(household, household.c.id == meeting_checkin.c.household_id)
+    .where(meeting_checkin.c.meeting_id == bindparam("meeting_id"))
+    .group_by(household.c.number))
+
+
 async def attendance(connection: AsyncConnection, meeting_id: int) -> Attendance:
     """Persons present per household: the recorded count or the check-ins, whichever is more.
 
     Taking the larger keeps a person who pressed 签到 and was also counted by the
     recorder from being counted twice.
     """
-    declared = {row.number: row.persons for row in await connection.execute(
-        select(household.c.number, meeting_household.c.persons)
-        .join(household, household.c.id == meeting_household.c.household_id)
-        .where(meeting_household.c.meeting_id == meeting_id))}
-    checked_in = Counter({row.number: row.count for row in await connection.execute(
-        select(household.c.number, func.count().label("count"))
-        .join(household, household.c.id == meeting_checkin.c.household_id)
-        .where(meeting_checkin.c.meeting_id == meeting_id)
-        .group_by(household.c.number))})
+    # One round trip: the recorded counts (kind 0) and the check-ins (kind 1) together.
+    declared: dict[int, int] = {}
+    checked_in: Counter[int] = Counter()
+    for row in await connection.execute(_ATTENDANCE, {"meeting_id": meeting_id}):
+        if row.kind == 0:
+            declared[row.number] = row.persons
+        else:
+            checked_in[row.number] = row.persons
     numbers = set(declared) | set(checked_in)
     persons = {number: max(declared.get(number, 0), checked_in.get(number, 0))
                for number in numbers}

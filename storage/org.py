@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Row, Select, func, insert, select, update
+from sqlalchemy import Row, Select, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core import texts
@@ -14,7 +14,16 @@ from core.models import Homestead, Person
 from core.roles import Role
 from core.roster import RosterError, RosterInvalid, RosterRow
 from storage import invites
-from storage.schema import grid, homestead, household, person, township, village
+from storage.schema import (
+    chat_binding,
+    chat_identity,
+    grid,
+    homestead,
+    household,
+    person,
+    township,
+    village,
+)
 
 
 @dataclass(slots=True)
@@ -53,7 +62,7 @@ def _to_person(row: Row[Any]) -> Person:
         party_member=row.party_member, township_id=row.township_id,
         township=row.township_name, village_id=row.village_id, village=row.village_name,
         homestead_id=row.homestead_id, homestead=row.homestead_name,
-        household=row.household_number, phone=row.phone,
+        household=row.household_number, phone=row.phone, household_id=row.household_id,
     )
 
 
@@ -77,9 +86,29 @@ def _to_homestead(row: Row[Any]) -> Homestead:
     )
 
 
+# Every message resolves its sender and group: these two statements are built once,
+# so SQLAlchemy neither rebuilds them nor recomputes their cache key per message.
+_PERSON_FOR_ACCOUNT = _person_query().join(
+    chat_identity, chat_identity.c.person_id == person.c.id).where(
+    chat_identity.c.channel == bindparam("channel"),
+    chat_identity.c.external_user_id == bindparam("user_id"))
+_HOMESTEAD_FOR_CHAT = _homestead_query().join(
+    chat_binding, chat_binding.c.homestead_id == homestead.c.id).where(
+    chat_binding.c.channel == bindparam("channel"),
+    chat_binding.c.external_chat_id == bindparam("chat_id"))
+
+
 async def person_by_id(connection: AsyncConnection, person_id: int) -> Person | None:
     """Return the person with this database id."""
     row = (await connection.execute(_person_query().where(person.c.id == person_id))).first()
+    return _to_person(row) if row else None
+
+
+async def person_for_account(connection: AsyncConnection, channel: str,
+                             user_id: str) -> Person | None:
+    """Return the person bound to this chat account, in one query."""
+    row = (await connection.execute(_PERSON_FOR_ACCOUNT,
+                                    {"channel": channel, "user_id": user_id})).first()
     return _to_person(row) if row else None
 
 
@@ -99,6 +128,14 @@ async def homestead_by_id(connection: AsyncConnection, homestead_id: int) -> Hom
     """Return the 屋场 with this database id."""
     query = _homestead_query().where(homestead.c.id == homestead_id)
     row = (await connection.execute(query)).first()
+    return _to_homestead(row) if row else None
+
+
+async def homestead_for_chat(connection: AsyncConnection, channel: str,
+                             chat_id: str) -> Homestead | None:
+    """Return the 屋场 this group chat is bound to, in one query."""
+    row = (await connection.execute(_HOMESTEAD_FOR_CHAT,
+                                    {"channel": channel, "chat_id": chat_id})).first()
     return _to_homestead(row) if row else None
 
 

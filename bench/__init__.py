@@ -1,0 +1,1 @@
+"""Benchmarks of issue 8: speed, memory and delivery at township and city scale."""

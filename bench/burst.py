@@ -1,0 +1,181 @@
+"""Benchmark 1: 10,000 villagers in 250 屋场 press 签到 within one minute.
+
+The presses go through ``Router.handle`` exactly as the console channel builds them
+(the button payload ``checkin:<meeting id>``), after importing a generated roster
+with the admin's import, binding console accounts and groups the way replay does,
+and opening one meeting per 屋场 through ``storage.meetings``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import aiosqlite
+from sqlalchemy import func, select
+
+from bench.common import START, Figure, at_least, at_most, exactly, info, percentile
+from bot.admin import import_roster_file
+from bot.console import CHANNEL, ConsoleChannel
+from bot.settings import Settings
+from bot.wiring import App, build_app
+from core import texts
+from core.clock import ManualClock
+from core.messages import ChatKind, Incoming
+from core.roles import Role
+from storage import meetings, org
+from storage.schema import meeting_checkin
+
+HOMESTEADS = 250
+PERSONS_PER_HOMESTEAD = 40  # 20 households of two
+HOMESTEADS_PER_VILLAGE = 5
+VILLAGES_PER_GRID = 10
+CONCURRENCY = 4  # presses in flight at once; SQLite serialises the writes behind them
+HEADER = ("编号", "姓名", "镇", "网格", "村", "屋场", "户号", "在家", "党员", "年龄", "角色",
+          "手机")
+
+
+@dataclass(frozen=True, slots=True)
+class Press:
+    """One villager's press of 签到 in their 屋场 group."""
+
+    code: str
+    chat_id: str
+    meeting_id: int
+
+
+def write_roster(path: Path, homesteads: int = HOMESTEADS,
+                 per_homestead: int = PERSONS_PER_HOMESTEAD) -> int:
+    """A roster CSV of ``homesteads`` 屋场 with ``per_homestead`` persons each; return persons."""
+    count = 0
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for index in range(homesteads):
+            village = index // HOMESTEADS_PER_VILLAGE
+            grid = village // VILLAGES_PER_GRID
+            for member in range(per_homestead):
+                role = "屋场长" if member == 0 else "记录员" if member == 1 else "村民"
+                count += 1
+                writer.writerow((f"B{count:06d}", f"村民{count}", "压测镇", f"网格{grid}",
+                                 f"村{village}", f"屋场{index}", member // 2 + 1, "是",
+                                 "是" if member < 3 else "否", 30 + member, role, ""))
+    return count
+
+
+async def prepare(settings: Settings, work: Path, homesteads: int = HOMESTEADS,
+                  per_homestead: int = PERSONS_PER_HOMESTEAD) -> tuple[App, list[Press]]:
+    """Import the roster, bind everyone on the console, open a meeting in every 屋场."""
+    clock = ManualClock(START)
+    app = await build_app(settings, clock)
+    roster = work / f"roster_{homesteads}x{per_homestead}.csv"
+    write_roster(roster, homesteads, per_homestead)
+    await import_roster_file(app, roster)
+    console = ConsoleChannel(app.context, lambda message, chat: None)
+    await console.bind_everyone(set(), set())
+    presses: list[Press] = []
+    async with app.context.db.write() as connection:
+        for homestead in await org.all_homesteads(connection):
+            head = (await org.persons_with_role(connection, Role.HEAD,
+                                                homestead_id=homestead.id))[0]
+            meeting_id = await meetings.create(
+                connection, homestead_id=homestead.id, starts_at=START + timedelta(minutes=30),
+                place="祠堂", topic="压测", status=meetings.SCHEDULED, created_by=head.id,
+                now=START)
+            resident = await meetings.resident_households(connection, homestead.id)
+            await meetings.set_status(connection, meeting_id, meetings.OPEN,
+                                      opened_at=START, resident_households=resident)
+            for member in await org.persons_with_role(connection, Role.VILLAGER,
+                                                      homestead_id=homestead.id):
+                presses.append(Press(member.code, f"hs:{homestead.id}", meeting_id))
+            for leader in (head, *await org.persons_with_role(
+                    connection, Role.RECORDER, homestead_id=homestead.id)):
+                presses.append(Press(leader.code, f"hs:{homestead.id}", meeting_id))
+    # Interleave the 屋场, as presses from 250 groups arrive mixed together.
+    presses.sort(key=lambda press: (int(press.code[1:]) % per_homestead, press.code))
+    return app, presses
+
+
+async def press_all(app: App, presses: list[Press],
+                    concurrency: int = CONCURRENCY) -> tuple[float, list[float], int]:
+    """Feed every press through the router; return (seconds, latencies in ms, confirmed)."""
+    queue = iter(presses)
+    latencies: list[float] = []
+    confirmed = 0
+    checked_in_prefix = texts.CHECKED_IN.split("{")[0]
+
+    async def worker() -> None:
+        nonlocal confirmed
+        for press in queue:
+            incoming = Incoming(channel=CHANNEL, chat_id=press.chat_id,
+                                chat_kind=ChatKind.GROUP, user_id=press.code,
+                                payload=f"checkin:{press.meeting_id}")
+            started = time.perf_counter()
+            replies = await app.router.handle(app.context, incoming)
+            latencies.append((time.perf_counter() - started) * 1000)
+            if replies and replies[0].text.startswith(checked_in_prefix) \
+                    and not replies[0].extra:
+                confirmed += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return time.perf_counter() - started, latencies, confirmed
+
+
+async def recorded(app: App) -> tuple[int, int]:
+    """Check-in rows stored, and distinct (meeting, person) pairs among them."""
+    async with app.context.db.read() as connection:
+        rows = await connection.scalar(select(func.count()).select_from(meeting_checkin))
+        pairs = await connection.scalar(select(func.count()).select_from(
+            select(meeting_checkin.c.meeting_id, meeting_checkin.c.person_id)
+            .distinct().subquery()))
+    return int(rows or 0), int(pairs or 0)
+
+
+async def bare_inserts(path: Path, count: int) -> float:
+    """Presses per second of a bare aiosqlite loop: one INSERT per transaction, same pragmas."""
+    async with aiosqlite.connect(path, isolation_level=None) as connection:
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
+            await connection.execute(f"PRAGMA {pragma}")
+        await connection.execute("CREATE TABLE checkin (meeting_id INTEGER, person_id INTEGER,"
+                                 " household_id INTEGER, at TEXT,"
+                                 " PRIMARY KEY (meeting_id, person_id))")
+        started = time.perf_counter()
+        for number in range(count):
+            await connection.execute("BEGIN IMMEDIATE")
+            await connection.execute(
+                "INSERT INTO checkin VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (number % 250, number, number // 2, "2026-11-05 11:00:00"))
+            await connection.execute("COMMIT")
+        return count / (time.perf_counter() - started)
+
+
+async def run(settings: Settings, work: Path, label: str = "sqlite",
+              bare: bool = True) -> list[Figure]:
+    """The button burst on one database: throughput, p99, exactly-once, and the bare loop."""
+    app, presses = await prepare(settings, work)
+    try:
+        seconds, latencies, confirmed = await press_all(app, presses)
+        rows, pairs = await recorded(app)
+    finally:
+        await app.close()
+    rate = len(presses) / seconds
+    note = (f"{len(presses)} presses in {HOMESTEADS} 屋场 through Router.handle, "
+            f"{CONCURRENCY} in flight; p50 {percentile(latencies, 50):.1f} ms")
+    figures = [
+        at_least(f"burst[{label}] throughput", 2000, rate, "presses/s", note),
+        at_most(f"burst[{label}] p99 latency", 50, percentile(latencies, 99), "ms"),
+        exactly(f"burst[{label}] recorded exactly once", len(presses),
+                min(rows, pairs, confirmed), "check-ins",
+                f"rows {rows}, distinct {pairs}, confirmed replies {confirmed}"),
+    ]
+    if bare:
+        bare_rate = await bare_inserts(work / "bare.db", len(presses))
+        figures.append(info(f"burst[{label}] bare aiosqlite insert loop", bare_rate,
+                            "inserts/s", "BEGIN IMMEDIATE; INSERT; COMMIT per press"))
+        figures.append(info(f"burst[{label}] handler/bare ratio", rate / bare_rate, "x"))
+    return figures
