@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.messages import Button, ChatKind, Incoming, Outgoing
 from core.models import Homestead, Person
+from storage import org
 from storage.context import Context
 
 __all__ = ["Context", "Refusal", "Request"]
@@ -54,6 +55,17 @@ class Request:
         """The bound sender; the router has checked it for commands that need one."""
         assert self.person is not None
         return self.person
+
+    async def own_homestead(self, refusal: str) -> Homestead:
+        """The group's 屋场, or in a private chat the sender's own; ``refusal`` if none."""
+        if self.homestead is not None:
+            return self.homestead
+        person = self.require_person()
+        found = (await org.homestead_by_id(self.connection, person.homestead_id)
+                 if person.homestead_id is not None else None)
+        if found is None:
+            raise Refusal(refusal)
+        return found
 
     def require_homestead(self) -> Homestead:
         """The group's 屋场; the router has checked it for group commands."""

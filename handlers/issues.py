@@ -32,17 +32,6 @@ def _end_of(context: Context, day: date) -> datetime:
     return datetime.combine(day, time(23, 59), tzinfo=context.timezone)
 
 
-async def _own_homestead(request: Request) -> Homestead:
-    if request.homestead is not None:
-        return request.homestead
-    person = request.require_person()
-    found = (await org.homestead_by_id(request.connection, person.homestead_id)
-             if person.homestead_id is not None else None)
-    if found is None:
-        raise Refusal(texts.ISSUE_NO_HOMESTEAD)
-    return found
-
-
 async def _issue_arg(request: Request, usage: str) -> tuple[Issue, Homestead, list[str]]:
     """The issue named by the first argument, which the sender may see; and the other args."""
     words = request.args.split()
@@ -82,7 +71,7 @@ async def raise_issue(context: Context, request: Request) -> list[Outgoing]:
     title = request.args.strip()
     if not title:
         raise Refusal(texts.ISSUE_USAGE)
-    homestead = await _own_homestead(request)
+    homestead = await request.own_homestead(texts.ISSUE_NO_HOMESTEAD)
     meeting = await meetings.find(request.connection, homestead.id, meetings.OPEN)
     created = await issues.raise_issue(
         request.connection, homestead_id=homestead.id,
@@ -272,17 +261,15 @@ async def _check_handler(request: Request, found: Issue, homestead: Homestead) -
     person = request.require_person()
     if found.level is Level.HOMESTEAD:
         allowed = person.role is Role.HEAD and person.homestead_id == found.homestead_id
-        handler = texts.HANDLER_HEAD
     elif found.level is Level.VILLAGE:
         allowed = person.role is Role.VILLAGE_CADRE and person.village_id == homestead.village_id
-        handler = texts.HANDLER_VILLAGE
     else:
         if found.handler_id is None and person.role is Role.TOWNSHIP_OFFICIAL:
             raise Refusal(texts.SOLVE_ASSIGN_FIRST.format(number=found.id))
         allowed = person.id == found.handler_id
-        handler = f"{found.department or ''}{found.responsible or texts.HANDLER_TOWNSHIP}"
     if not allowed:
-        raise Refusal(texts.SOLVE_NOT_HANDLER.format(number=found.id, handler=handler))
+        raise Refusal(texts.SOLVE_NOT_HANDLER.format(number=found.id,
+                                                     handler=found.handler_name()))
 
 
 async def rate(context: Context, request: Request) -> list[Outgoing]:

@@ -33,19 +33,6 @@ def _when(context: Context, moment: datetime) -> str:
     return texts.format_when(context.local(moment))
 
 
-async def _own_homestead(request: Request) -> Homestead:
-    """The 屋场 a meeting command acts on: the group's, or in private the sender's own."""
-    if request.homestead is not None:
-        return request.homestead
-    person = request.require_person()
-    homestead = None
-    if person.homestead_id is not None:
-        homestead = await org.homestead_by_id(request.connection, person.homestead_id)
-    if homestead is None:
-        raise Refusal(texts.MEETING_NO_HOMESTEAD)
-    return homestead
-
-
 async def _open_meeting(request: Request, homestead: Homestead) -> Meeting:
     found = await meetings.find(request.connection, homestead.id, meetings.OPEN)
     if found is None:
@@ -82,7 +69,7 @@ async def schedule(context: Context, request: Request) -> list[Outgoing]:
         raise Refusal(texts.MEETING_IN_PAST.format(when=_when(context, local)))
     if local - request.now > MAX_AHEAD:
         raise Refusal(texts.MEETING_TOO_FAR)
-    homestead = await _own_homestead(request)
+    homestead = await request.own_homestead(texts.MEETING_NO_HOMESTEAD)
     person = request.require_person()
     season = blackout_for(context.rules.blackouts, local.date(), homestead.village)  # rule M2
     meeting_id = await meetings.create(
@@ -179,7 +166,7 @@ def _checkin_buttons(meeting: Meeting) -> tuple[tuple[Button, ...], ...]:
 
 async def check_in(context: Context, request: Request) -> list[Outgoing]:
     """Check the sender in: their household counts towards the quorum."""
-    homestead = await _own_homestead(request)
+    homestead = await request.own_homestead(texts.MEETING_NO_HOMESTEAD)
     person = request.require_person()
     found = await _open_meeting(request, homestead)
     if request.args.isdigit() and int(request.args) != found.id:
@@ -209,7 +196,7 @@ async def check_in(context: Context, request: Request) -> list[Outgoing]:
 
 async def attend(context: Context, request: Request) -> list[Outgoing]:
     """Record households present by number, for villagers without a phone."""
-    homestead = await _own_homestead(request)
+    homestead = await request.own_homestead(texts.MEETING_NO_HOMESTEAD)
     if not request.args.strip():
         raise Refusal(texts.ATTEND_USAGE)
     try:
@@ -260,7 +247,7 @@ async def cast_vote(context: Context, request: Request) -> list[Outgoing]:
     motion_id, _, choice = request.args.partition(":")
     found = (await meetings.get_motion(request.connection, int(motion_id))
              if motion_id.isdigit() else None)
-    homestead = await _own_homestead(request)
+    homestead = await request.own_homestead(texts.MEETING_NO_HOMESTEAD)
     meeting = await meetings.get(request.connection, found.meeting_id) if found else None
     if found is None or meeting is None or meeting.homestead_id != homestead.id \
             or choice not in meetings.CHOICES:
@@ -281,7 +268,7 @@ async def cast_vote(context: Context, request: Request) -> list[Outgoing]:
 
 async def tally(context: Context, request: Request) -> list[Outgoing]:
     """Record the show-of-hands count of the open motion; it replaces the button votes."""
-    homestead = await _own_homestead(request)
+    homestead = await request.own_homestead(texts.MEETING_NO_HOMESTEAD)
     numbers = request.args.split()
     if len(numbers) != 3 or not all(number.isdigit() for number in numbers):
         raise Refusal(texts.TALLY_USAGE)
@@ -337,7 +324,7 @@ async def close_motion(context: Context, request: Request) -> list[Outgoing]:
 
 async def add_minutes(context: Context, request: Request) -> list[Outgoing]:
     """Append verbatim text to the minutes of the open (or the last) meeting (rule M5)."""
-    homestead = await _own_homestead(request)
+    homestead = await request.own_homestead(texts.MEETING_NO_HOMESTEAD)
     text = request.args.strip()
     if not text:
         raise Refusal(texts.MINUTES_USAGE)

@@ -126,7 +126,7 @@ async def close_rating_rounds(context: Context) -> int:
                                     status=found_round.status_before, satisfaction=satisfaction)
                 text = texts.ISSUE_REOPENED.format(number=found.id, title=found.title,
                                                    rate=percent(rate), raters=tally.raters,
-                                                   handler=_handler_name(found))
+                                                   handler=found.handler_name())
                 handlers = await _handlers(connection, found)
                 await outbox.to_persons(connection, handlers, key=key, now=now,
                                         text=texts.ISSUE_REOPENED_HANDLER.format(
@@ -136,14 +136,6 @@ async def close_rating_rounds(context: Context) -> int:
                                        now=now)
             decided += 1
     return decided
-
-
-def _handler_name(found: Issue) -> str:
-    if found.level is Level.HOMESTEAD:
-        return texts.HANDLER_HEAD
-    if found.level is Level.VILLAGE:
-        return texts.HANDLER_VILLAGE
-    return f"{found.department or ''}{found.responsible or texts.HANDLER_TOWNSHIP}"
 
 
 async def _handlers(connection: AsyncConnection, found: Issue) -> list[int]:

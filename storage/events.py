@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Row, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.clock import as_utc
@@ -41,6 +41,12 @@ def _digest(prev_hash: str, at: datetime, stream: str, kind: str, actor_id: int 
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+def to_event(row: Row[Any]) -> Event:
+    """An event row as an Event, its payload decoded."""
+    return Event(row.id, row.at, row.stream, row.kind, row.actor_id, row.channel, row.chat_id,
+                 json.loads(row.payload))
+
+
 async def append(connection: AsyncConnection, *, at: datetime, stream: str, kind: str,
                  payload: Mapping[str, Any], actor_id: int | None = None,
                  channel: str | None = None, chat_id: str | None = None) -> int:
@@ -66,8 +72,7 @@ async def stream_events(connection: AsyncConnection, stream: str) -> list[Event]
     """Return the events of one stream, oldest first."""
     rows = await connection.execute(
         select(event).where(event.c.stream == stream).order_by(event.c.id))
-    return [Event(row.id, row.at, row.stream, row.kind, row.actor_id, row.channel, row.chat_id,
-                  json.loads(row.payload)) for row in rows]
+    return [to_event(row) for row in rows]
 
 
 async def first_broken(connection: AsyncConnection) -> int | None:
@@ -92,12 +97,10 @@ async def streams_with_prefix(connection: AsyncConnection, prefix: str) -> list[
     newest = (select(func.max(event.c.id)).where(event.c.stream.startswith(prefix))
               .group_by(event.c.stream))
     rows = await connection.execute(select(event).where(event.c.id.in_(newest)))
-    return [Event(row.id, row.at, row.stream, row.kind, row.actor_id, row.channel, row.chat_id,
-                  json.loads(row.payload)) for row in rows]
+    return [to_event(row) for row in rows]
 
 
 async def of_kind(connection: AsyncConnection, kind: str) -> list[Event]:
     """Every event of one kind, oldest first."""
     rows = await connection.execute(select(event).where(event.c.kind == kind).order_by(event.c.id))
-    return [Event(row.id, row.at, row.stream, row.kind, row.actor_id, row.channel, row.chat_id,
-                  json.loads(row.payload)) for row in rows]
+    return [to_event(row) for row in rows]

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Row, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core import texts
 from core.issues import Level, Rating, RoundTally, Status
 from storage import events
 from storage.schema import issue, rating, rating_round
@@ -48,6 +49,14 @@ class Issue:
     created_at: datetime
     updated_at: datetime
     closed_at: datetime | None
+
+    def handler_name(self) -> str:
+        """Who handles the issue at its level, as the group is told."""
+        if self.level is Level.HOMESTEAD:
+            return texts.HANDLER_HEAD
+        if self.level is Level.VILLAGE:
+            return texts.HANDLER_VILLAGE
+        return f"{self.department or ''}{self.responsible or texts.HANDLER_TOWNSHIP}"
 
     def state(self) -> dict[str, Any]:
         """The fields every event records the issue's state by."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.events import Event
+from storage.events import Event, to_event
 from storage.issues import Issue, _issue
 from storage.schema import event, homestead, issue, person, village
 
@@ -63,8 +62,7 @@ async def events_of(connection: AsyncConnection, issue_ids: list[int],
             .where(event.c.stream.in_(streams)).order_by(event.c.id))
         by_issue: dict[int, list[tuple[Event, str | None]]] = {}
         for row in rows:
-            found = Event(row.id, row.at, row.stream, row.kind, row.actor_id, row.channel,
-                          row.chat_id, json.loads(row.payload))
+            found = to_event(row)
             by_issue.setdefault(int(row.stream.split(":", 1)[1]), []).append(
                 (found, row.actor_code))
         for number in chunk:
