@@ -22,7 +22,7 @@ from bench.common import START, Figure, at_least, at_most, exactly, info, percen
 from bot.admin import import_roster_file
 from bot.console import CHANNEL, ConsoleChannel
 from bot.settings import Settings
-from bot.wiring import App, build_app
+from bot.wiring import App, build_app, settle_heap
 from core import texts
 from core.clock import ManualClock
 from core.messages import ChatKind, Incoming
@@ -34,7 +34,7 @@ HOMESTEADS = 250
 PERSONS_PER_HOMESTEAD = 40  # 20 households of two
 HOMESTEADS_PER_VILLAGE = 5
 VILLAGES_PER_GRID = 10
-CONCURRENCY = 4  # presses in flight at once; SQLite serialises the writes behind them
+CONCURRENCY = 16  # presses in flight at once; SQLite writers queued together share a commit
 HEADER = ("编号", "姓名", "镇", "网格", "村", "屋场", "户号", "在家", "党员", "年龄", "角色",
           "手机")
 
@@ -97,6 +97,7 @@ async def prepare(settings: Settings, work: Path, homesteads: int = HOMESTEADS,
                 presses.append(Press(leader.code, f"hs:{homestead.id}", meeting_id))
     # Interleave the 屋场, as presses from 250 groups arrive mixed together.
     presses.sort(key=lambda press: (int(press.code[1:]) % per_homestead, press.code))
+    settle_heap()  # as `wuchang run` does once it has started
     return app, presses
 
 

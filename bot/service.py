@@ -17,7 +17,7 @@ from bot.telegram import CHANNEL as TELEGRAM
 from bot.telegram import TelegramChannel
 from bot.wecom import CHANNEL as WECOM
 from bot.wecom import WeComChannel
-from bot.wiring import build_app
+from bot.wiring import build_app, settle_heap
 from schedules.scheduler import Scheduler
 
 logger = logging.getLogger(__name__)
@@ -60,6 +60,7 @@ async def serve(settings: Settings) -> None:
     if telegram is not None:
         await telegram.start()
     await scheduler.start()
+    settle_heap()
     logger.info("wuchang running: channels %s, http on %s:%d", channels or "none",
                 settings.http_host, settings.http_port)
     try:

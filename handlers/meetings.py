@@ -42,13 +42,18 @@ async def _open_meeting(request: Request, homestead: Homestead) -> Meeting:
 
 async def _progress(request: Request, meeting: Meeting) -> tuple[Attendance, str]:
     present = await meetings.attendance(request.connection, meeting.id)
+    return present, _progress_text(meeting, present.households_present,
+                                   present.persons_present)
+
+
+def _progress_text(meeting: Meeting, households: int, persons: int) -> str:
+    """The count under a check-in: households present of those required, persons."""
     resident = meeting.resident_households or 0
-    text = texts.PROGRESS.format(present=present.households_present,
-                                 required=households_required(resident),
-                                 persons=present.persons_present)
-    if quorum_met(present.households_present, resident):
+    text = texts.PROGRESS.format(present=households, required=households_required(resident),
+                                 persons=persons)
+    if quorum_met(households, resident):
         text += texts.QUORUM_REACHED
-    return present, text
+    return text
 
 
 async def schedule(context: Context, request: Request) -> list[Outgoing]:
@@ -165,12 +170,17 @@ def _checkin_buttons(meeting: Meeting) -> tuple[tuple[Button, ...], ...]:
 
 
 async def check_in(context: Context, request: Request) -> list[Outgoing]:
-    """Check the sender in: their household counts towards the quorum."""
+    """Check the sender in: their household counts towards the quorum.
+
+    A press of the button names its meeting and is written in one statement; a typed
+    签到 finds the 屋场's open meeting first.
+    """
     homestead = await request.own_homestead(texts.MEETING_NO_HOMESTEAD)
     person = request.require_person()
-    found = await _open_meeting(request, homestead)
-    if request.args.isdigit() and int(request.args) != found.id:
-        raise Refusal(texts.MEETING_ENDED_ALREADY)
+    if request.args.isdigit():
+        meeting_id = int(request.args)
+    else:
+        meeting_id = (await _open_meeting(request, homestead)).id
     if person.homestead_id != homestead.id or person.household is None:
         raise Refusal(texts.CHECKIN_NOT_MEMBER)
     if not may_participate(person.age):  # rule M3
@@ -179,11 +189,17 @@ async def check_in(context: Context, request: Request) -> list[Outgoing]:
     if household_id is None:  # a Person built without it: look it up by number
         numbers = await meetings.households_by_number(request.connection, homestead.id)
         household_id = numbers[person.household]
-    if not await meetings.check_in(request.connection, found.id, person.id, household_id,
-                                   request.now):
+    if not await meetings.check_in_if_open(request.connection, meeting_id, homestead.id,
+                                           person.id, household_id, request.now):
+        found = await _open_meeting(request, homestead)
+        if found.id != meeting_id:
+            raise Refusal(texts.MEETING_ENDED_ALREADY)
         return [request.reply(texts.CHECKIN_AGAIN.format(name=person.name),
                               toast=request.pressed)]
-    _, progress = await _progress(request, found)
+    shown = await meetings.with_presence(request.connection, meeting_id)
+    assert shown is not None  # the check-in above found it
+    found, households, persons = shown
+    progress = _progress_text(found, households, persons)
     checked_in = texts.CHECKED_IN.format(name=person.name, progress=progress)
     if not request.pressed:
         return [request.reply(checked_in)]

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +15,41 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event
+from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncTransaction,
+    create_async_engine,
+)
+
+from storage import sqlite_driver
 
 logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 _WRITE_FLAG = "wuchang_write"
+
+
+@dataclass(slots=True)
+class _Batch:
+    """Group commit on SQLite: one write transaction shared by writers queued together.
+
+    A trip through ``BEGIN IMMEDIATE`` and ``COMMIT`` costs more than a button press's
+    statements (issue 8's burst), so the writer that finds no transaction open begins
+    one and queues its closer on the write lock; the writers already waiting for the lock
+    run in it one after another, each inside its own savepoint, so one writer's error
+    undoes only its own changes. The closer commits, and each writer whose block ended
+    without error returns from ``Database.write`` only then, with the commit's error if
+    it failed.
+    """
+
+    connection: AsyncConnection
+    transaction: AsyncTransaction
+    raw: sqlite_driver.Connection
+    committed: asyncio.Future[None]
 
 
 class Database:
@@ -33,8 +61,17 @@ class Database:
         options: dict[str, Any] = {}
         if not self.is_sqlite:
             options = {"pool_size": pool_size, "pool_pre_ping": True}
+        else:
+            arguments, keywords = SQLiteDialect_aiosqlite().create_connect_args(self.url)
+
+            async def connect() -> sqlite_driver.Connection:
+                return await sqlite_driver.connect(*arguments, **keywords)
+
+            options = {"async_creator": connect}
         self.engine: AsyncEngine = create_async_engine(url, **options)
         self._write_lock = asyncio.Lock()
+        self._batch: _Batch | None = None
+        self._closer: asyncio.Task[None] | None = None
         if self.is_sqlite:
             _configure_sqlite(self.engine)
 
@@ -42,21 +79,68 @@ class Database:
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """Open a transaction that will write; committed on success, rolled back on error.
 
-        On SQLite writers are serialised in-process and take the write lock at BEGIN
-        (``BEGIN IMMEDIATE``), so a transaction never fails half-way for a lock
-        another process holds; PostgreSQL needs neither.
+        The block's changes are committed when the ``async with`` ends without error, and
+        nothing of them is kept when it raises. On SQLite writers are serialised
+        in-process and take the write lock at BEGIN (``BEGIN IMMEDIATE``), so a
+        transaction never fails half-way for a lock another process holds; writers that
+        queue up meanwhile share one commit (see ``_Batch``). PostgreSQL needs neither.
         """
         if not self.is_sqlite:
             async with self.engine.begin() as connection:
                 yield connection
             return
-        async with self._write_lock, self.engine.connect() as connection:
-            connection.info[_WRITE_FLAG] = True
+        async with self._write_lock:
+            batch = self._batch or await self._open_batch()
+            raw = batch.raw._conn
+            raw.execute("SAVEPOINT wuchang_unit")
             try:
-                async with connection.begin():
-                    yield connection
+                yield batch.connection
+            except BaseException:
+                raw.execute("ROLLBACK TO wuchang_unit")
+                raw.execute("RELEASE wuchang_unit")
+                raise
+            raw.execute("RELEASE wuchang_unit")
+        await asyncio.shield(batch.committed)
+
+    async def _open_batch(self) -> _Batch:
+        """Begin the write transaction the next writers share; its closer queues behind them."""
+        connection = await self.engine.connect()
+        connection.info[_WRITE_FLAG] = True
+        try:
+            transaction = await connection.begin()
+            raw = (await connection.get_raw_connection()).driver_connection
+            assert isinstance(raw, sqlite_driver.Connection)
+        except BaseException:
+            await connection.close()
+            raise
+        raw.inline = True  # BEGIN IMMEDIATE holds the lock: see storage.sqlite_driver
+        batch = _Batch(connection, transaction, raw,
+                       asyncio.get_running_loop().create_future())
+        self._batch = batch
+        self._closer = asyncio.get_running_loop().create_task(self._close_batch(batch))
+        return batch
+
+    async def _close_batch(self, batch: _Batch) -> None:
+        """Commit the batch once the writers that were queued when it began are through."""
+        async with self._write_lock:
+            self._batch = None
+            batch.raw.inline = False
+            try:
+                await batch.transaction.commit()
+            except Exception as error:
+                # SQLite keeps the transaction open when COMMIT fails, and SQLAlchemy's
+                # pool does not reset a connection whose commit it attempted.
+                await batch.raw.rollback()
+                batch.committed.set_exception(error)
+                # Awaited by no one when every writer of the batch failed or was cancelled.
+                batch.committed.exception()
+            except BaseException:
+                batch.committed.cancel()
+                raise
+            else:
+                batch.committed.set_result(None)
             finally:
-                connection.info.pop(_WRITE_FLAG, None)
+                await batch.connection.close()
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
@@ -78,7 +162,9 @@ class Database:
                 lambda sync: MigrationContext.configure(sync).get_current_revision())
 
     async def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Commit the open write batch, if any, and close every pooled connection."""
+        if self._closer is not None:
+            await asyncio.gather(self._closer, return_exceptions=True)
         await self.engine.dispose()
 
 

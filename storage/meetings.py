@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,7 +14,6 @@ from sqlalchemy import (
     delete,
     func,
     insert,
-    literal,
     select,
     union_all,
     update,
@@ -182,6 +180,32 @@ async def check_in(connection: AsyncConnection, meeting_id: int, person_id: int,
     return bool(result.rowcount)
 
 
+# A button press names its meeting: the check-in is written only while that meeting is
+# the 屋场's open one, so a press needs no look-up before it (issue 8's burst).
+_CHECK_IN_IF_OPEN = {dialect: dialect.insert(meeting_checkin).from_select(
+    ["meeting_id", "person_id", "household_id", "at"],
+    select(meeting.c.id, bindparam("person_id", type_=meeting_checkin.c.person_id.type),
+           bindparam("household_id", type_=meeting_checkin.c.household_id.type),
+           bindparam("at", type_=meeting_checkin.c.at.type))
+    .where(meeting.c.id == bindparam("meeting_id"),
+           meeting.c.homestead_id == bindparam("homestead_id"),
+           meeting.c.status == OPEN),
+).on_conflict_do_nothing(index_elements=["meeting_id", "person_id"])
+    for dialect in (postgresql, sqlite)}
+
+
+async def check_in_if_open(connection: AsyncConnection, meeting_id: int, homestead_id: int,
+                           person_id: int, household_id: int, now: datetime) -> bool:
+    """Check a person in to this meeting if it is the 屋场's open one and they are not in yet.
+
+    Return whether a check-in was written; when not, ``find`` tells why.
+    """
+    result = await connection.execute(_CHECK_IN_IF_OPEN[_dialect(connection)], {
+        "meeting_id": meeting_id, "homestead_id": homestead_id, "person_id": person_id,
+        "household_id": household_id, "at": now})
+    return bool(result.rowcount)
+
+
 async def is_checked_in(connection: AsyncConnection, meeting_id: int, person_id: int) -> bool:
     """Whether a person checked in to a meeting."""
     found = await connection.scalar(select(meeting_checkin.c.person_id).where(
@@ -189,34 +213,51 @@ async def is_checked_in(connection: AsyncConnection, meeting_id: int, person_id:
     return found is not None
 
 
-_ATTENDANCE = union_all(
-    select(literal(0).label("kind"), household.c.number, meeting_household.c.persons)
-    .join(household, household.c.id == meeting_household.c.household_id)
-    .where(meeting_household.c.meeting_id == bindparam("meeting_id")),
-    select(literal(1).label("kind"), household.c.number, func.count().label("persons"))
-    .join(household, household.c.id == meeting_checkin.c.household_id)
-    .where(meeting_checkin.c.meeting_id == bindparam("meeting_id"))
-    .group_by(household.c.number))
+def _present_per_household() -> Any:
+    """Persons present per household of a meeting (those with anyone present).
+
+    Each household counts its recorded count or its check-ins, whichever is more:
+    taking the larger keeps a person who pressed 签到 and was also counted by the
+    recorder from being counted twice.
+    """
+    counted = union_all(
+        select(meeting_household.c.household_id, meeting_household.c.persons)
+        .where(meeting_household.c.meeting_id == bindparam("meeting_id")),
+        select(meeting_checkin.c.household_id, func.count().label("persons"))
+        .where(meeting_checkin.c.meeting_id == bindparam("meeting_id"))
+        .group_by(meeting_checkin.c.household_id),
+    ).subquery("counted")
+    return (select(counted.c.household_id, func.max(counted.c.persons).label("persons"))
+            .group_by(counted.c.household_id)
+            .having(func.max(counted.c.persons) > 0)
+            .cte("present"))
+
+
+_PRESENT = _present_per_household()
+_ATTENDANCE = (select(household.c.number, _PRESENT.c.persons)
+               .join(household, household.c.id == _PRESENT.c.household_id)
+               .order_by(household.c.number))
+_MEETING_WITH_PRESENCE = select(
+    meeting,
+    select(func.count()).select_from(_PRESENT).scalar_subquery().label("households_present"),
+    select(func.coalesce(func.sum(_PRESENT.c.persons), 0)).scalar_subquery()
+    .label("persons_present"),
+).where(meeting.c.id == bindparam("meeting_id"))
 
 
 async def attendance(connection: AsyncConnection, meeting_id: int) -> Attendance:
-    """Persons present per household: the recorded count or the check-ins, whichever is more.
+    """Persons present per household number (see ``_present_per_household``)."""
+    rows = await connection.execute(_ATTENDANCE, {"meeting_id": meeting_id})
+    return Attendance({row.number: row.persons for row in rows})
 
-    Taking the larger keeps a person who pressed 签到 and was also counted by the
-    recorder from being counted twice.
-    """
-    # One round trip: the recorded counts (kind 0) and the check-ins (kind 1) together.
-    declared: dict[int, int] = {}
-    checked_in: Counter[int] = Counter()
-    for row in await connection.execute(_ATTENDANCE, {"meeting_id": meeting_id}):
-        if row.kind == 0:
-            declared[row.number] = row.persons
-        else:
-            checked_in[row.number] = row.persons
-    numbers = set(declared) | set(checked_in)
-    persons = {number: max(declared.get(number, 0), checked_in.get(number, 0))
-               for number in numbers}
-    return Attendance({number: count for number, count in sorted(persons.items()) if count})
+
+async def with_presence(connection: AsyncConnection,
+                        meeting_id: int) -> tuple[Meeting, int, int] | None:
+    """A meeting with its households and persons present, in one query."""
+    row = (await connection.execute(_MEETING_WITH_PRESENCE, {"meeting_id": meeting_id})).first()
+    if row is None:
+        return None
+    return _meeting(row), row.households_present, row.persons_present
 
 
 async def add_motion(connection: AsyncConnection, meeting_id: int, text: str,

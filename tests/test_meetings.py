@@ -10,13 +10,15 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.admin import import_roster_file
+from bot.console import CHANNEL
 from bot.wiring import App
 from core import texts
 from core.clock import ManualClock
 from core.config import Rules
 from core.meetings import Blackout
+from core.messages import ChatKind, Incoming
 from storage.export import snapshot
-from storage.schema import meeting, motion, outbox, vote
+from storage.schema import homestead, meeting, meeting_checkin, motion, outbox, vote
 from tests.conftest import SHANGHAI, FakeBot, texts_of
 
 TOMORROW = "2026-11-06 19:30"
@@ -151,6 +153,51 @@ async def test_nothing_open_refusals(bot: FakeBot) -> None:
     await bot.say("H01", "枫树湾", "/meeting 2026-11-20 19:30 村部 议题")
     assert texts_of(await bot.say("H01", "枫树湾", "/open")) == [
         texts.MEETING_NOT_TODAY.format(when="11月20日（周五）19:30")]
+
+
+async def _press_checkin(app: App, person: str, chat_id: str, meeting_id: int) -> list[str]:
+    """Press a 签到 button naming ``meeting_id``, as an old message in the group may."""
+    replies = await app.router.handle(app.context, Incoming(
+        channel=CHANNEL, chat_id=chat_id, chat_kind=ChatKind.GROUP, user_id=person,
+        payload=f"checkin:{meeting_id}"))
+    assert all(reply.toast for reply in replies[:1])
+    return texts_of(replies)
+
+
+async def _checkins(app: App) -> list[tuple[int, str]]:
+    async with app.context.db.read() as connection:
+        return [(row.meeting_id, row.person_id) for row in await connection.execute(
+            select(meeting_checkin).order_by(meeting_checkin.c.meeting_id))]
+
+
+async def test_old_checkin_buttons_record_nothing(app: App, bot: FakeBot) -> None:
+    await _open_meeting(bot)
+    async with app.context.db.read() as connection:
+        first, homestead_id = (await connection.execute(
+            select(meeting.c.id, meeting.c.homestead_id))).one()
+    chat_id = f"hs:{homestead_id}"
+    await bot.press("V01", "枫树湾", "签到")
+    before = await _checkins(app)
+    await bot.say("H01", "枫树湾", "/end")
+    # No meeting open: the old button says so.
+    assert await _press_checkin(app, "V02", chat_id, first) == [texts.MEETING_NOT_OPEN]
+    await bot.say("H01", "枫树湾", "/meeting 2026-11-06 20:30 晒谷坪 再议修路")
+    bot.clock.set(MEETING_AT + timedelta(hours=1))
+    await bot.say("H01", "枫树湾", "/open")
+    # The next meeting is open: the first meeting's button neither checks in to it
+    # nor to the ended one.
+    assert await _press_checkin(app, "V02", chat_id, first) == [texts.MEETING_ENDED_ALREADY]
+    # Another 屋场's group cannot check in to this 屋场's meeting by its number.
+    async with app.context.db.read() as connection:
+        second = await connection.scalar(select(func.max(meeting.c.id)))
+        other = await connection.scalar(select(homestead.c.id).where(
+            homestead.c.name == "杨家湾"))
+    assert await _press_checkin(app, "V04", f"hs:{other}", second) == [texts.MEETING_NOT_OPEN]
+    assert await _checkins(app) == before
+    checked = await _press_checkin(app, "V02", chat_id, second)
+    assert checked[0] == "李大娘已签到。到会1/3户，1人。"
+    assert await _press_checkin(app, "V02", chat_id, second) == ["李大娘已经签过到了。"]
+    assert len(await _checkins(app)) == len(before) + 1
 
 
 async def test_attend_refusals_change_nothing(app: App, bot: FakeBot) -> None:
