@@ -24,6 +24,8 @@ def group_chat_id(homestead: Homestead) -> str:
 class ConsoleChannel:
     """Shows messages through a printer and remembers their buttons for later presses."""
 
+    parallel_sends = 1  # replay prints in queue order
+
     def __init__(self, context: Context, printer: Printer) -> None:
         self.context = context
         self.printer = printer

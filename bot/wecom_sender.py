@@ -38,6 +38,8 @@ logger = logging.getLogger(__name__)
 class WeComSender:
     """Delivers one outbox row through the WeCom API; failures raise DeliveryError."""
 
+    parallel_sends = 1
+
     def __init__(self, api: WeComApi, context: Context) -> None:
         self.api = api
         self.context = context

@@ -20,7 +20,13 @@ LEASE = timedelta(minutes=5)
 
 
 class Sender(Protocol):
-    """A channel's way of delivering one message; raises DeliveryError when it cannot."""
+    """A channel's way of delivering one message; raises DeliveryError when it cannot.
+
+    ``parallel_sends`` is how many chats it may be sending to at once (1: one message
+    at a time, in queue order across chats too).
+    """
+
+    parallel_sends: int
 
     async def send(self, message: Outgoing) -> None:
         """Deliver ``message`` to its chat."""
@@ -28,7 +34,12 @@ class Sender(Protocol):
 
 
 class Dispatcher:
-    """Drains the outbox: each channel in its own task, each row in its own transaction."""
+    """Drains the outbox: each channel in its own task, each row in its own transaction.
+
+    Within a channel, up to its sender's ``parallel_sends`` chats are served at once and
+    each chat gets its messages in the order they were queued; the sender keeps to the
+    platform's rate limits.
+    """
 
     def __init__(self, context: Context, senders: Mapping[str, Sender]) -> None:
         self.context = context
@@ -47,21 +58,46 @@ class Dispatcher:
     async def _drain_locked(self, channel: str) -> int:
         sender = self.senders[channel]
         delivered = 0
-        seen: set[int] = set()
         # A chat that answered "too many requests" waits; its other rows are left for a
         # later drain instead of each spending an attempt on the same refusal.
         waiting: set[str] = set()
-        while True:
-            async with self.context.db.read() as connection:
-                batch = [row for row in await outbox.due(
-                    connection, self.context.clock.now(), [channel], BATCH) if row.id not in seen]
-            if not batch:
-                return delivered
-            for row in batch:
-                seen.add(row.id)
+        sending = asyncio.Semaphore(sender.parallel_sends)
+
+        async def deliver_in_order(rows: list[outbox.Delivery]) -> int:
+            count = 0
+            for row in rows:
                 if row.message.chat_id in waiting:
-                    continue
-                delivered += await self._deliver(sender, row, waiting)
+                    break
+                async with sending:
+                    count += await self._deliver(sender, row, waiting)
+            return count
+
+        async def deliver_batch(batch: list[outbox.Delivery]) -> int:
+            # Several chats at once, each chat's rows one after another in their order:
+            # a send spends most of its time waiting for the platform's answer.
+            by_chat: dict[str, list[outbox.Delivery]] = {}
+            for row in batch:
+                by_chat.setdefault(row.message.chat_id, []).append(row)
+            return sum(await asyncio.gather(*(deliver_in_order(rows)
+                                              for rows in by_chat.values())))
+
+        # Each row is tried once per drain: a row that fails is retried by a later one.
+        batch = await self._due(channel, after=0)
+        while batch:
+            on_its_way = asyncio.ensure_future(deliver_batch(batch))
+            try:
+                # The next rows are read while these are being sent.
+                upcoming = await self._due(channel, after=batch[-1].id)
+            finally:
+                delivered += await on_its_way
+            # Sending may queue more (WeCom's cards to each member of a group).
+            batch = upcoming or await self._due(channel, after=batch[-1].id)
+        return delivered
+
+    async def _due(self, channel: str, after: int) -> list[outbox.Delivery]:
+        async with self.context.db.read() as connection:
+            return await outbox.due(connection, self.context.clock.now(), [channel], BATCH,
+                                    after=after)
 
     async def _deliver(self, sender: Sender, row: outbox.Delivery, waiting: set[str]) -> int:
         async with self.context.db.write() as connection:

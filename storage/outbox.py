@@ -99,12 +99,15 @@ async def to_persons(connection: AsyncConnection, person_ids: list[int], *, key:
 
 
 async def due(connection: AsyncConnection, now: datetime, channels: Iterable[str],
-              limit: int = 100) -> list[Delivery]:
-    """Return pending rows for these channels whose time has come, oldest first."""
+              limit: int = 100, after: int = 0) -> list[Delivery]:
+    """Return pending rows for these channels whose time has come, oldest first.
+
+    ``after``: only rows queued after the row with this id.
+    """
     rows = await connection.execute(
         select(outbox).where(
             outbox.c.status == PENDING, outbox.c.not_before <= now,
-            outbox.c.channel.in_(list(channels)),
+            outbox.c.channel.in_(list(channels)), outbox.c.id > after,
         ).order_by(outbox.c.id).limit(limit))
     return [Delivery(row.id, row.key, row.channel, row.attempts,
                      decode(row.chat_id, row.chat_kind, row.payload)) for row in rows]

@@ -86,6 +86,7 @@ class FakeTelegram:
         self.refusals: dict[int, Failure] = {}
         self.failures: dict[str, list[Failure]] = {}
         self.answered: dict[str, int] = {}
+        self.photos: dict[str, bytes] = {}  # file id -> picture, as Telegram keeps them
         self.port = 0
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1001)
@@ -102,6 +103,8 @@ class FakeTelegram:
         server = _QuietServer(uvicorn.Config(app, log_level="warning", lifespan="off",
                                              access_log=False))
         with socket.socket() as listener:
+            # Without it each answer waits 40 ms for the client's delayed ACK (Nagle).
+            listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             listener.bind(("127.0.0.1", 0))
             fake.port = listener.getsockname()[1]
             task = asyncio.create_task(server.serve(sockets=[listener]))
@@ -291,8 +294,16 @@ class FakeTelegram:
         return self._new_message(params, {"text": params["text"]})
 
     async def _sendPhoto(self, params: Json, files: dict[str, bytes]) -> Json | Failure:
-        content = {"photo": [{"file_id": "photo1", "file_unique_id": "u1", "width": 100,
-                              "height": 100, "file_size": len(files.get("photo", b""))}]}
+        if "photo" in files:
+            file_id = f"photo{len(self.photos) + 1}"
+            self.photos[file_id] = files["photo"]
+        elif params.get("photo") in self.photos:
+            file_id = str(params["photo"])
+        else:
+            return Failure(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        content = {"photo": [{"file_id": file_id, "file_unique_id": "u" + file_id,
+                              "width": 100, "height": 100,
+                              "file_size": len(self.photos[file_id])}]}
         if params.get("caption"):
             content["caption"] = params["caption"]
         return self._new_message(params, content)

@@ -24,6 +24,8 @@ FAKE = "fake"
 class RecordingSender:
     """A fake channel: records what it delivers, fails when told to."""
 
+    parallel_sends = 1
+
     def __init__(self) -> None:
         self.sent: list[Outgoing] = []
         self.attempts: list[str] = []
@@ -200,6 +202,54 @@ async def test_dispatcher_delivers_more_than_one_batch(app: App) -> None:
     assert await dispatcher.drain() == 130
     assert sender.texts() == [f"m{number}" for number in range(130)]
     assert await dispatcher.drain() == 0
+
+
+class SlowParallelSender(RecordingSender):
+    """A channel whose sends take a while and may overlap; it notes the most at once."""
+
+    parallel_sends = 4
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_flight = 0
+        self.most_in_flight = 0
+
+    async def send(self, message: Outgoing) -> None:
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            await asyncio.sleep(0.01)
+            await super().send(message)
+        finally:
+            self.in_flight -= 1
+
+
+async def test_dispatcher_sends_to_several_chats_at_once_each_in_order(app: App) -> None:
+    sender = SlowParallelSender()
+    dispatcher = Dispatcher(app.context, {FAKE: sender})
+    # More rows than one batch, three chats interleaved, one chat with most of them.
+    chats = ["chat-a", "chat-b", "chat-c", "chat-a"]
+    async with app.context.db.write() as connection:
+        for number in range(130):
+            chat = chats[number % 4] if number < 40 else "chat-a"
+            await outbox.enqueue(connection, key=f"row-{number}", channel=FAKE,
+                                 message=_message(f"{chat}:{number}", chat),
+                                 now=app.context.clock.now())
+    sender.fail("chat-b:5", DeliveryError("gateway timeout"))
+
+    assert await dispatcher.drain() == 129
+    assert 1 < sender.most_in_flight <= SlowParallelSender.parallel_sends
+    for chat in ("chat-a", "chat-b", "chat-c"):
+        numbers = [int(text.split(":")[1]) for text in sender.texts()
+                   if text.startswith(chat)]
+        assert numbers == sorted(numbers) and numbers
+    assert len(set(sender.texts())) == 129
+    # The failed row waits for its retry; nothing else is left.
+    clock = app.context.clock
+    assert isinstance(clock, ManualClock)
+    clock.set(clock.now() + timedelta(hours=1))
+    assert await dispatcher.drain() == 1
+    assert sender.texts()[-1] == "chat-b:5"
 
 
 async def test_overlapping_drains_deliver_each_row_once(app: App) -> None:

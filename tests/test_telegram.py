@@ -333,6 +333,31 @@ async def test_permanent_failures_are_recorded_and_do_not_block(sqlite_app: App,
     assert keyboard_of(photo) == [[{"text": "看详情", "callback_data": "flags:2026-11"}]]
 
 
+async def test_a_picture_is_uploaded_once_then_sent_by_its_file_id(sqlite_app: App,
+                                                                   fake: FakeTelegram) -> None:
+    for chat in (MAPLE, YANG, private_chat(C01)):
+        fake.know(chat)
+    picture, other = b"\x89PNG grid 1", b"\x89PNG grid 2"
+    await enqueue(sqlite_app, "1", MAPLE["id"], "网格一", image=picture)
+    await enqueue(sqlite_app, "2", YANG["id"], "网格一", image=picture)
+    await enqueue(sqlite_app, "3", C01["id"], "网格二", image=other)
+    async with running(sqlite_app, fake):
+        assert await sqlite_app.dispatcher.drain() == 3
+        sent = {int(call.params["chat_id"]): call for call in fake.calls_of("sendPhoto")}
+        assert len(fake.calls_of("sendPhoto")) == 3
+        assert sent[MAPLE["id"]].files["photo"] == picture
+        assert "photo" not in sent[YANG["id"]].files
+        assert fake.photos[str(sent[YANG["id"]].params["photo"])] == picture
+        assert sent[C01["id"]].files["photo"] == other
+        # Telegram lost the picture: the next send uploads it again.
+        fake.photos.clear()
+        await enqueue(sqlite_app, "4", C01["id"], "网格一", image=picture)
+        assert await sqlite_app.dispatcher.drain() == 1
+    retried = [call for call in fake.calls if call.method == "sendPhoto"][3:]
+    assert [(call.status, call.files.get("photo")) for call in retried] == [
+        (400, None), (200, picture)]
+
+
 async def test_migrated_group_moves_its_binding(sqlite_app: App, fake: FakeTelegram) -> None:
     async with running(sqlite_app, fake):
         await bind(sqlite_app, fake, H01, "H01", MAPLE)
