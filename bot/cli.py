@@ -82,8 +82,7 @@ def _with_app(work: Callable[[App], Awaitable[T]], settings: Settings | None = N
 def _logging(verbose: bool) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # PTB's rate limiter logs every 429 as an error; the dispatcher already retries them.
-    for chatty in ("alembic", "apscheduler", "httpx", "telegram.ext.AIORateLimiter"):
+    for chatty in ("alembic", "apscheduler", "httpx"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
 
 

@@ -17,9 +17,10 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application
+from telegram.ext import Application
 
 from bot.settings import Settings
+from bot.telegram_pace import FloodLimiter
 from bot.telegram_send import TelegramSender
 from bot.telegram_updates import ALLOWED_UPDATES, CHANNEL, TelegramApp, UpdateHandlers
 from bot.wiring import App
@@ -40,21 +41,6 @@ def file_url(api_url: str) -> str:
     return f"{base}/file/{last}"
 
 
-# Telegram allows about 30 messages a second in all. Sent one by one at evenly spaced
-# moments a little under that, never in bursts, they stay within any one-second window
-# (the event loop wakes the limiter up to a millisecond late, which keeps them under).
-MESSAGES_PER_SECOND = 29.75
-
-
-def rate_limiter() -> AIORateLimiter:
-    """python-telegram-bot's limiter: 30/s in all without bursts, 20/min per group.
-
-    With no retries of its own a 429 raises, and the dispatcher waits it out.
-    """
-    return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / MESSAGES_PER_SECOND,
-                          max_retries=0)
-
-
 class TelegramChannel:
     """Runs the bot: polling or webhook, updates to the router, replies and pushes back."""
 
@@ -71,7 +57,7 @@ class TelegramChannel:
         builder = (Application.builder().token(settings.telegram_token)
                    .base_url(settings.telegram_api_url)
                    .base_file_url(file_url(settings.telegram_api_url))
-                   .rate_limiter(rate_limiter())
+                   .rate_limiter(FloodLimiter())
                    .job_queue(None))
         if self.webhook_url:
             builder = builder.updater(None)
