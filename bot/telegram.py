@@ -22,7 +22,13 @@ from telegram.ext import Application
 from bot.settings import Settings
 from bot.telegram_pace import FloodLimiter
 from bot.telegram_send import TelegramSender
-from bot.telegram_updates import ALLOWED_UPDATES, CHANNEL, TelegramApp, UpdateHandlers
+from bot.telegram_updates import (
+    ALLOWED_UPDATES,
+    CHANNEL,
+    ChatOrderedUpdates,
+    TelegramApp,
+    UpdateHandlers,
+)
 from bot.wiring import App
 from core import texts
 from storage import chats
@@ -58,6 +64,7 @@ class TelegramChannel:
                    .base_url(settings.telegram_api_url)
                    .base_file_url(file_url(settings.telegram_api_url))
                    .rate_limiter(FloodLimiter())
+                   .concurrent_updates(ChatOrderedUpdates())
                    .job_queue(None))
         if self.webhook_url:
             builder = builder.updater(None)

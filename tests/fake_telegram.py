@@ -87,6 +87,7 @@ class FakeTelegram:
         self.failures: dict[str, list[Failure]] = {}
         self.answered: dict[str, int] = {}
         self.photos: dict[str, bytes] = {}  # file id -> picture, as Telegram keeps them
+        self.held: dict[int, asyncio.Event] = {}
         self.port = 0
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1001)
@@ -200,6 +201,10 @@ class FakeTelegram:
 
     # --- what the tests look at ------------------------------------------------------
 
+    def hold(self, chat_id: int) -> asyncio.Event:
+        """Keep every call about ``chat_id`` waiting (unrecorded) until the event is set."""
+        return self.held.setdefault(chat_id, asyncio.Event())
+
     def calls_of(self, method: str, *, since: int = 0) -> list[Call]:
         """Successful calls of ``method``, from call number ``since`` on."""
         return [call for call in self.calls[since:] if call.method == method and call.ok]
@@ -235,6 +240,8 @@ class FakeTelegram:
     async def _endpoint(self, request: Request) -> Response:
         method = request.path_params["method"]
         params, files = await _params(request)
+        with suppress(KeyError, TypeError, ValueError):
+            await self.held[int(params["chat_id"])].wait()
         call = Call(method, params, files)
         self.calls.append(call)
         if request.path_params["token"] != TOKEN:

@@ -358,6 +358,26 @@ async def test_a_picture_is_uploaded_once_then_sent_by_its_file_id(sqlite_app: A
         (400, None), (200, picture)]
 
 
+async def test_chats_are_served_at_once_each_in_its_own_order(sqlite_app: App,
+                                                              fake: FakeTelegram) -> None:
+    async with running(sqlite_app, fake):
+        await bind(sqlite_app, fake, H01, "H01", MAPLE)
+        await bind(sqlite_app, fake, H02, "H02", YANG)
+        release = fake.hold(MAPLE["id"])
+        since = len(fake.calls)
+        fake.say(H01, MAPLE, "/help")
+        fake.say(H01, MAPLE, "/meeting 2026-11-06 19:30 晒谷坪 讨论修路")
+        # 杨家湾 is answered while 枫树湾's first reply is still on its way.
+        answered = await say(fake, H02, YANG, "/help")
+        assert [int(call.params["chat_id"]) for call in answered] == [YANG["id"]]
+        release.set()
+        await fake.wait_for(lambda: len(fake.calls_of("sendMessage", since=since)) == 3)
+    maple = [text_of(call) for call in fake.calls_of("sendMessage", since=since)
+             if int(call.params["chat_id"]) == MAPLE["id"]]
+    assert len(maple) == 2
+    assert "/meeting" in maple[0] and maple[1].startswith("已安排议事恳谈会")
+
+
 async def test_migrated_group_moves_its_binding(sqlite_app: App, fake: FakeTelegram) -> None:
     async with running(sqlite_app, fake):
         await bind(sqlite_app, fake, H01, "H01", MAPLE)
