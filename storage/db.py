@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,6 +113,9 @@ class Database:
         except BaseException:
             await connection.close()
             raise
+        finally:
+            # The flag lives with the pooled connection: a later read there is a plain BEGIN.
+            connection.info.pop(_WRITE_FLAG, None)
         raw.inline = True  # BEGIN IMMEDIATE holds the lock: see storage.sqlite_driver
         batch = _Batch(connection, transaction, raw,
                        asyncio.get_running_loop().create_future())
@@ -128,12 +131,13 @@ class Database:
             try:
                 await batch.transaction.commit()
             except Exception as error:
-                # SQLite keeps the transaction open when COMMIT fails, and SQLAlchemy's
-                # pool does not reset a connection whose commit it attempted.
-                await batch.raw.rollback()
                 batch.committed.set_exception(error)
                 # Awaited by no one when every writer of the batch failed or was cancelled.
                 batch.committed.exception()
+                # SQLite keeps the transaction open when COMMIT fails, and SQLAlchemy's
+                # pool does not reset a connection whose commit it attempted.
+                with suppress(Exception):
+                    await batch.raw.rollback()
             except BaseException:
                 batch.committed.cancel()
                 raise

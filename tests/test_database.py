@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 from collections.abc import AsyncIterator
 
@@ -97,3 +98,18 @@ async def test_a_failed_commit_fails_every_writer_of_its_batch(database: Databas
     async with database.read() as connection:
         assert await connection.scalar(select(func.count()).select_from(grid)) == 0
     assert await _townships(database) == ["金溪镇"]
+
+
+async def test_reads_after_writes_do_not_take_the_write_lock(database: Database,
+                                                             sqlite_url: str) -> None:
+    other = sqlite3.connect(sqlite_url.removeprefix("sqlite+aiosqlite:///"), timeout=0)
+    try:
+        for number in range(3):
+            async with database.write() as connection:
+                await connection.execute(insert(township).values(name=f"镇{number}"))
+            async with database.read() as connection:
+                await connection.scalar(select(func.count()).select_from(township))
+                other.execute("BEGIN IMMEDIATE")  # fails at once if the read held the lock
+                other.execute("ROLLBACK")
+    finally:
+        other.close()
