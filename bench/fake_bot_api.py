@@ -7,24 +7,21 @@ group; a message over either is answered 429 with ``retry_after`` and not delive
 
 from __future__ import annotations
 
-import asyncio
 import email
 import email.policy
 import itertools
 import json
 import math
-import socket
 import time
 from collections import Counter, deque
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from urllib.parse import parse_qsl
 
-import uvicorn
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+
+from bench.loopback import serving
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 BOT = {"id": 123456789, "is_bot": True, "first_name": "屋场助手", "username": "wuchang_bench_bot"}
@@ -54,26 +51,9 @@ class FloodLimitedBotApi:
     async def running(cls) -> AsyncIterator[FloodLimitedBotApi]:
         """Serve on a free port of 127.0.0.1 in this event loop until the block ends."""
         fake = cls()
-        app = Starlette(routes=[Route("/bot{token}/{method}", fake._endpoint,
-                                      methods=["GET", "POST"])])
-        server = _QuietServer(uvicorn.Config(app, log_level="warning", lifespan="off",
-                                             access_log=False))
-        with socket.socket() as listener:
-            # Without it each answer waited 40 ms for the client's delayed ACK (Nagle's
-            # algorithm; the accepted connections inherit the option from the listener).
-            listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            listener.bind(("127.0.0.1", 0))
-            fake.port = listener.getsockname()[1]
-            task = asyncio.create_task(server.serve(sockets=[listener]))
-            while not server.started:
-                if task.done():
-                    task.result()
-                await asyncio.sleep(0.01)
-            try:
-                yield fake
-            finally:
-                server.should_exit = True
-                await task
+        async with serving("/bot{token}/{method}", fake._endpoint) as port:
+            fake.port = port
+            yield fake
 
     def reset(self) -> None:
         """Forget every delivery and window (a new broadcast)."""
@@ -157,9 +137,3 @@ def _error(status: int, description: str, parameters: dict[str, int] | None = No
     return JSONResponse(body, status_code=status)
 
 
-class _QuietServer(uvicorn.Server):
-    """uvicorn leaving the benchmark's signal handlers alone."""
-
-    @contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield

@@ -167,19 +167,6 @@ async def record_households(connection: AsyncConnection, meeting_id: int,
         await connection.execute(statement)
 
 
-_CHECK_IN = {dialect: dialect.insert(meeting_checkin).on_conflict_do_nothing(
-    index_elements=["meeting_id", "person_id"]) for dialect in (postgresql, sqlite)}
-
-
-async def check_in(connection: AsyncConnection, meeting_id: int, person_id: int,
-                   household_id: int, now: datetime) -> bool:
-    """Check a person in; return False if they were checked in already."""
-    result = await connection.execute(_CHECK_IN[_dialect(connection)], {
-        "meeting_id": meeting_id, "person_id": person_id, "household_id": household_id,
-        "at": now})
-    return bool(result.rowcount)
-
-
 # A button press names its meeting: the check-in is written only while that meeting is
 # the 屋场's open one, so a press needs no look-up before it (issue 8's burst).
 _CHECK_IN_IF_OPEN = {dialect: dialect.insert(meeting_checkin).from_select(

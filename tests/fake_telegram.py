@@ -13,19 +13,17 @@ import email
 import email.policy
 import itertools
 import json
-import socket
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager, suppress
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-import uvicorn
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+
+from bench.loopback import serving
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 BOT = {"id": 123456789, "is_bot": True, "first_name": "屋场助手", "username": "wuchang_test_bot"}
@@ -99,25 +97,9 @@ class FakeTelegram:
     async def running(cls) -> AsyncIterator[FakeTelegram]:
         """Serve the fake on a free port of 127.0.0.1 in this event loop until the block ends."""
         fake = cls()
-        app = Starlette(routes=[Route("/bot{token}/{method}", fake._endpoint,
-                                      methods=["GET", "POST"])])
-        server = _QuietServer(uvicorn.Config(app, log_level="warning", lifespan="off",
-                                             access_log=False))
-        with socket.socket() as listener:
-            # Without it each answer waits 40 ms for the client's delayed ACK (Nagle).
-            listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            listener.bind(("127.0.0.1", 0))
-            fake.port = listener.getsockname()[1]
-            task = asyncio.create_task(server.serve(sockets=[listener]))
-            while not server.started:
-                if task.done():
-                    task.result()
-                await asyncio.sleep(0.01)
-            try:
-                yield fake
-            finally:
-                server.should_exit = True
-                await task
+        async with serving("/bot{token}/{method}", fake._endpoint) as port:
+            fake.port = port
+            yield fake
 
     @property
     def api_url(self) -> str:
@@ -350,12 +332,6 @@ class FakeTelegram:
         return message
 
 
-class _QuietServer(uvicorn.Server):
-    """uvicorn leaving the test process's signal handlers alone."""
-
-    @contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield
 
 
 async def _params(request: Request) -> tuple[Json, dict[str, bytes]]:
