@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from bench.fake_bot_api import TOKEN
+from bot.channels.telegram.channel import TelegramChannel
 from bot.settings import Settings
-from bot.telegram import CHANNEL, TelegramChannel
 from bot.wiring import build_app
 from core.clock import SystemClock
 from storage import outbox
@@ -42,7 +42,7 @@ async def deliver(url: str, api_url: str, offset_seconds: float) -> None:
     app = await build_app(settings, ShiftedClock(timedelta(seconds=offset_seconds)),
                           migrate=False)
     channel = TelegramChannel(app, settings)
-    app.add_sender(CHANNEL, channel.sender)
+    app.add_channel(channel)
     await channel.application.initialize()
     try:
         while True:

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from bench.common import START, Figure, at_least, at_most, exactly, info, percentile
 from bot.admin import import_roster_file
-from bot.console import CHANNEL, ConsoleChannel
+from bot.channels.console import CHANNEL, ConsoleChannel
 from bot.settings import Settings
 from bot.wiring import App, build_app, settle_heap
 from core import texts

@@ -19,7 +19,7 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.dialects import sqlite
 
 from bench.common import START, Figure, Stopwatch, below, info
-from bot.ledger_xlsx import write_ledger
+from bot.files.ledger_xlsx import write_ledger
 from bot.settings import Settings
 from bot.wiring import build_app
 from core.clock import ManualClock

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.roster_file import read_roster
+from bot.files.roster import read_roster
 from bot.wiring import App
 from core.roster import validate_roster
 from storage import events, invites, issues, org, outbox

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.console import CHANNEL, PRIVATE, ConsoleChannel
+from bot.channels.console import PRIVATE, ConsoleChannel
 from bot.settings import Settings
 from bot.wiring import App, build_app
 from core.clock import ManualClock, SystemClock
@@ -104,11 +104,11 @@ class Replayer:
         self.on_line = on_line or (lambda line: None)
         self.on_error = on_error or (lambda line, message: logger.warning(
             "line %d: %s", line.number, message))
-        app.add_sender(CHANNEL, self.console)
+        app.add_channel(self.console)
 
     async def prepare(self, script: list[Line]) -> None:
         """Bind the console accounts and groups the script does not bind itself."""
-        await self.console.load_names()
+        await self.console.start()
         starters = {line.person for line in script
                     if line.person and (line.text or "").strip().startswith("/start")}
         bound_by_script: set[int] = set()
@@ -142,7 +142,7 @@ class Replayer:
         except LookupError as error:
             self.on_error(line, str(error))
             return
-        for reply in await self.app.router.handle(self.app.context, incoming):
+        for reply in await self.app.answer(incoming):
             await self.console.send(reply)
         await self.app.dispatcher.drain()
 

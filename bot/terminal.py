@@ -6,7 +6,7 @@ import asyncio
 
 from rich.console import Console
 
-from bot.console import PRIVATE, ConsoleChannel
+from bot.channels.console import PRIVATE, ConsoleChannel
 from bot.settings import Settings
 from bot.wiring import build_app
 from core import texts
@@ -28,9 +28,9 @@ async def talk(settings: Settings, person_code: str, where: str | None) -> None:
             console.print("  ".join(f"[reverse] {label} [/]" for label in message.button_labels()))
 
     channel = ConsoleChannel(app.context, show)
-    app.add_sender("console", channel)
+    app.add_channel(channel)
     try:
-        await channel.load_names()
+        await channel.start()
         await channel.bind_everyone(set(), set())
         chat = where or PRIVATE
         await channel.resolve_chat(chat, person_code)
@@ -49,7 +49,7 @@ async def talk(settings: Settings, person_code: str, where: str | None) -> None:
             except LookupError as error:
                 console.print(f"[red]{error}[/]")
                 continue
-            for reply in await app.router.handle(app.context, incoming):
+            for reply in await app.answer(incoming):
                 await channel.send(reply)
             await app.dispatcher.drain()
     except LookupError as error:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.holidays_file import load_calendar
-from bot.rules_file import load_rules
-from bot.scheme_file import load_scheme
+from bot.files.holidays import load_calendar
+from bot.files.rules import load_rules
+from bot.files.scheme import load_scheme
 from bot.settings import Settings
 from core.clock import Clock, SystemClock
+from core.messages import Capabilities, Incoming, Outgoing
+from handlers import delivery
 from handlers.router import Router
 from handlers.table import build_router
 from schedules.dispatcher import Dispatcher, Sender
@@ -18,6 +21,11 @@ from schedules.jobs import Job
 from schedules.registry import all_jobs
 from storage.context import Context
 from storage.db import Database
+
+if TYPE_CHECKING:
+    from bot.channels import Channel
+
+FULL = Capabilities()
 
 
 @dataclass(slots=True)
@@ -30,9 +38,19 @@ class App:
     dispatcher: Dispatcher
     jobs: list[Job] = field(default_factory=list)
 
+    def add_channel(self, channel: Channel) -> None:
+        """Deliver the channel's outbox rows through it, minding what it can show."""
+        self.context.channels[channel.name] = channel.capabilities
+        self.dispatcher.senders[channel.name] = channel
+
     def add_sender(self, channel: str, sender: Sender) -> None:
-        """Let the dispatcher deliver this channel's outbox rows through ``sender``."""
+        """Deliver a channel's outbox rows through a bare sender (tests, benchmarks)."""
         self.dispatcher.senders[channel] = sender
+
+    async def answer(self, incoming: Incoming) -> list[Outgoing]:
+        """Handle a message from a channel: the replies, as that channel should send them."""
+        capabilities = self.context.channels.get(incoming.channel, FULL)
+        return await delivery.answer(self.context, self.router, capabilities, incoming)
 
     async def close(self) -> None:
         """Release the database."""

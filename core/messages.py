@@ -64,6 +64,28 @@ class Outgoing:
         return [button.label for row in self.buttons for button in row]
 
 
+# Outgoing.extra of a message the dispatcher delivers from the outbox: its row's id,
+# the same on every attempt (WeCom names the cards it sends by it).
+OUTBOX_ROW = "outbox_row"
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a channel can show and do, declared by its adapter.
+
+    Where a channel lacks one, the delivery policy (``core.delivery``, applied by the
+    handlers and the outbox) sends something it can show instead; the adapter never
+    decides that. ``parallel_sends`` is how many chats it may be sending to at once.
+    """
+
+    group_buttons: bool = True  # buttons under a message in a group
+    hears_groups: bool = True  # what people type in a group reaches the bot
+    edit: bool = True  # rewrite the message a button was pressed on
+    toast: bool = True  # a short answer for the presser alone
+    pictures: bool = True
+    parallel_sends: int = 1
+
+
 class DeliveryError(Exception):
     """A channel could not deliver a message.
 

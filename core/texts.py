@@ -275,11 +275,12 @@ COMMAND_HELP: dict[str, tuple[str, str]] = {
 }
 
 # --- chat platforms ------------------------------------------------------------------
+# The delivery policy, on channels whose groups cannot show buttons or do not reach the bot.
+NO_GROUP_FOR_COMMAND = "你的屋场在这里还没有屋场群，{command} 要等镇里管理员建群后才能用。"
+BUTTONS_SENT_PRIVATELY = "（按钮已分别发到各位的私聊消息里，请在那里点按。）"
 BOT_ADDED_TO_GROUP = "大家好，我是红色屋场议事助手。请屋场长在群里发送 /bind 邀请码，把本群绑定为屋场群。"
 
 # --- WeCom (企业微信) ------------------------------------------------------------------
-WECOM_NO_GROUP = "你的屋场还没有企业微信群，{command} 要等镇里管理员建群后才能用。"
-WECOM_BUTTONS_IN_APP = "（按钮已发到各位的应用消息里，请在那里点按。）"
 WECOM_MORE_CHOICES = "更多选项"
 WECOM_GROUP_NAME = "{place}屋场群"
 WECOM_NOT_CONFIGURED = "没有配置企业微信：请先设置 WUCHANG_WECOM_CORP_ID 等五项（见 .env.example）。"

@@ -49,14 +49,14 @@ async def _issue_arg(request: Request, usage: str) -> tuple[Issue, Homestead, li
     return found, homestead, words[1:]
 
 
-async def _announce(request: Request, found: Issue, text: str, key: str,
+async def _announce(context: Context, request: Request, found: Issue, text: str, key: str,
                     buttons: tuple[tuple[Button, ...], ...] = ()) -> list[Outgoing]:
     """Tell the 屋场 group (rule I5) and the sender; once if the sender is in that group."""
     if request.in_group and request.homestead is not None \
             and request.homestead.id == found.homestead_id:
         return [request.reply(text, buttons=buttons)]
     await outbox.to_homesteads(request.connection, [found.homestead_id], key=key, text=text,
-                               now=request.now, buttons=buttons)
+                               now=request.now, buttons=buttons, channels=context.channels)
     return [request.reply(text)]
 
 
@@ -161,7 +161,8 @@ async def escalate(context: Context, request: Request) -> list[Outgoing]:
         text = texts.ESCALATED_TO_TOWNSHIP.format(number=found.id, title=found.title,
                                                   reason=reason)
         await _tell(request, Role.TOWNSHIP_OFFICIAL, homestead, changed, text)
-    return await _announce(request, changed, text, key=f"issue:{found.id}:escalated:{above}")
+    return await _announce(context, request, changed, text,
+                           key=f"issue:{found.id}:escalated:{above}")
 
 
 async def _report_deadline(context: Context, request: Request, found: Issue,
@@ -223,7 +224,7 @@ async def assign(context: Context, request: Request) -> list[Outgoing]:
         await outbox.to_persons(request.connection, [handler.id],
                                 key=f"issue:{found.id}:assigned:{changed.updated_at}",
                                 text=text, now=request.now)
-    return await _announce(request, changed, text,
+    return await _announce(context, request, changed, text,
                            key=f"issue:{found.id}:assigned:{changed.updated_at}")
 
 
@@ -253,7 +254,8 @@ async def solve(context: Context, request: Request) -> list[Outgoing]:
         status=Status.RESOLVED)
     text = texts.SOLVED.format(number=found.id, title=found.title, note=note,
                                closes=texts.format_when(context.local(closes)))
-    return await _announce(request, changed, text, key=f"issue:{found.id}:round:{round_id}",
+    return await _announce(context, request, changed, text,
+                           key=f"issue:{found.id}:round:{round_id}",
                            buttons=rating_buttons(round_id))
 
 

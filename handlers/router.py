@@ -10,6 +10,7 @@ from enum import StrEnum
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core import texts
+from core.delivery import REFUSED
 from core.messages import ChatKind, Incoming, Outgoing
 from core.permissions import covers
 from core.roles import Role
@@ -19,9 +20,6 @@ from storage import org
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[Context, Request], Awaitable[list[Outgoing]]]
-# Outgoing.extra hint on a refusal: meant for the sender alone, so a channel where the
-# sender typed elsewhere than the group (WeCom) answers them privately.
-REFUSED = "refused"
 
 
 class Where(StrEnum):
@@ -93,6 +91,11 @@ class Router:
         if first in self._by_name and self._by_name[first].name != first:
             return first, rest
         return None
+
+    def command_for(self, incoming: Incoming) -> Command | None:
+        """The command a message names, if it names one."""
+        parsed = self.parse(incoming)
+        return self._by_name.get(parsed[0]) if parsed else None
 
     async def handle(self, context: Context, incoming: Incoming) -> list[Outgoing]:
         """Handle one message; a refusal or a failure changes nothing and gets a reply."""

@@ -23,10 +23,14 @@ class Sender(Protocol):
     """A channel's way of delivering one message; raises DeliveryError when it cannot.
 
     ``parallel_sends`` is how many chats it may be sending to at once (1: one message
-    at a time, in queue order across chats too).
+    at a time, in queue order across chats too). A sender never queues messages: what
+    a channel cannot show was decided when the row was queued.
     """
 
-    parallel_sends: int
+    @property
+    def parallel_sends(self) -> int:
+        """How many chats may be served at once."""
+        ...
 
     async def send(self, message: Outgoing) -> None:
         """Deliver ``message`` to its chat."""
@@ -90,8 +94,7 @@ class Dispatcher:
                 upcoming = await self._due(channel, after=batch[-1].id)
             finally:
                 delivered += await on_its_way
-            # Sending may queue more (WeCom's cards to each member of a group).
-            batch = upcoming or await self._due(channel, after=batch[-1].id)
+            batch = upcoming
         return delivered
 
     async def _due(self, channel: str, after: int) -> list[outbox.Delivery]:

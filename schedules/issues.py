@@ -110,7 +110,7 @@ async def close_rating_rounds(context: Context) -> int:
                     f"{found_round.id}", now=now, text=texts.ROUND_EXTENDED.format(
                         number=found.id, raters=tally.raters, needed=context.rules.min_raters,
                         closes=texts.format_when(context.local(closes))),
-                    buttons=rating_buttons(found_round.id))
+                    buttons=rating_buttons(found_round.id), channels=context.channels)
                 continue
             await issues.decide_round(connection, found_round.id, outcome.value, now)
             satisfaction = float(rate) if rate is not None else None

@@ -36,6 +36,17 @@ async def accounts_of(connection: AsyncConnection, person_ids: list[int],
     return [(row.person_id, row.channel, row.external_user_id) for row in rows]
 
 
+async def members_on(connection: AsyncConnection, channel: str,
+                     homestead_id: int) -> list[tuple[int, str]]:
+    """Return (person id, account) of every person of a 屋场 with an account on ``channel``."""
+    rows = await connection.execute(
+        select(person.c.id, chat_identity.c.external_user_id)
+        .join(chat_identity, chat_identity.c.person_id == person.c.id)
+        .where(person.c.homestead_id == homestead_id, chat_identity.c.channel == channel)
+        .order_by(person.c.id))
+    return [(row.id, row.external_user_id) for row in rows]
+
+
 async def unbound_person_ids(connection: AsyncConnection, channel: str) -> list[int]:
     """Return the persons that have no account on ``channel``."""
     bound = select(chat_identity.c.person_id).where(chat_identity.c.channel == channel)
@@ -66,6 +77,12 @@ async def groups_of(connection: AsyncConnection, homestead_ids: list[int],
         chat_binding.c.homestead_id, chat_binding.c.channel, chat_binding.c.external_chat_id,
     ).where(chat_binding.c.homestead_id.in_(homestead_ids)).order_by(chat_binding.c.id))
     return [(row.homestead_id, row.channel, row.external_chat_id) for row in rows]
+
+
+async def groups_on(connection: AsyncConnection, channel: str, homestead_id: int) -> list[str]:
+    """Return the chat ids of the groups bound to a 屋场 on ``channel``, oldest first."""
+    return [chat_id for _, bound_on, chat_id in await groups_of(connection, [homestead_id])
+            if bound_on == channel]
 
 
 async def move_group(connection: AsyncConnection, channel: str, old_chat_id: str,

@@ -1,4 +1,4 @@
-"""The services every handler and job receives: database, clock and local time zone."""
+"""The services every handler and job receives: database, clock, time zone, rules, channels."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from core.clock import Clock
 from core.config import Rules
+from core.messages import Capabilities
 from storage.db import Database
 
 
@@ -19,6 +20,8 @@ class Context:
     clock: Clock
     timezone: ZoneInfo
     rules: Rules = field(default_factory=Rules)
+    # What each running channel can show, by channel name, for the delivery policy.
+    channels: dict[str, Capabilities] = field(default_factory=dict)
 
     def local(self, moment: datetime) -> datetime:
         """Show a UTC moment in the local time zone."""

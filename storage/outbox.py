@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,11 +17,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.messages import Button, ChatKind, Outgoing
+from core.delivery import fan_out
+from core.messages import OUTBOX_ROW, Button, Capabilities, ChatKind, Outgoing
 from storage import chats
 from storage.schema import outbox
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
+FULL = Capabilities()
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,14 +76,24 @@ async def enqueue(connection: AsyncConnection, *, key: str, channel: str, messag
 
 async def to_homesteads(connection: AsyncConnection, homestead_ids: list[int], *, key: str,
                         text: str, now: datetime, buttons: tuple[tuple[Button, ...], ...] = (),
-                        image: bytes | None = None, not_before: datetime | None = None) -> int:
-    """Queue a message to every group bound to these 屋场; return how many were new."""
+                        image: bytes | None = None, not_before: datetime | None = None,
+                        channels: Mapping[str, Capabilities] | None = None) -> int:
+    """Queue a message to every group bound to these 屋场; return how many rows were new.
+
+    ``channels`` are the capabilities of the running channels (a channel not named can
+    show everything): in a group that cannot show buttons, each member gets them.
+    """
     new = 0
     for homestead_id, channel, chat_id in await chats.groups_of(connection, homestead_ids):
         message = Outgoing(chat_id=chat_id, text=text, buttons=buttons, image=image,
                            chat_kind=ChatKind.GROUP)
-        new += await enqueue(connection, key=f"{key}:h{homestead_id}:{channel}:{chat_id}",
-                             channel=channel, message=message, now=now, not_before=not_before)
+        capabilities = (channels or {}).get(channel, FULL)
+        members = (await chats.members_on(connection, channel, homestead_id)
+                   if buttons and not capabilities.group_buttons else [])
+        for suffix, row in fan_out(message, capabilities, members):
+            new += await enqueue(connection, key=f"{key}:h{homestead_id}:{channel}:{chat_id}"
+                                 f"{suffix}", channel=channel, message=row, now=now,
+                                 not_before=not_before)
     return new
 
 
@@ -110,7 +122,22 @@ async def due(connection: AsyncConnection, now: datetime, channels: Iterable[str
             outbox.c.channel.in_(list(channels)), outbox.c.id > after,
         ).order_by(outbox.c.id).limit(limit))
     return [Delivery(row.id, row.key, row.channel, row.attempts,
-                     decode(row.chat_id, row.chat_kind, row.payload)) for row in rows]
+                     _numbered(row.id, decode(row.chat_id, row.chat_kind, row.payload)))
+            for row in rows]
+
+
+def _numbered(row_id: int, message: Outgoing) -> Outgoing:
+    return replace(message, extra={**message.extra, OUTBOX_ROW: str(row_id)})
+
+
+async def row_message(connection: AsyncConnection, row_id: int) -> Outgoing | None:
+    """The message of an outbox row, as the dispatcher delivers it (with ``OUTBOX_ROW``)."""
+    row = (await connection.execute(
+        select(outbox.c.chat_id, outbox.c.chat_kind, outbox.c.payload)
+        .where(outbox.c.id == row_id))).first()
+    if row is None:
+        return None
+    return _numbered(row_id, decode(row.chat_id, row.chat_kind, row.payload))
 
 
 async def claim(connection: AsyncConnection, row_id: int, now: datetime,

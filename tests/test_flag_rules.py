@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.scheme_file import SHIPPED, SchemeError, load_scheme, parse_scheme
+from bot.files.scheme import SHIPPED, SchemeError, load_scheme, parse_scheme
 from core.flags import (
     ONSITE_CATEGORY,
     Consequence,

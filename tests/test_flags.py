@@ -19,8 +19,8 @@ from typer.testing import CliRunner, Result
 
 from bot.admin import import_roster_file
 from bot.cli import cli
-from bot.scheme_file import load_scheme
-from bot.scores_file import import_scores
+from bot.files.scheme import load_scheme
+from bot.files.scores import import_scores
 from bot.settings import Settings
 from bot.wiring import App, build_app
 from core import texts

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.holidays_file import HolidayFileError, load_calendar, parse_holidays
+from bot.files.holidays import HolidayFileError, load_calendar, parse_holidays
 from core.calendar import WorkCalendar, report_deadline
 from core.issues import (
     CATEGORIES,

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.admin import import_roster_file, verify
-from bot.console import CHANNEL
+from bot.channels.console import CHANNEL
 from bot.settings import Settings
 from bot.wiring import App, build_app
 from core import texts

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.rules_file import RulesFileError, parse_rules
+from bot.files.rules import RulesFileError, parse_rules
 from core.meetings import (
     AttendanceSyntaxError,
     Blackout,

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.admin import import_roster_file
-from bot.console import CHANNEL
+from bot.channels.console import CHANNEL
 from bot.wiring import App
 from core import texts
 from core.clock import ManualClock

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from bot.wiring import App
 from core.clock import ManualClock
-from core.messages import Button, ChatKind, DeliveryError, Outgoing
+from core.messages import Button, Capabilities, ChatKind, DeliveryError, Outgoing
 from schedules.dispatcher import MAX_ATTEMPTS, Dispatcher
 from schedules.jobs import Job, run_all, run_job
 from storage import chats, org, outbox
@@ -136,6 +136,34 @@ async def test_to_homesteads_fans_out_to_every_bound_group(app: App) -> None:
     for row in rows.values():
         message = outbox.decode(row.chat_id, row.chat_kind, row.payload)
         assert (message.text, message.buttons) == ("会议开始", buttons)
+
+
+async def test_a_group_without_buttons_gets_text_and_its_members_the_buttons(app: App) -> None:
+    now = app.context.clock.now()
+    fengshu = await _homestead_id(app, "枫树湾")
+    v01, h01 = await _person_id(app, "V01"), await _person_id(app, "H01")
+    async with app.context.db.write() as connection:
+        await chats.bind_group(connection, "wecom", "wr-fengshu", fengshu, None, now)
+        await chats.bind_account(connection, "wecom", "lipingjie", v01, now)
+        await chats.bind_account(connection, "wecom", "liyong", h01, now)
+        await chats.bind_account(connection, "telegram", "111", v01, now)
+    buttons = ((Button("满意", "rate:1:s"),),)
+    channels = {"wecom": Capabilities(group_buttons=False)}
+
+    for _ in range(2):  # queued once, however often it is asked
+        async with app.context.db.write() as connection:
+            await outbox.to_homesteads(connection, [fengshu], key="issue:1:round:1",
+                                       text="请评议", now=now, buttons=buttons,
+                                       channels=channels)
+
+    rows = await _rows(app)
+    group = f"issue:1:round:1:h{fengshu}:wecom:wr-fengshu"
+    assert sorted(rows) == sorted([group, f"{group}:p{h01}", f"{group}:p{v01}"])
+    sent = {row.chat_id: outbox.decode(row.chat_id, row.chat_kind, row.payload)
+            for row in rows.values()}
+    assert sent["wr-fengshu"].buttons == () and sent["wr-fengshu"].text.startswith("请评议\n")
+    assert sent["lipingjie"].buttons == buttons == sent["liyong"].buttons
+    assert sent["lipingjie"].chat_kind is ChatKind.PRIVATE
 
 
 async def test_to_persons_fans_out_to_every_bound_account(app: App) -> None:

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner, Result
 
-from bot.console import CHANNEL
+from bot.channels.console import CHANNEL
 from storage import org, outbox
 from storage.db import Database
 from storage.schema import outbox as outbox_table

@@ -19,10 +19,16 @@ import pytest
 from sqlalchemy import select
 
 from bot.admin import import_roster_file
+from bot.channels.telegram.channel import (
+    CHANNEL,
+    SECRET_HEADER,
+    WEBHOOK_PATH,
+    TelegramChannel,
+    file_url,
+)
+from bot.channels.telegram.send import callback_data, pieces
 from bot.http import build_http_app
 from bot.settings import Settings, SettingsError, load_settings
-from bot.telegram import CHANNEL, SECRET_HEADER, WEBHOOK_PATH, TelegramChannel, file_url
-from bot.telegram_send import callback_data, pieces
 from bot.wiring import App, build_app
 from core import texts
 from core.clock import ManualClock
@@ -74,7 +80,7 @@ async def running(app: App, fake: FakeTelegram, **settings: Any) -> AsyncIterato
     configured = app.settings.model_copy(update={
         "telegram_token": TOKEN, "telegram_api_url": fake.api_url, **settings})
     channel = TelegramChannel(app, configured)
-    app.add_sender(CHANNEL, channel.sender)
+    app.add_channel(channel)
     await channel.start()
     try:
         yield channel

@@ -6,7 +6,7 @@ import asyncio
 import itertools
 import time
 
-from bot.telegram_pace import EvenPace
+from bot.channels.telegram.pace import EvenPace
 
 PER_SECOND = 200.0  # 5 ms apart: quick to test, the same rule as 29.5 a second
 

@@ -25,11 +25,11 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from bot.admin import import_roster_file
+from bot.channels.wecom.cards import short_label, text_chunks
+from bot.channels.wecom.channel import CHANNEL, WeComChannel
+from bot.channels.wecom.groups import bind_robot, create_group
 from bot.http import build_http_app
 from bot.settings import Settings
-from bot.wecom import CHANNEL, WeComChannel
-from bot.wecom_cards import short_label, text_chunks
-from bot.wecom_groups import bind_robot, create_group
 from bot.wiring import App, build_app
 from core import texts
 from core.clock import ManualClock
@@ -121,11 +121,11 @@ class Rig:
 async def rig(app: App, clock: ManualClock, fake: FakeWeCom,
               database_url: str) -> AsyncIterator[Rig]:
     channel = WeComChannel(app, wecom_settings(database_url, fake))
-    app.add_sender(CHANNEL, channel.sender)
+    app.add_channel(channel)
     transport = httpx.ASGITransport(app=build_http_app(app, channel.routes()))
     async with httpx.AsyncClient(transport=transport, base_url="http://wuchang.test") as http:
         yield Rig(app, channel, WeComPeer(http), fake, clock)
-    await channel.close()
+    await channel.stop()
 
 
 async def _group(rig: Rig, place: str = "枫树湾") -> str:
@@ -176,7 +176,7 @@ async def test_meeting_with_card_clicks(rig: Rig) -> None:
     # The head opens it from the app chat: the group gets the text, each member a 签到 card.
     await rig.say("liyong", "/open")
     board = rig.fake.group_texts(chat_id)[-1]
-    assert board.startswith("红色屋场议事恳谈会开始：讨论修路") and texts.WECOM_BUTTONS_IN_APP in board
+    assert board.startswith("红色屋场议事恳谈会开始：讨论修路") and texts.BUTTONS_SENT_PRIVATELY in board
     cards = {user: rig.fake.cards_to(user)[-1] for user in
              ("liyong", "yuandc", "lipingjie", "lidaniang")}
     assert all(card["card_type"] == "button_interaction" for card in cards.values())
@@ -335,7 +335,7 @@ async def test_group_command_without_a_group_says_so(rig: Rig) -> None:
     await rig.bind("H01")
     await rig.say("liyong", "/open")
     await rig.say("stranger", "签到")
-    assert rig.fake.texts_to("liyong")[-1] == texts.WECOM_NO_GROUP.format(command="/open")
+    assert rig.fake.texts_to("liyong")[-1] == texts.NO_GROUP_FOR_COMMAND.format(command="/open")
     assert rig.fake.texts_to("stranger") == [texts.NOT_BOUND]
     assert rig.fake.count("appchat/send") == 0
 

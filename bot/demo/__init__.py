@@ -11,10 +11,10 @@ from pathlib import Path
 from rich.console import Console
 
 from bot.admin import import_roster_file
-from bot.console import PRIVATE
+from bot.channels.console import PRIVATE
 from bot.demo import story
+from bot.files.scores import import_scores
 from bot.replay import Line, Replayer
-from bot.scores_file import import_scores
 from bot.settings import Settings
 from bot.wiring import build_app
 from core.clock import ManualClock

@@ -7,7 +7,7 @@ import random
 from datetime import datetime
 from pathlib import Path
 
-from bot.console import PRIVATE
+from bot.channels.console import PRIVATE
 from bot.replay import Line
 from core.flags import Scheme
 

@@ -21,7 +21,7 @@ from aiolimiter import AsyncLimiter
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
-from bot.telegram_send import seconds
+from bot.channels.telegram.send import seconds
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.roster_file import read_table
+from bot.files.roster import read_table
 from bot.wiring import App
 from core import texts
 from core.roster import RosterError, RosterInvalid

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.channels import ChannelDefaults
 from core import texts
-from core.messages import ChatKind, Incoming, Outgoing
+from core.messages import Capabilities, ChatKind, Incoming, Outgoing
 from core.models import Homestead
-from storage import chats, console_log, org
+from handlers import binding
+from storage import console_log, org
 from storage.context import Context
 
 CHANNEL = "console"
@@ -21,15 +23,20 @@ def group_chat_id(homestead: Homestead) -> str:
     return f"hs:{homestead.id}"
 
 
-class ConsoleChannel:
+class ConsoleChannel(ChannelDefaults):
     """Shows messages through a printer and remembers their buttons for later presses."""
 
-    parallel_sends = 1  # replay prints in queue order
+    name = CHANNEL
+    capabilities = Capabilities(parallel_sends=1)  # replay prints in queue order
 
     def __init__(self, context: Context, printer: Printer) -> None:
         self.context = context
         self.printer = printer
         self._names: dict[str, str] = {}
+
+    async def start(self) -> None:
+        """Name the groups by their 屋场."""
+        await self.load_names()
 
     async def load_names(self) -> None:
         """Name each group chat by its 屋场, or 村/屋场 where the 屋场 name is not unique."""
@@ -87,15 +94,5 @@ class ConsoleChannel:
         Persons and 屋场 that the script itself binds (with /start or /bind) are left
         unbound, so the script shows the real binding.
         """
-        now = self.context.clock.now()
-        async with self.context.db.write() as connection:
-            unbound = set(await chats.unbound_person_ids(connection, CHANNEL))
-            for person in await org.all_persons(connection):
-                if person.id in unbound and person.code not in except_persons:
-                    await chats.bind_account(connection, CHANNEL, person.code, person.id, now)
-            for homestead in await org.all_homesteads(connection):
-                chat_id = group_chat_id(homestead)
-                if homestead.id in except_homesteads:
-                    continue
-                if await chats.homestead_id_for(connection, CHANNEL, chat_id) is None:
-                    await chats.bind_group(connection, CHANNEL, chat_id, homestead.id, None, now)
+        await binding.bind_everyone(self.context, CHANNEL, group_chat_id, except_persons,
+                                    except_homesteads)

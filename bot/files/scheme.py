@@ -8,7 +8,7 @@ from typing import Any
 
 from core.flags import ONSITE_CATEGORY, ConsequenceRules, Scheme
 
-SHIPPED = Path(__file__).with_name("schemes")
+SHIPPED = Path(__file__).parent.parent / "schemes"
 INDICATORS = ("meetings_held", "attendance", "issues_on_time", "satisfaction")
 
 

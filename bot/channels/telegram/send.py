@@ -196,8 +196,6 @@ class TelegramSender:
     at once: enough to reach the limit of 30 messages a second.
     """
 
-    parallel_sends = 16
-
     def __init__(self, bot: Bot, group_moved: GroupMoved) -> None:
         self.bot = bot
         self.group_moved = group_moved

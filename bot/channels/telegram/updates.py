@@ -28,7 +28,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import telegram_send
+from bot.channels.telegram import send as telegram_send
 from bot.wiring import App
 from core import texts
 from core.messages import ChatKind, Incoming, Outgoing
@@ -128,7 +128,7 @@ class UpdateHandlers:
             return
         incoming = Incoming(channel=CHANNEL, chat_id=str(message.chat.id), chat_kind=kind,
                             user_id=str(user.id), text=message.text, user_name=user.full_name)
-        for reply in await self.app.router.handle(self.app.context, incoming):
+        for reply in await self.app.answer(incoming):
             await self._send(reply)
 
     async def _on_press(self, update: Update, _: Context) -> None:
@@ -139,7 +139,7 @@ class UpdateHandlers:
         replies: list[Outgoing] = []
         try:
             if message is not None and kind is not None and query.data is not None:
-                replies = await self.app.router.handle(self.app.context, Incoming(
+                replies = await self.app.answer(Incoming(
                     channel=CHANNEL, chat_id=str(message.chat.id), chat_kind=kind,
                     user_id=str(query.from_user.id), payload=query.data,
                     user_name=query.from_user.full_name, message_id=str(message.message_id)))

@@ -19,21 +19,23 @@ from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot.settings import Settings
-from bot.telegram_pace import FloodLimiter
-from bot.telegram_send import TelegramSender
-from bot.telegram_updates import (
+from bot.channels import ChannelDefaults
+from bot.channels.telegram.pace import FloodLimiter
+from bot.channels.telegram.send import TelegramSender
+from bot.channels.telegram.updates import (
     ALLOWED_UPDATES,
     CHANNEL,
     ChatOrderedUpdates,
     TelegramApp,
     UpdateHandlers,
 )
+from bot.settings import Settings
 from bot.wiring import App
 from core import texts
-from storage import chats
+from core.messages import Capabilities, Outgoing
+from handlers import binding
 
-__all__ = ["CHANNEL", "SECRET_HEADER", "WEBHOOK_PATH", "TelegramChannel", "file_url"]
+__all__ = ["CHANNEL", "SECRET_HEADER", "WEBHOOK_PATH", "TelegramChannel", "build", "file_url"]
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +49,17 @@ def file_url(api_url: str) -> str:
     return f"{base}/file/{last}"
 
 
-class TelegramChannel:
+def build(app: App, settings: Settings) -> TelegramChannel | None:
+    """The Telegram channel, when its token is set."""
+    return TelegramChannel(app, settings) if settings.telegram_token else None
+
+
+class TelegramChannel(ChannelDefaults):
     """Runs the bot: polling or webhook, updates to the router, replies and pushes back."""
+
+    name = CHANNEL
+    # Enough chats at once to reach Telegram's 30 messages a second (see TelegramSender).
+    capabilities = Capabilities(parallel_sends=16)
 
     def __init__(self, app: App, settings: Settings) -> None:
         if not settings.telegram_token:
@@ -72,6 +83,10 @@ class TelegramChannel:
         self.bot = self.application.bot
         self.sender = TelegramSender(self.bot, self.move_group)
         UpdateHandlers(app, self.application, self.move_group).register()
+
+    async def send(self, message: Outgoing) -> None:
+        """Deliver one outbox row; Bot API errors become DeliveryError."""
+        await self.sender.send(message)
 
     def routes(self) -> list[BaseRoute]:
         """The webhook route for the shared HTTP app; none when polling."""
@@ -108,8 +123,7 @@ class TelegramChannel:
 
     async def move_group(self, old_chat_id: str, new_chat_id: str) -> None:
         """Follow a group that became a supergroup: its binding moves to the new chat id."""
-        async with self.app.context.db.write() as connection:
-            await chats.move_group(connection, CHANNEL, old_chat_id, new_chat_id)
+        await binding.move_group(self.app.context, CHANNEL, old_chat_id, new_chat_id)
         logger.info("telegram group %s is now supergroup %s", old_chat_id, new_chat_id)
 
     async def _set_commands(self) -> None:

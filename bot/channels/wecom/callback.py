@@ -24,6 +24,8 @@ from wechatpy.events import BaseEvent
 from wechatpy.exceptions import InvalidSignatureException
 from wechatpy.fields import IntegerField, StringField
 
+from core.messages import ChatKind, Incoming
+
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 256 * 1024
@@ -53,6 +55,12 @@ class Received:
     payload: str | None = None
     task_id: str | None = None
     response_code: str | None = None
+
+    def incoming(self, channel: str) -> Incoming:
+        """What the person sent, as said in their app chat (WeCom's private chat)."""
+        return Incoming(channel=channel, chat_id=self.user_id, chat_kind=ChatKind.PRIVATE,
+                        user_id=self.user_id, text=self.text, payload=self.payload,
+                        message_id=self.task_id)
 
 
 class CallbackEndpoint:

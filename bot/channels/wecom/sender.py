@@ -1,8 +1,7 @@
-"""The outbox Sender of WeCom: app chats, app group chats, group robots and card updates.
+"""WeCom, outgoing: app chats, app group chats, group robots and card updates.
 
-A group cannot show template cards (neither appchat nor a robot), so a group message
-with buttons goes to the group as text, and its buttons go as a card to the app chat
-of every member of that 屋场 with a WeCom account: one outbox row per member.
+A private message with buttons becomes template cards; a group message is text (a
+group cannot show cards: the delivery policy sent each member the buttons already).
 """
 
 from __future__ import annotations
@@ -10,8 +9,9 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from bot.wecom_api import WeComApi, WeComError, robot_image
-from bot.wecom_cards import (
+from bot.channels.wecom import ROBOT_PREFIX
+from bot.channels.wecom.api import WeComApi, WeComError, robot_image
+from bot.channels.wecom.cards import (
     MAX_BUTTONS,
     NOTE,
     REPLACE,
@@ -23,26 +23,18 @@ from bot.wecom_cards import (
     flat_buttons,
     short_label,
     split_cards,
-    task_id,
     text_chunks,
 )
-from core import texts
 from core.messages import ChatKind, DeliveryError, Outgoing
-from storage import chats, outbox
-from storage import wecom as store
-from storage.context import Context
 
 logger = logging.getLogger(__name__)
 
 
 class WeComSender:
-    """Delivers one outbox row through the WeCom API; failures raise DeliveryError."""
+    """Delivers one message through the WeCom API; failures raise DeliveryError."""
 
-    parallel_sends = 1
-
-    def __init__(self, api: WeComApi, context: Context) -> None:
+    def __init__(self, api: WeComApi) -> None:
         self.api = api
-        self.context = context
 
     async def send(self, message: Outgoing) -> None:
         """Deliver ``message``: update a card, or send to a member or to a group."""
@@ -73,12 +65,11 @@ class WeComSender:
 
     async def _to_group(self, message: Outgoing) -> None:
         if message.buttons:
-            await self._cards_to_members(message)
-        text = f"{message.text}\n{texts.WECOM_BUTTONS_IN_APP}" if message.buttons \
-            else message.text
-        chunks = text_chunks(text) if text.strip() else []
-        if message.chat_id.startswith(store.ROBOT_PREFIX):
-            key = message.chat_id.removeprefix(store.ROBOT_PREFIX)
+            logger.warning("WeCom group %s cannot show buttons; sending the text alone",
+                           message.chat_id)
+        chunks = text_chunks(message.text) if message.text.strip() else []
+        if message.chat_id.startswith(ROBOT_PREFIX):
+            key = message.chat_id.removeprefix(ROBOT_PREFIX)
             for chunk in chunks:
                 await self.api.send_robot(key, {"msgtype": "text", "text": {"content": chunk}})
             if message.image:
@@ -89,25 +80,6 @@ class WeComSender:
         if message.image:
             media_id = await self.api.upload_image(message.image)
             await self.api.send_appchat(message.chat_id, "image", media_id=media_id)
-
-    async def _cards_to_members(self, message: Outgoing) -> None:
-        """Queue the group message's card for every member (idempotent: one key per member)."""
-        base = task_id(message)
-        now = self.context.clock.now()
-        async with self.context.db.write() as connection:
-            homestead_id = await chats.homestead_id_for(connection, store.CHANNEL,
-                                                        message.chat_id)
-            if homestead_id is None:
-                logger.warning("WeCom group %s is bound to no 屋场: its buttons go to nobody",
-                               message.chat_id)
-                return
-            for person_id, user_id in await store.members(connection, homestead_id):
-                member_card = Outgoing(chat_id=user_id, text=message.text,
-                                       buttons=message.buttons, chat_kind=ChatKind.PRIVATE,
-                                       extra={TASK: f"{base}p{person_id}"})
-                for card in split_cards(member_card):
-                    await outbox.enqueue(connection, key=store.card_key(card.extra[TASK]),
-                                         channel=store.CHANNEL, message=card, now=now)
 
     async def _update_card(self, message: Outgoing) -> None:
         """Rewrite the presser's card after a click; if WeCom refuses, send the note as text."""

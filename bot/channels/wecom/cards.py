@@ -8,11 +8,12 @@ button's key, which is the Button payload.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import replace
 from typing import Any
 
 from core import texts
-from core.messages import Button, Outgoing
+from core.messages import OUTBOX_ROW, Button, Outgoing
 
 # Hints in Outgoing.extra that the WeCom channel sets on the rows it queues.
 TASK = "wecom_task"  # the card's task id
@@ -33,6 +34,26 @@ class CardError(ValueError):
     """A message that cannot become a WeCom card (a button payload too long for a key)."""
 
 
+ROW_TASK = re.compile(r"r(\d+)(?:_\d+)?")
+
+
+def task_base(message: Outgoing) -> str:
+    """The task id of a message's first card: its outbox row's, stable over retries."""
+    row = message.extra.get(OUTBOX_ROW)
+    return message.extra.get(TASK) or (f"r{row}" if row else task_id(message))
+
+
+def row_of_task(task: str) -> str | None:
+    """The outbox row whose message became the card with this task id, if it names one."""
+    match = ROW_TASK.fullmatch(task)
+    return match.group(1) if match else None
+
+
+def card_with_task(message: Outgoing, task: str) -> Outgoing | None:
+    """The card of ``message`` that carries the task id ``task``."""
+    return next((card for card in split_cards(message) if card.extra[TASK] == task), None)
+
+
 def task_id(message: Outgoing) -> str:
     """A task id from the chat and the content: the same message gets the same id."""
     digest = hashlib.sha256("\x1f".join(
@@ -49,7 +70,7 @@ def flat_buttons(message: Outgoing) -> list[Button]:
 def split_cards(message: Outgoing) -> list[Outgoing]:
     """One message per card (at most six buttons each), each with its task id in ``extra``."""
     buttons = flat_buttons(message)
-    base = message.extra.get(TASK) or task_id(message)
+    base = task_base(message)
     chunks = [buttons[start:start + MAX_BUTTONS] for start in range(0, len(buttons), MAX_BUTTONS)]
     if len(chunks) <= 1:
         return [replace(message, extra={**message.extra, TASK: base})]

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bot.cli.common import fail, settings_or_fail, with_app
+
 if TYPE_CHECKING:
-    from bot.wecom import WeComChannel
+    from bot.channels.wecom.channel import WeComChannel
     from bot.wiring import App
 
 wecom_cli = typer.Typer(help="企业微信：建屋场群，绑定群机器人。", no_args_is_help=True)
@@ -23,7 +25,7 @@ def create_group(
         "--chat-id", help="letters and digits, at most 32; default wuchang<id>")] = None,
 ) -> None:
     """Create the 屋场's WeCom group chat with its members on WeCom; again: add newcomers."""
-    from bot import wecom_groups
+    from bot.channels.wecom import groups as wecom_groups
 
     typer.echo(_run(lambda app, channel: wecom_groups.create_group(
         app, channel.api, place, chat_id)))
@@ -35,36 +37,35 @@ def bind_robot(
     webhook: Annotated[str, typer.Argument(help="the robot's webhook URL, or its key")],
 ) -> None:
     """Bind a WeCom group robot as the 屋场's group (instead of an app group chat)."""
-    from bot import wecom_groups
+    from bot.channels.wecom import groups as wecom_groups
 
     typer.echo(_run(lambda app, channel: wecom_groups.bind_robot(app, place, webhook)))
 
 
 def _run(work: Callable[[App, WeComChannel], Awaitable[str]]) -> str:
     """Run ``work`` with the WeCom channel, then send what it queued (the group's welcome)."""
-    from bot.cli import _fail, _settings, _with_app
-    from bot.wecom import CHANNEL, WeComChannel
-    from bot.wecom_groups import GroupError
+    from bot.channels.wecom.channel import WeComChannel
+    from bot.channels.wecom.groups import GroupError
     from core import texts
     from core.messages import DeliveryError
 
-    settings = _settings()
+    settings = settings_or_fail()
     if not settings.wecom_enabled:
-        raise _fail(texts.WECOM_NOT_CONFIGURED)
+        raise fail(texts.WECOM_NOT_CONFIGURED)
 
     async def with_channel(app: App) -> str:
         channel = WeComChannel(app, settings)
-        app.add_sender(CHANNEL, channel.sender)
+        app.add_channel(channel)
         try:
             report = await work(app, channel)
             await app.dispatcher.drain()
             return report
         finally:
-            await channel.close()
+            await channel.stop()
 
     try:
-        return _with_app(with_channel, settings)
+        return with_app(with_channel, settings)
     except GroupError as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     except DeliveryError as error:
-        raise _fail(texts.WECOM_API_FAILED.format(reason=error.reason)) from None
+        raise fail(texts.WECOM_API_FAILED.format(reason=error.reason)) from None

@@ -6,7 +6,6 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
@@ -14,12 +13,11 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from bot.wecom_cli import wecom_cli
+from bot.cli.common import fail, rejected, settings_or_fail, with_app
+from bot.cli.wecom import wecom_cli
 
 if TYPE_CHECKING:
-    from bot.settings import Settings
     from bot.wiring import App
-    from core.roster import RosterInvalid
 
 T = TypeVar("T")
 
@@ -37,48 +35,6 @@ def main() -> None:
     cli()
 
 
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(message, err=True)
-    return typer.Exit(code)
-
-
-def _rejected(file: str, nothing: str, invalid: RosterInvalid) -> typer.Exit:
-    """Print every error of a rejected file, saying nothing was imported; exit code 1."""
-    typer.echo(f"{file}有 {len(invalid.errors)} 处错误，未导入任何{nothing}：", err=True)
-    for error in invalid.errors:
-        typer.echo(f"  {error}", err=True)
-    return typer.Exit(1)
-
-
-def _settings() -> Settings:
-    from bot.holidays_file import HolidayFileError, load_calendar
-    from bot.rules_file import RulesFileError, load_rules
-    from bot.scheme_file import SchemeError, load_scheme
-    from bot.settings import SettingsError, load_settings
-
-    try:
-        settings = load_settings()
-        load_scheme(load_rules(Path(settings.rules_file)).scheme_name)
-        load_calendar(Path(settings.holiday_file))
-    except (SettingsError, RulesFileError, HolidayFileError, SchemeError) as error:
-        raise _fail(f"配置错误：{error}") from None
-    return settings
-
-
-def _with_app(work: Callable[[App], Awaitable[T]], settings: Settings | None = None) -> T:
-    """Open the configured database (migrated), run ``work`` and close it again."""
-    from bot.wiring import build_app
-
-    async def runner() -> T:
-        app = await build_app(settings or _settings())
-        try:
-            return await work(app)
-        finally:
-            await app.close()
-
-    return asyncio.run(runner())
-
-
 def _logging(verbose: bool) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -91,8 +47,8 @@ def init() -> None:
     """Create or upgrade the database schema (also done on every start)."""
     from storage.db import head_revision
 
-    settings = _settings()
-    _with_app(lambda app: asyncio.sleep(0), settings)
+    settings = settings_or_fail()
+    with_app(lambda app: asyncio.sleep(0), settings)
     typer.echo(f"数据库已就绪（版本 {head_revision()}）：{settings.database_url}")
 
 
@@ -102,7 +58,7 @@ def run(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = True) -> Non
     from bot.service import serve
 
     _logging(verbose)
-    asyncio.run(serve(_settings()))
+    asyncio.run(serve(settings_or_fail()))
 
 
 @cli.command()
@@ -113,7 +69,7 @@ def status() -> None:
 
     from bot.admin import status as collect
 
-    found = _with_app(collect)
+    found = with_app(collect)
     console = Console()
     console.print(f"数据库版本：{found.schema}")
     jobs = Table("任务", "间隔(秒)", "上次开始", "上次结束", "次数", "失败", "最近错误")
@@ -142,7 +98,7 @@ def verify() -> None:
     """Check the event log's hash chain and that every issue matches its ledger."""
     from bot.admin import verify as check
 
-    broken, mismatched = _with_app(check)
+    broken, mismatched = with_app(check)
     if broken is None and not mismatched:
         typer.echo("事件记录完整，哈希链校验通过。")
         return
@@ -168,10 +124,10 @@ def export(
         _export_json(output)
     elif format == "xlsx":
         if output is None:
-            raise _fail("导出表格请用 -o 指定文件，例如 -o 问题清单.xlsx")
+            raise fail("导出表格请用 -o 指定文件，例如 -o 问题清单.xlsx")
         _export_xlsx(output, month, village)
     else:
-        raise _fail(f"不支持的格式：{format}（可用：json、xlsx）")
+        raise fail(f"不支持的格式：{format}（可用：json、xlsx）")
 
 
 def _export_json(output: Path | None) -> None:
@@ -181,7 +137,7 @@ def _export_json(output: Path | None) -> None:
         async with app.context.db.read() as connection:
             return await snapshot(connection, app.context.timezone, app.context.rules.scheme)
 
-    document = json.dumps(_with_app(collect), ensure_ascii=False, indent=2, default=str)
+    document = json.dumps(with_app(collect), ensure_ascii=False, indent=2, default=str)
     if output is None:
         typer.echo(document)
     else:
@@ -191,15 +147,15 @@ def _export_json(output: Path | None) -> None:
 def _export_xlsx(output: Path, month: str | None, village: str | None) -> None:
     from rich.progress import Progress
 
-    from bot.ledger_xlsx import write_ledger
+    from bot.files.ledger_xlsx import write_ledger
 
-    settings = _settings()
+    settings = settings_or_fail()
     period = None
     if month is not None:
         try:
             start = datetime.strptime(month, "%Y-%m").replace(tzinfo=settings.zone)
         except ValueError:
-            raise _fail(f"月份“{month}”不对，请写成 2026-11") from None
+            raise fail(f"月份“{month}”不对，请写成 2026-11") from None
         following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
         period = (start, following)
 
@@ -210,7 +166,7 @@ def _export_xlsx(output: Path, month: str | None, village: str | None) -> None:
                 app.context, output, month=period, village=village,
                 progress=lambda done, total: bar.update(task, completed=done, total=total))
 
-    count = _with_app(work, settings)
+    count = with_app(work, settings)
     typer.echo(f"已导出 {count} 个问题到 {output}")
 
 
@@ -219,13 +175,13 @@ def replay(script: Annotated[Path, typer.Argument(help="JSONL script")]) -> None
     """Play a script through the real handlers and print every outgoing message as JSON."""
     from bot.replay import ScriptError, parse_script, play
 
-    settings = _settings()
+    settings = settings_or_fail()
     try:
         lines = parse_script(script.read_text(encoding="utf-8").splitlines(), settings.zone)
     except (OSError, UnicodeDecodeError) as error:
-        raise _fail(f"读不了脚本：{error}") from None
+        raise fail(f"读不了脚本：{error}") from None
     except ScriptError as error:
-        raise _fail(f"脚本错误：{error}") from None
+        raise fail(f"脚本错误：{error}") from None
 
     def emit(line: dict[str, object]) -> None:
         sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
@@ -242,7 +198,7 @@ def chat(
     """Talk to the bot in this terminal as a roster person, privately or in a 屋场 group."""
     from bot.terminal import talk
 
-    asyncio.run(talk(_settings(), person, where))
+    asyncio.run(talk(settings_or_fail(), person, where))
 
 
 @cli.command()
@@ -253,9 +209,9 @@ def demo(
     from bot.demo import DemoRefused, run_demo
 
     try:
-        asyncio.run(run_demo(db, _settings()))
+        asyncio.run(run_demo(db, settings_or_fail()))
     except DemoRefused as refused:
-        raise _fail(str(refused)) from None
+        raise fail(str(refused)) from None
 
 
 @roster_cli.command("import")
@@ -265,9 +221,9 @@ def roster_import(file: Annotated[Path, typer.Argument(help=".csv or .xlsx")]) -
     from core.roster import RosterInvalid
 
     try:
-        result = _with_app(lambda app: import_roster_file(app, file))
+        result = with_app(lambda app: import_roster_file(app, file))
     except RosterInvalid as invalid:
-        raise _rejected("花名册", "数据", invalid) from None
+        raise rejected("花名册", "数据", invalid) from None
     typer.echo(f"导入完成：新增 {len(result.created)} 人，更新 {len(result.updated)} 人，"
                f"未变 {result.unchanged} 人；在家情况变动 {len(result.households_changed)} 户。")
 
@@ -283,9 +239,9 @@ def roster_invites(
     from bot.admin import invite_rows
 
     try:
-        rows = _with_app(lambda app: invite_rows(app, renew or []))
+        rows = with_app(lambda app: invite_rows(app, renew or []))
     except LookupError as missing:
-        raise _fail(f"花名册里没有编号 {missing}") from None
+        raise fail(f"花名册里没有编号 {missing}") from None
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["编号", "姓名", "邀请码"])
     writer.writerows(rows)
@@ -294,12 +250,12 @@ def roster_invites(
 @scores_cli.command("import")
 def scores_import(file: Annotated[Path, typer.Argument(help=".xlsx or .csv")]) -> None:
     """Import monthly scores (月份, 村, one column per category); one bad row rejects all."""
-    from bot.scores_file import import_scores
+    from bot.files.scores import import_scores
     from core import texts
     from core.roster import RosterInvalid
 
     try:
-        count = _with_app(lambda app: import_scores(app, file))
+        count = with_app(lambda app: import_scores(app, file))
     except RosterInvalid as invalid:
-        raise _rejected("分数表", "分数", invalid) from None
+        raise rejected("分数表", "分数", invalid) from None
     typer.echo(texts.SCORES_IMPORTED.format(count=count))

@@ -1,0 +1,5 @@
+"""The ``wuchang`` command line."""
+
+from bot.cli.main import cli, main
+
+__all__ = ["cli", "main"]

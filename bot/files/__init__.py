@@ -1,0 +1,1 @@
+"""The files officials bring: roster, scores, scheme, rules, holidays; and the ledger workbook."""
