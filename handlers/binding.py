@@ -7,7 +7,7 @@ from core.messages import Outgoing
 from core.models import Person
 from core.roles import Role
 from handlers.context import Context, Refusal, Request
-from storage import chats, events, invites, org
+from storage import chats, invites, org
 
 
 async def start(context: Context, request: Request) -> list[Outgoing]:
@@ -47,10 +47,8 @@ async def bind(context: Context, request: Request) -> list[Outgoing]:
     incoming = request.incoming
     await chats.bind_group(request.connection, incoming.channel, incoming.chat_id,
                            head.homestead_id, head.id, request.now)
-    await events.append(
-        request.connection, at=request.now, stream=f"homestead:{head.homestead_id}",
-        kind="group.bound", actor_id=head.id, channel=incoming.channel,
-        chat_id=incoming.chat_id, payload={"homestead_id": head.homestead_id})
+    await request.log(f"homestead:{head.homestead_id}", "group.bound",
+                      {"homestead_id": head.homestead_id}, by=head)
     homestead = await org.homestead_by_id(request.connection, head.homestead_id)
     assert homestead is not None
     return [request.reply(texts.GROUP_BOUND.format(place=homestead.full_name))]
@@ -74,10 +72,8 @@ async def _claim(request: Request, code: str, refusal_if_used: str = texts.INVIT
                              request.now)
     await invites.mark_used(request.connection, found.code, incoming.channel, incoming.user_id,
                             request.now)
-    await events.append(
-        request.connection, at=request.now, stream=f"person:{owner.id}", kind="account.bound",
-        actor_id=owner.id, channel=incoming.channel, chat_id=incoming.chat_id,
-        payload={"channel": incoming.channel, "user_id": incoming.user_id})
+    await request.log(f"person:{owner.id}", "account.bound",
+                      {"channel": incoming.channel, "user_id": incoming.user_id}, by=owner)
     return owner
 
 
