@@ -7,7 +7,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
 
+from core import texts
 from core.messages import Button
+from core.models import Office
+from core.permissions import Place
+from core.roles import Role
 
 # The "十个得到" of seed 004: the ten things an issue may be about (rule I1).
 CATEGORIES: tuple[str, ...] = (
@@ -34,6 +38,23 @@ class Level(StrEnum):
         order = list(Level)
         index = order.index(self)
         return order[index + 1] if index + 1 < len(order) else None
+
+
+def handler_at(level: Level, where: Place, *, assigned: int | None = None,
+               department: str | None = None, responsible: str | None = None) -> Office:
+    """Who handles an issue of the 屋场 at ``where`` while it is at ``level`` (rules I2-I4).
+
+    屋场: its 屋场长; 村: the village's 村干部; 镇: the 责任人 the township named
+    (``assigned``, rule I4), until then every 镇干部 of the township. The title is what
+    the group is told: the department and 责任人 at the township, once named.
+    """
+    if level is Level.HOMESTEAD:
+        return Office(Role.HEAD, where, texts.HANDLER_HEAD)
+    if level is Level.VILLAGE:
+        return Office(Role.VILLAGE_CADRE, Place(where.township_id, where.village_id),
+                      texts.HANDLER_VILLAGE)
+    return Office(Role.TOWNSHIP_OFFICIAL, Place(where.township_id),
+                  f"{department or ''}{responsible or texts.HANDLER_TOWNSHIP}", assigned)
 
 
 class Status(StrEnum):

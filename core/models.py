@@ -64,3 +64,23 @@ class Person:
         if self.role is Role.VILLAGE_CADRE or self.homestead is None:
             return self.village
         return f"{self.village}{self.homestead}"
+
+
+@dataclass(frozen=True, slots=True)
+class Office:
+    """Who answers for something: the person named to it, else everyone of ``role`` in ``place``.
+
+    ``place`` is as narrow as the office: a 屋场 for its 屋场长, a village for its
+    村干部, a township for its 镇干部. ``title`` is how people are told who that is.
+    """
+
+    role: Role
+    place: Place
+    title: str = ""
+    person_id: int | None = None
+
+    def held_by(self, person: Person) -> bool:
+        """Whether ``person`` is the one named, or with nobody named, of the role in the place."""
+        if self.person_id is not None:
+            return person.id == self.person_id
+        return person.role is self.role and self.place.contains(person.place)

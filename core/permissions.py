@@ -15,6 +15,12 @@ class Place:
     village_id: int | None = None
     homestead_id: int | None = None
 
+    def contains(self, other: Place) -> bool:
+        """Whether ``other`` lies within this place: the same ids where this one has any."""
+        return (self.township_id == other.township_id
+                and self.village_id in (None, other.village_id)
+                and self.homestead_id in (None, other.homestead_id))
+
 
 def covers(role: Role, home: Place, target: Place) -> bool:
     """Return whether a person of ``role`` living at ``home`` may act at ``target``.

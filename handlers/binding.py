@@ -55,8 +55,8 @@ async def bind(context: Context, request: Request) -> list[Outgoing]:
     if request.person is None:
         await _claim(request, code, refusal_if_used=texts.BIND_NOT_YOURS)
     incoming = request.incoming
-    await _bind_group(request.connection, incoming.channel, incoming.chat_id, incoming.chat_id,
-                      head.homestead_id, head.id, request.now, {})
+    await _bind_group(request.connection, request.actor(head), incoming.chat_id,
+                      head.homestead_id, request.now, {})
     homestead = await org.homestead_by_id(request.connection, head.homestead_id)
     assert homestead is not None
     return [request.reply(texts.GROUP_BOUND.format(place=homestead.full_name))]
@@ -80,10 +80,8 @@ async def _claim(request: Request, code: str, refusal_if_used: str = texts.INVIT
                              request.now)
     await invites.mark_used(request.connection, found.code, incoming.channel, incoming.user_id,
                             request.now)
-    await events.append(
-        request.connection, at=request.now, stream=f"person:{owner.id}", kind="account.bound",
-        actor_id=owner.id, channel=incoming.channel, chat_id=incoming.chat_id,
-        payload={"channel": incoming.channel, "user_id": incoming.user_id})
+    await request.log(f"person:{owner.id}", "account.bound",
+                      {"channel": incoming.channel, "user_id": incoming.user_id}, by=owner)
     return owner
 
 
@@ -124,8 +122,8 @@ async def bind_group_by_admin(context: Context, channel: str, homestead: Homeste
     """
     now = context.clock.now()
     async with context.db.write() as connection:
-        await _bind_group(connection, channel, chat_id, shown_id, homestead.id, None, now,
-                          {"how": how})
+        await _bind_group(connection, events.Actor(None, channel, shown_id), chat_id,
+                          homestead.id, now, {"how": how})
         welcome = Outgoing(chat_id=chat_id, chat_kind=ChatKind.GROUP,
                            text=texts.GROUP_BOUND.format(place=homestead.full_name))
         await outbox.enqueue(connection, key=f"{channel}:group:{homestead.id}:{shown_id}:bound",
@@ -158,11 +156,11 @@ async def bind_everyone(context: Context, channel: str, group_chat_id: Callable[
                 await chats.bind_group(connection, channel, chat_id, homestead.id, None, now)
 
 
-async def _bind_group(connection: AsyncConnection, channel: str, chat_id: str, shown_id: str,
-                      homestead_id: int, bound_by: int | None, now: datetime,
-                      details: dict[str, str]) -> None:
-    """Bind a group to a 屋场 and record it in the event log."""
-    await chats.bind_group(connection, channel, chat_id, homestead_id, bound_by, now)
-    await events.append(connection, at=now, stream=f"homestead:{homestead_id}",
-                        kind="group.bound", actor_id=bound_by, channel=channel,
-                        chat_id=shown_id, payload={"homestead_id": homestead_id, **details})
+async def _bind_group(connection: AsyncConnection, actor: events.Actor, chat_id: str,
+                      homestead_id: int, now: datetime, details: dict[str, str]) -> None:
+    """Bind a group to a 屋场 on the actor's channel and record it in the event log."""
+    assert actor.channel is not None
+    await chats.bind_group(connection, actor.channel, chat_id, homestead_id, actor.person_id,
+                           now)
+    await events.record(connection, actor, at=now, stream=f"homestead:{homestead_id}",
+                        kind="group.bound", payload={"homestead_id": homestead_id, **details})

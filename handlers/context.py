@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.messages import Button, ChatKind, Incoming, Outgoing
 from core.models import Homestead, Person
-from storage import org
+from storage import events, org
 from storage.context import Context
+from storage.events import Actor
 
 __all__ = ["Context", "Refusal", "Request"]
 
@@ -55,6 +58,17 @@ class Request:
         """The bound sender; the router has checked it for commands that need one."""
         assert self.person is not None
         return self.person
+
+    def actor(self, person: Person | None = None) -> Actor:
+        """The sender (or ``person``, acting through this chat) as the author of a change."""
+        acting = person or self.require_person()
+        return Actor(acting.id, self.incoming.channel, self.incoming.chat_id)
+
+    async def log(self, stream: str, kind: str, payload: Mapping[str, Any], *,
+                  by: Person | None = None) -> int:
+        """Append an event made now from this chat by the sender, or by ``by`` (rule I7)."""
+        return await events.record(self.connection, self.actor(by), at=self.now, stream=stream,
+                                   kind=kind, payload=payload)
 
     async def own_homestead(self, refusal: str) -> Homestead:
         """The group's 屋场, or in a private chat the sender's own; ``refusal`` if none."""

@@ -8,9 +8,11 @@ from core import texts
 from core.flag_table import render_grid
 from core.flags import ONSITE_CATEGORY, Flag
 from core.messages import Outgoing
+from core.models import Office
+from core.permissions import Place
 from core.roles import Role
 from handlers.context import Context, Refusal, Request
-from storage import events, flags, org, outbox
+from storage import flags, notify, org, outbox
 from storage.flags import MonthResult, VillageInfo
 
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -69,11 +71,9 @@ async def enter_score(context: Context, request: Request) -> list[Outgoing]:
     previous = await flags.set_score(request.connection, month=month, village_id=found.id,
                                      category=category, score=score, by=person.id,
                                      now=request.now)
-    await events.append(request.connection, at=request.now, stream=f"flags:{month}",
-                        kind="flags.score", actor_id=person.id,
-                        channel=request.incoming.channel, chat_id=request.incoming.chat_id,
-                        payload={"village": found.name, "category": category, "score": score,
-                                 "previous": previous})
+    await request.log(f"flags:{month}", "flags.score",
+                      {"village": found.name, "category": category, "score": score,
+                       "previous": previous})
     note = texts.SCORE_REPLACED.format(previous=previous) if previous is not None else ""
     confirmed = [item for item in await flags.confirmed_versions(request.connection,
                                                                   person.township_id)
@@ -95,10 +95,8 @@ async def record_veto(context: Context, request: Request) -> list[Outgoing]:
     person = request.require_person()
     await flags.add_veto(request.connection, month=month, village_id=found.id, reason=parts[2],
                          by=person.id, now=request.now)
-    await events.append(request.connection, at=request.now, stream=f"flags:{month}",
-                        kind="flags.veto", actor_id=person.id,
-                        channel=request.incoming.channel, chat_id=request.incoming.chat_id,
-                        payload={"village": found.name, "reason": parts[2]})
+    await request.log(f"flags:{month}", "flags.veto",
+                      {"village": found.name, "reason": parts[2]})
     return [request.reply(texts.VETO_RECORDED.format(month=month, village=found.name,
                                                      reason=parts[2]))]
 
@@ -114,10 +112,7 @@ async def record_onsite(context: Context, request: Request) -> list[Outgoing]:
     if not await flags.add_onsite(request.connection, month=month, village_id=found.id,
                                   by=person.id, now=request.now):
         raise Refusal(texts.ONSITE_ALREADY.format(village=found.name, month=month))
-    await events.append(request.connection, at=request.now, stream=f"flags:{month}",
-                        kind="flags.onsite", actor_id=person.id,
-                        channel=request.incoming.channel, chat_id=request.incoming.chat_id,
-                        payload={"village": found.name})
+    await request.log(f"flags:{month}", "flags.onsite", {"village": found.name})
     return [request.reply(texts.ONSITE_RECORDED.format(
         village=found.name, month=month, next_month=flags.shift_month(month, 1)))]
 
@@ -189,10 +184,7 @@ async def confirm(context: Context, request: Request) -> list[Outgoing]:
         return [request.reply(texts.CONFIRMED_ALREADY.format(month=month, version=unchanged))]
     version = await flags.confirm(request.connection, result, person.township_id, person.id,
                                   request.now)
-    await events.append(request.connection, at=request.now, stream=f"flags:{month}",
-                        kind="flags.confirmed", actor_id=person.id,
-                        channel=request.incoming.channel, chat_id=request.incoming.chat_id,
-                        payload={"version": version})
+    await request.log(f"flags:{month}", "flags.confirmed", {"version": version})
     await publish(context, request, result, version)
     return [request.reply(texts.CONFIRMED.format(month=month, version=version))]
 
@@ -225,13 +217,12 @@ async def publish(context: Context, request: Request, result: MonthResult, versi
         await outbox.to_homesteads(connection, homesteads_by_village.get(found.id, []),
                                    key=f"{key}:{found.id}", text=text, image=pictures[found.grid],
                                    now=request.now)
-    officials = [official.id for official in await org.persons_with_role(
-        connection, Role.TOWNSHIP_OFFICIAL, township_id=person.township_id)]
+    officials = await notify.persons(
+        connection, [Office(Role.TOWNSHIP_OFFICIAL, Place(person.township_id))])
     for grid, picture in pictures.items():
-        await outbox.to_persons(connection, officials, key=f"{key}:grid:{grid}",
-                                text=texts.GRID_PICTURE_TITLE.format(month=result.month,
-                                                                     grid=grid),
-                                image=picture, now=request.now)
+        await notify.tell(connection, officials, key=f"{key}:grid:{grid}",
+                          text=texts.GRID_PICTURE_TITLE.format(month=result.month, grid=grid),
+                          image=picture, now=request.now)
     lines = [correction + texts.OFFICIAL_SUMMARY.format(month=result.month, version=version)]
     for item in result.settlements:
         found_consequences = result.consequences.get(item.village, [])
@@ -241,5 +232,5 @@ async def publish(context: Context, request: Request, result: MonthResult, versi
             consequences=texts.OFFICIAL_CONSEQUENCES.format(
                 items="；".join(found.label for found in found_consequences))
             if found_consequences else ""))
-    await outbox.to_persons(connection, officials, key=f"{key}:summary", text="\n".join(lines),
-                            now=request.now)
+    await notify.tell(connection, officials, key=f"{key}:summary", text="\n".join(lines),
+                      now=request.now)

@@ -9,19 +9,15 @@ from core import texts
 from core.calendar import report_deadline
 from core.issues import CATEGORIES, Level, Rating, Status, percent, rating_buttons
 from core.messages import Button, Outgoing
-from core.models import Homestead, Person
-from core.permissions import covers
+from core.models import Homestead, Office, Person
+from core.permissions import Place, covers
 from core.roles import Role
 from handlers.context import Context, Refusal, Request
-from storage import issues, meetings, org, outbox
-from storage.issues import Actor, Issue
+from storage import issues, meetings, notify, org, outbox
+from storage.issues import Issue
 
 CATEGORY_ROW = 2
 FINISHED = (Status.RESOLVED, Status.CLOSED)
-
-
-def _actor(request: Request) -> Actor:
-    return Actor(request.require_person().id, request.incoming.channel, request.incoming.chat_id)
 
 
 def _today(context: Context, request: Request) -> date:
@@ -75,7 +71,7 @@ async def raise_issue(context: Context, request: Request) -> list[Outgoing]:
     meeting = await meetings.find(request.connection, homestead.id, meetings.OPEN)
     created = await issues.raise_issue(
         request.connection, homestead_id=homestead.id,
-        meeting_id=meeting.id if meeting else None, title=title, actor=_actor(request),
+        meeting_id=meeting.id if meeting else None, title=title, actor=request.actor(),
         now=request.now)
     return [request.reply(texts.ISSUE_RAISED.format(number=created.id, title=title),
                           buttons=_category_buttons(created.id))]
@@ -95,7 +91,7 @@ async def categorise(context: Context, request: Request) -> list[Outgoing]:
     if found.category is not None:
         raise Refusal(texts.ISSUE_CATEGORY_ALREADY.format(number=found.id))
     category = CATEGORIES[int(index)]
-    await issues.change(request.connection, found, "issue.categorised", _actor(request),
+    await issues.change(request.connection, found, "issue.categorised", request.actor(),
                         request.now, {"category": category}, category=category)
     return [request.reply(texts.ISSUE_CATEGORY_SET.format(number=found.id, category=category))]
 
@@ -122,7 +118,7 @@ async def promise(context: Context, request: Request) -> list[Outgoing]:
     if day < _today(context, request):
         raise Refusal(texts.PROMISE_BAD_DATE.format(value=rest[0]))
     note = " ".join(rest[1:])
-    await issues.change(request.connection, found, "issue.promised", _actor(request),
+    await issues.change(request.connection, found, "issue.promised", request.actor(),
                         request.now, {"date": day.isoformat(), "note": note},
                         agreed_date=day, overdue=False, overdue_on=None)
     return [request.reply(texts.PROMISE_RECORDED.format(
@@ -137,30 +133,29 @@ async def escalate(context: Context, request: Request) -> list[Outgoing]:
     above = found.level.above()
     if above is None:
         raise Refusal(texts.ESCALATE_TOP.format(number=found.id))
-    expected = Role.HEAD if found.level is Level.HOMESTEAD else Role.VILLAGE_CADRE
-    if person.role is not expected:
+    if person.role is not found.handler(homestead.place).role:
         raise Refusal(texts.ESCALATE_NOT_YOUR_LEVEL.format(
             number=found.id, level=found.level.label, role=person.role.label))
     reason = " ".join(rest)
     if above is Level.VILLAGE:
         deadline = await _report_deadline(context, request, found, homestead)
         changed = await issues.change(
-            request.connection, found, "issue.escalated", _actor(request), request.now,
+            request.connection, found, "issue.escalated", request.actor(), request.now,
             {"from": found.level.value, "to": above.value, "reason": reason,
              "deadline": deadline.isoformat()},
             level=above, status=Status.ESCALATED, deadline=deadline, overdue=False)
         text = texts.ESCALATED_TO_VILLAGE.format(
             number=found.id, title=found.title, deadline=f"{deadline.month}月{deadline.day}日",
             reason=reason)
-        await _tell(request, Role.VILLAGE_CADRE, homestead, changed, text)
+        await _tell(request, homestead, changed, text)
     else:
         changed = await issues.change(
-            request.connection, found, "issue.escalated", _actor(request), request.now,
+            request.connection, found, "issue.escalated", request.actor(), request.now,
             {"from": found.level.value, "to": above.value, "reason": reason},
             level=above, status=Status.ESCALATED)
         text = texts.ESCALATED_TO_TOWNSHIP.format(number=found.id, title=found.title,
                                                   reason=reason)
-        await _tell(request, Role.TOWNSHIP_OFFICIAL, homestead, changed, text)
+        await _tell(request, homestead, changed, text)
     return await _announce(context, request, changed, text,
                            key=f"issue:{found.id}:escalated:{above}")
 
@@ -175,24 +170,18 @@ async def _report_deadline(context: Context, request: Request, found: Issue,
             start = context.local(meeting.starts_at).date()
     deadline = report_deadline(start, context.rules.calendar)
     for year in sorted(context.rules.calendar.unknown_years([start, deadline])):
-        officials = await org.persons_with_role(request.connection, Role.TOWNSHIP_OFFICIAL,
-                                                township_id=homestead.township_id)
-        await outbox.to_persons(request.connection, [official.id for official in officials],
-                                key=f"calendar:unknown:{year}:{homestead.township_id}",
-                                text=texts.CALENDAR_UNKNOWN.format(year=year), now=request.now)
+        await notify.tell(request.connection,
+                          [Office(Role.TOWNSHIP_OFFICIAL, Place(homestead.township_id))],
+                          key=f"calendar:unknown:{year}:{homestead.township_id}",
+                          text=texts.CALENDAR_UNKNOWN.format(year=year), now=request.now)
     return deadline
 
 
-async def _tell(request: Request, role: Role, homestead: Homestead, found: Issue,
-                text: str) -> None:
-    """Send a notice to the village cadres or township officials in charge now."""
-    scope = ({"village_id": homestead.village_id} if role is Role.VILLAGE_CADRE
-             else {"township_id": homestead.township_id})
-    people = await org.persons_with_role(request.connection, role, **scope)
-    sender = request.require_person().id
-    await outbox.to_persons(request.connection, [p.id for p in people if p.id != sender],
-                            key=f"issue:{found.id}:{found.level}:{found.status}:{found.updated_at}",
-                            text=text, now=request.now)
+async def _tell(request: Request, homestead: Homestead, found: Issue, text: str) -> None:
+    """Send a notice to whoever handles the issue now that it went up: cadres or officials."""
+    await notify.tell(request.connection, [found.handler(homestead.place)],
+                      key=f"issue:{found.id}:{found.level}:{found.status}:{found.updated_at}",
+                      text=text, now=request.now, besides={request.require_person().id})
 
 
 async def assign(context: Context, request: Request) -> list[Outgoing]:
@@ -214,16 +203,15 @@ async def assign(context: Context, request: Request) -> list[Outgoing]:
     if responsible == handler.code:
         responsible = handler.name
     changed = await issues.change(
-        request.connection, found, "issue.assigned", _actor(request), request.now,
+        request.connection, found, "issue.assigned", request.actor(), request.now,
         {"department": department, "responsible": responsible, "due": due.isoformat()},
         status=Status.ASSIGNED, department=department, responsible=responsible, due_date=due,
         handler_id=handler.id)
     text = texts.ASSIGNED.format(number=found.id, title=found.title, department=department,
                                  responsible=responsible, day=f"{due.month}月{due.day}日")
-    if handler.id != request.require_person().id:
-        await outbox.to_persons(request.connection, [handler.id],
-                                key=f"issue:{found.id}:assigned:{changed.updated_at}",
-                                text=text, now=request.now)
+    await notify.tell(request.connection, [handler.id],
+                      key=f"issue:{found.id}:assigned:{changed.updated_at}", text=text,
+                      now=request.now, besides={request.require_person().id})
     return await _announce(context, request, changed, text,
                            key=f"issue:{found.id}:assigned:{changed.updated_at}")
 
@@ -249,7 +237,7 @@ async def solve(context: Context, request: Request) -> list[Outgoing]:
     round_id = await issues.open_round(request.connection, found.id, request.now, closes,
                                        found.status)
     changed = await issues.change(
-        request.connection, found, "issue.solved", _actor(request), request.now,
+        request.connection, found, "issue.solved", request.actor(), request.now,
         {"note": note, "round_id": round_id, "closes_at": closes.isoformat()},
         status=Status.RESOLVED)
     text = texts.SOLVED.format(number=found.id, title=found.title, note=note,
@@ -261,17 +249,12 @@ async def solve(context: Context, request: Request) -> list[Outgoing]:
 
 async def _check_handler(request: Request, found: Issue, homestead: Homestead) -> None:
     person = request.require_person()
-    if found.level is Level.HOMESTEAD:
-        allowed = person.role is Role.HEAD and person.homestead_id == found.homestead_id
-    elif found.level is Level.VILLAGE:
-        allowed = person.role is Role.VILLAGE_CADRE and person.village_id == homestead.village_id
-    else:
-        if found.handler_id is None and person.role is Role.TOWNSHIP_OFFICIAL:
-            raise Refusal(texts.SOLVE_ASSIGN_FIRST.format(number=found.id))
-        allowed = person.id == found.handler_id
-    if not allowed:
-        raise Refusal(texts.SOLVE_NOT_HANDLER.format(number=found.id,
-                                                     handler=found.handler_name()))
+    if found.level is Level.TOWNSHIP and found.handler_id is None \
+            and person.role is Role.TOWNSHIP_OFFICIAL:
+        raise Refusal(texts.SOLVE_ASSIGN_FIRST.format(number=found.id))  # rule I4
+    handler = found.handler(homestead.place)
+    if not handler.held_by(person):
+        raise Refusal(texts.SOLVE_NOT_HANDLER.format(number=found.id, handler=handler.title))
 
 
 async def rate(context: Context, request: Request) -> list[Outgoing]:
@@ -294,7 +277,7 @@ async def rate(context: Context, request: Request) -> list[Outgoing]:
     if not await issues.add_rating(request.connection, found_round.id, person.id, choice,
                                    request.now):
         raise Refusal(texts.RATE_AGAIN)
-    await issues.change(request.connection, found, "issue.rated", _actor(request), request.now,
+    await issues.change(request.connection, found, "issue.rated", request.actor(), request.now,
                         {"round_id": found_round.id, "rating": choice.value})
     return [request.reply(texts.RATED.format(choice=choice.label), toast=True)]
 

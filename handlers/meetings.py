@@ -17,10 +17,11 @@ from core.meetings import (
     votes_required,
 )
 from core.messages import Button, Outgoing
-from core.models import Homestead
+from core.models import Homestead, Office
+from core.permissions import Place
 from core.roles import Role
 from handlers.context import Context, Refusal, Request
-from storage import events, issues, meetings, org, outbox
+from storage import issues, meetings, notify, outbox
 from storage.meetings import Attendance, Meeting
 
 WHEN = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?\s+(\d{1,2})[:：](\d{2})$")
@@ -94,11 +95,9 @@ async def _scheduled(context: Context, request: Request, meeting_id: int) -> lis
     found = await meetings.get(request.connection, meeting_id)
     assert found is not None
     person = request.require_person()
-    await events.append(
-        request.connection, at=request.now, stream=f"meeting:{found.id}", kind="meeting.scheduled",
-        actor_id=person.id, channel=request.incoming.channel, chat_id=request.incoming.chat_id,
-        payload={"starts_at": found.starts_at.isoformat(), "place": found.place,
-                 "topic": found.topic})
+    await request.log(f"meeting:{found.id}", "meeting.scheduled",
+                      {"starts_at": found.starts_at.isoformat(), "place": found.place,
+                       "topic": found.topic})
     when = _when(context, found.starts_at)
     if not request.in_group:
         await outbox.to_homesteads(
@@ -150,11 +149,8 @@ async def open_meeting(context: Context, request: Request) -> list[Outgoing]:
     resident = await meetings.resident_households(request.connection, homestead.id)  # rule M3
     await meetings.set_status(request.connection, found.id, meetings.OPEN,
                               opened_at=request.now, resident_households=resident)
-    person = request.require_person()
-    await events.append(
-        request.connection, at=request.now, stream=f"meeting:{found.id}", kind="meeting.opened",
-        actor_id=person.id, channel=request.incoming.channel, chat_id=request.incoming.chat_id,
-        payload={"resident_households": resident})
+    await request.log(f"meeting:{found.id}", "meeting.opened",
+                      {"resident_households": resident})
     return [request.reply(_board(found, resident), buttons=_checkin_buttons(found))]
 
 
@@ -312,13 +308,11 @@ async def _close(request: Request, meeting: Meeting, motion: meetings.Motion) ->
     await meetings.close_motion(request.connection, motion.id, result=result,
                                 persons_present=persons, binding=binding, passed=passed,
                                 now=request.now)
-    await events.append(
-        request.connection, at=request.now, stream=f"meeting:{meeting.id}", kind="motion.closed",
-        actor_id=request.require_person().id, channel=request.incoming.channel,
-        chat_id=request.incoming.chat_id,
-        payload={"motion_id": motion.id, "text": motion.text, "yes": result[0], "no": result[1],
-                 "abstain": result[2], "persons_present": persons, "binding": binding,
-                 "passed": passed, "tally": motion.tally is not None})
+    await request.log(
+        f"meeting:{meeting.id}", "motion.closed",
+        {"motion_id": motion.id, "text": motion.text, "yes": result[0], "no": result[1],
+         "abstain": result[2], "persons_present": persons, "binding": binding,
+         "passed": passed, "tally": motion.tally is not None})
     text = texts.MOTION_RESULT.format(
         text=motion.text, yes=result[0], no=result[1], abstain=result[2], persons=persons,
         need=votes_required(persons), verdict=texts.PASSED if passed else texts.FAILED)
@@ -364,14 +358,10 @@ async def end_meeting(context: Context, request: Request) -> list[Outgoing]:
         replies.append(request.reply(await _close(request, found, motion)))
     await meetings.set_status(request.connection, found.id, meetings.ENDED, ended_at=request.now)
     summary = await meeting_summary(context, request, found, homestead)
-    await events.append(
-        request.connection, at=request.now, stream=f"meeting:{found.id}", kind="meeting.ended",
-        actor_id=request.require_person().id, channel=request.incoming.channel,
-        chat_id=request.incoming.chat_id, payload={"summary": summary})
-    cadres = [person.id for person in await org.persons_with_role(
-        request.connection, Role.VILLAGE_CADRE, village_id=homestead.village_id)]
-    await outbox.to_persons(request.connection, cadres, key=f"meeting:{found.id}:summary",
-                            text=summary, now=request.now)
+    await request.log(f"meeting:{found.id}", "meeting.ended", {"summary": summary})
+    cadres = Office(Role.VILLAGE_CADRE, Place(homestead.township_id, homestead.village_id))
+    await notify.tell(request.connection, [cadres], key=f"meeting:{found.id}:summary",
+                      text=summary, now=request.now)
     replies.append(request.reply(summary))
     return replies
 

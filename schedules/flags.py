@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from core import texts
+from core.models import Office
+from core.permissions import Place
 from core.roles import Role
-from storage import flags, org, outbox
+from storage import flags, notify
 from storage.context import Context
 
 SHOWN = 6
@@ -34,10 +36,8 @@ async def remind_missing_scores(context: Context) -> int:
                                        start, end)
             if not result.missing or not result.villages:
                 continue
-            officials = await org.persons_with_role(connection, Role.TOWNSHIP_OFFICIAL,
-                                                    township_id=township_id)
-            sent += await outbox.to_persons(
-                connection, [official.id for official in officials],
+            sent += await notify.tell(
+                connection, [Office(Role.TOWNSHIP_OFFICIAL, Place(township_id))],
                 key=f"flags:missing:{township_id}:{month}:{stage}", now=now,
                 text=texts.SCORES_REMINDER.format(
                     month=month, count=len(result.missing),

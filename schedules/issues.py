@@ -7,11 +7,19 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core import texts
-from core.issues import Level, RoundOutcome, Status, decide_round, percent, rating_buttons
-from core.roles import Role
-from storage import issues, org, outbox
+from core.issues import (
+    Level,
+    RoundOutcome,
+    Status,
+    decide_round,
+    handler_at,
+    percent,
+    rating_buttons,
+)
+from storage import issues, notify, org, outbox
 from storage.context import Context
-from storage.issues import SYSTEM, Issue
+from storage.events import SYSTEM
+from storage.issues import Issue
 
 SWEEP_BATCH = 500
 
@@ -44,13 +52,10 @@ async def _escalate_overdue(context: Context, connection: AsyncConnection,
         deadline=f"{deadline.month}月{deadline.day}日" if deadline else "")
     homestead = await org.homestead_by_id(connection, found.homestead_id)
     assert homestead is not None
-    officials = await org.persons_with_role(connection, Role.TOWNSHIP_OFFICIAL,
-                                            township_id=homestead.township_id)
-    cadres = await org.persons_with_role(connection, Role.VILLAGE_CADRE,
-                                         village_id=homestead.village_id)
     key = f"issue:{found.id}:overdue-escalated"
-    await outbox.to_persons(connection, [person.id for person in officials + cadres], key=key,
-                            text=text, now=now)
+    # The officials who handle it now, and the village cadres who let it pass.
+    await notify.tell(connection, [changed.handler(homestead.place),
+                                   found.handler(homestead.place)], key=key, text=text, now=now)
     await outbox.to_homesteads(connection, [changed.homestead_id], key=key, text=text, now=now)
 
 
@@ -72,17 +77,14 @@ async def mark_broken_promises(context: Context) -> int:
                 day = found.agreed_date
                 text = texts.PROMISE_OVERDUE.format(number=found.id, title=found.title,
                                                     day=f"{day.month}月{day.day}日")
-                people = await org.persons_with_role(connection, Role.HEAD,
-                                                     homestead_id=found.homestead_id)
             else:
                 day = found.due_date or today
                 text = texts.DUE_OVERDUE.format(number=found.id, title=found.title,
                                                 day=f"{day.month}月{day.day}日",
                                                 department=found.department or "")
-                people = await org.persons_with_role(connection, Role.TOWNSHIP_OFFICIAL,
-                                                     township_id=homestead.township_id)
-            await outbox.to_persons(connection, [person.id for person in people],
-                                    key=f"issue:{found.id}:overdue:{day}", text=text, now=now)
+            # Every 镇干部 of the township hears of a missed due date, not only the 责任人.
+            await notify.tell(connection, [handler_at(found.level, homestead.place)],
+                              key=f"issue:{found.id}:overdue:{day}", text=text, now=now)
     return len(late)
 
 
@@ -124,32 +126,18 @@ async def close_rating_rounds(context: Context) -> int:
             else:
                 await issues.change(connection, found, "issue.reopened", SYSTEM, now, details,
                                     status=found_round.status_before, satisfaction=satisfaction)
+                homestead = await org.homestead_by_id(connection, found.homestead_id)
+                assert homestead is not None
+                handler = found.handler(homestead.place)
                 text = texts.ISSUE_REOPENED.format(number=found.id, title=found.title,
                                                    rate=percent(rate), raters=tally.raters,
-                                                   handler=found.handler_name())
-                handlers = await _handlers(connection, found)
-                await outbox.to_persons(connection, handlers, key=key, now=now,
-                                        text=texts.ISSUE_REOPENED_HANDLER.format(
-                                            number=found.id, title=found.title,
-                                            rate=percent(rate), raters=tally.raters))
+                                                   handler=handler.title)
+                await notify.tell(connection, [handler], key=key, now=now,
+                                  text=texts.ISSUE_REOPENED_HANDLER.format(
+                                      number=found.id, title=found.title,
+                                      rate=percent(rate), raters=tally.raters))
             await outbox.to_homesteads(connection, [found.homestead_id], key=key, text=text,
                                        now=now)
             decided += 1
     return decided
 
-
-async def _handlers(connection: AsyncConnection, found: Issue) -> list[int]:
-    """Who handles the issue at its level: they are told when it comes back."""
-    if found.level is Level.TOWNSHIP and found.handler_id is not None:
-        return [found.handler_id]
-    homestead = await org.homestead_by_id(connection, found.homestead_id)
-    assert homestead is not None
-    if found.level is Level.HOMESTEAD:
-        people = await org.persons_with_role(connection, Role.HEAD, homestead_id=homestead.id)
-    elif found.level is Level.VILLAGE:
-        people = await org.persons_with_role(connection, Role.VILLAGE_CADRE,
-                                             village_id=homestead.village_id)
-    else:
-        people = await org.persons_with_role(connection, Role.TOWNSHIP_OFFICIAL,
-                                             township_id=homestead.township_id)
-    return [person.id for person in people]

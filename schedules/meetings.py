@@ -7,7 +7,7 @@ from datetime import timedelta
 from core import texts
 from core.meetings import HOUR_BEFORE, evening_before
 from core.roles import Role
-from storage import meetings, org, outbox
+from storage import meetings, notify, org, outbox
 from storage.context import Context
 
 LOOK_AHEAD = timedelta(days=2)
@@ -55,7 +55,7 @@ async def remind_missing_meetings(context: Context) -> int:
         for head in await org.persons_with_role(connection, Role.HEAD):
             if head.homestead_id is None or head.homestead_id in held:
                 continue
-            queued += await outbox.to_persons(
+            queued += await notify.tell(
                 connection, [head.id], key=f"meeting:missing:{head.homestead_id}:{local:%Y-%m}",
                 text=texts.REMIND_NO_MEETING.format(month=local.month,
                                                     homestead=head.place_name), now=now)

@@ -32,6 +32,18 @@ class Event:
     payload: dict[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who made a change and from which chat (None for the system's own jobs)."""
+
+    person_id: int | None
+    channel: str | None = None
+    chat_id: str | None = None
+
+
+SYSTEM = Actor(None)
+
+
 def _digest(prev_hash: str, at: datetime, stream: str, kind: str, actor_id: int | None,
             channel: str | None, chat_id: str | None, payload: str) -> str:
     body = json.dumps(
@@ -66,6 +78,13 @@ async def append(connection: AsyncConnection, *, at: datetime, stream: str, kind
     await connection.execute(update(chain_head).where(chain_head.c.id == 1).values(
         last_event_id=event_id, last_hash=digest))
     return event_id
+
+
+async def record(connection: AsyncConnection, actor: Actor, *, at: datetime, stream: str,
+                 kind: str, payload: Mapping[str, Any]) -> int:
+    """Append one event made by ``actor``: who, when, from which chat, what (rule I7)."""
+    return await append(connection, at=at, stream=stream, kind=kind, payload=payload,
+                        actor_id=actor.person_id, channel=actor.channel, chat_id=actor.chat_id)
 
 
 async def stream_events(connection: AsyncConnection, stream: str) -> list[Event]:

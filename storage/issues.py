@@ -15,9 +15,11 @@ from typing import Any
 from sqlalchemy import Row, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core import texts
-from core.issues import Level, Rating, RoundTally, Status
+from core.issues import Level, Rating, RoundTally, Status, handler_at
+from core.models import Office
+from core.permissions import Place
 from storage import events
+from storage.events import Actor
 from storage.schema import issue, rating, rating_round
 
 STATE_FIELDS = ("homestead_id", "meeting_id", "raised_by", "title", "category", "level",
@@ -50,30 +52,15 @@ class Issue:
     updated_at: datetime
     closed_at: datetime | None
 
-    def handler_name(self) -> str:
-        """Who handles the issue at its level, as the group is told."""
-        if self.level is Level.HOMESTEAD:
-            return texts.HANDLER_HEAD
-        if self.level is Level.VILLAGE:
-            return texts.HANDLER_VILLAGE
-        return f"{self.department or ''}{self.responsible or texts.HANDLER_TOWNSHIP}"
+    def handler(self, where: Place) -> Office:
+        """Who handles the issue at its level; ``where`` is its 屋场's place."""
+        return handler_at(self.level, where, assigned=self.handler_id,
+                          department=self.department, responsible=self.responsible)
 
     def state(self) -> dict[str, Any]:
         """The fields every event records the issue's state by."""
         values = asdict(self)
         return {name: _plain(values[name]) for name in STATE_FIELDS}
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who made a change and from which chat (None for the system's own jobs)."""
-
-    person_id: int | None
-    channel: str | None = None
-    chat_id: str | None = None
-
-
-SYSTEM = Actor(None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +132,7 @@ async def change(connection: AsyncConnection, current: Issue, kind: str, actor: 
 
 async def _log(connection: AsyncConnection, current: Issue, kind: str, actor: Actor,
                now: datetime, details: dict[str, Any]) -> None:
-    await events.append(connection, at=now, stream=f"issue:{current.id}", kind=kind,
-                        actor_id=actor.person_id, channel=actor.channel, chat_id=actor.chat_id,
+    await events.record(connection, actor, at=now, stream=f"issue:{current.id}", kind=kind,
                         payload={**details, "state": current.state()})
 
 

@@ -1,4 +1,4 @@
-"""Rules I1-I7 as pure functions: satisfaction, rating rounds, levels, buttons, working days."""
+"""Rules I1-I7 as pure functions: levels, handlers, satisfaction, rounds, buttons, working days."""
 
 from __future__ import annotations
 
@@ -17,11 +17,15 @@ from core.issues import (
     RoundOutcome,
     RoundTally,
     decide_round,
+    handler_at,
     may_close,
     percent,
     rating_buttons,
     satisfaction_rate,
 )
+from core.models import Office, Person
+from core.permissions import Place
+from core.roles import Role
 
 TELEGRAM_CALLBACK_LIMIT = 64
 
@@ -38,6 +42,81 @@ def test_level_above_goes_homestead_village_township_then_nothing() -> None:
     assert Level.VILLAGE.above() is Level.TOWNSHIP
     assert Level.TOWNSHIP.above() is None
     assert [level.label for level in Level] == ["屋场", "村", "镇"]
+
+
+# --- I2-I4: who handles an issue at its level ----------------------------------------------
+
+FENGSHU = Place(township_id=1, village_id=10, homestead_id=100)
+
+
+def _person(person_id: int, role: Role, township_id: int = 1, village_id: int | None = 10,
+            homestead_id: int | None = 100) -> Person:
+    return Person(id=person_id, code=f"P{person_id}", name="某人", role=role, age=40,
+                  party_member=False, township_id=township_id, township="金溪镇",
+                  village_id=village_id, village="金竹村" if village_id else None,
+                  homestead_id=homestead_id, homestead="枫树湾" if homestead_id else None,
+                  household=1 if homestead_id else None, phone=None)
+
+
+def test_the_head_of_its_homestead_handles_an_issue_at_the_homestead() -> None:
+    assert handler_at(Level.HOMESTEAD, FENGSHU) == Office(Role.HEAD, FENGSHU, "屋场长")
+
+
+def test_the_village_cadres_handle_an_issue_at_the_village() -> None:
+    assert handler_at(Level.VILLAGE, FENGSHU) == Office(Role.VILLAGE_CADRE, Place(1, 10),
+                                                        "村干部")
+
+
+def test_the_township_officials_handle_an_unassigned_issue_at_the_township() -> None:
+    assert handler_at(Level.TOWNSHIP, FENGSHU) == Office(Role.TOWNSHIP_OFFICIAL, Place(1),
+                                                         "镇里")
+
+
+def test_the_responsible_person_handles_an_assigned_issue_at_the_township() -> None:
+    handler = handler_at(Level.TOWNSHIP, FENGSHU, assigned=7, department="交通站",
+                         responsible="周镇长")
+    assert handler == Office(Role.TOWNSHIP_OFFICIAL, Place(1), "交通站周镇长", person_id=7)
+
+
+def test_an_assignment_counts_only_at_the_township() -> None:
+    for level in (Level.HOMESTEAD, Level.VILLAGE):
+        handler = handler_at(level, FENGSHU, assigned=7, department="交通站",
+                             responsible="周镇长")
+        assert handler == handler_at(level, FENGSHU)
+
+
+def test_the_township_title_names_what_is_known() -> None:
+    assert handler_at(Level.TOWNSHIP, FENGSHU, department="交通站").title == "交通站镇里"
+    assert handler_at(Level.TOWNSHIP, FENGSHU, responsible="周镇长").title == "周镇长"
+
+
+def test_the_homestead_handler_is_only_its_own_head() -> None:
+    handler = handler_at(Level.HOMESTEAD, FENGSHU)
+    assert handler.held_by(_person(1, Role.HEAD))
+    assert not handler.held_by(_person(2, Role.HEAD, homestead_id=101))
+    assert not handler.held_by(_person(3, Role.RECORDER))
+    assert not handler.held_by(_person(4, Role.VILLAGE_CADRE, homestead_id=None))
+
+
+def test_the_village_handler_is_any_cadre_of_that_village() -> None:
+    handler = handler_at(Level.VILLAGE, FENGSHU)
+    assert handler.held_by(_person(1, Role.VILLAGE_CADRE, homestead_id=None))
+    assert handler.held_by(_person(2, Role.VILLAGE_CADRE, homestead_id=105))
+    assert not handler.held_by(_person(3, Role.VILLAGE_CADRE, village_id=11, homestead_id=None))
+    assert not handler.held_by(_person(4, Role.HEAD))
+
+
+def test_the_township_handler_is_any_official_there_until_one_is_named() -> None:
+    official = _person(1, Role.TOWNSHIP_OFFICIAL, village_id=None, homestead_id=None)
+    colleague = _person(2, Role.TOWNSHIP_OFFICIAL, village_id=None, homestead_id=None)
+    elsewhere = _person(3, Role.TOWNSHIP_OFFICIAL, township_id=2, village_id=None,
+                        homestead_id=None)
+    unassigned = handler_at(Level.TOWNSHIP, FENGSHU)
+    assert unassigned.held_by(official) and unassigned.held_by(colleague)
+    assert not unassigned.held_by(elsewhere)
+    assigned = handler_at(Level.TOWNSHIP, FENGSHU, assigned=1)
+    assert assigned.held_by(official)
+    assert not assigned.held_by(colleague)
 
 
 # --- I6: satisfaction and closing -------------------------------------------------------
