@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from core import texts
-from core.flag_table import render_grid
-from core.flags import ONSITE_CATEGORY, Flag
+from core.flags import ONSITE_CATEGORY, Flag, MonthResult, VillageInfo, draft_month, shift_month
 from core.messages import Outgoing
 from core.roles import Role
 from handlers.context import Context, Refusal, Request
+from handlers.pictures import grid_pictures
 from storage import events, flags, org, outbox
-from storage.flags import MonthResult, VillageInfo
 
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 MISSING_SHOWN = 8
@@ -38,10 +39,10 @@ async def _village(request: Request, name: str) -> VillageInfo:
     raise Refusal(texts.VILLAGE_UNKNOWN.format(name=name))
 
 
-async def _draft(context: Context, request: Request, month: str) -> MonthResult:
-    start, end = flags.month_bounds(context.timezone, month)
-    return await flags.draft(request.connection, context.rules.scheme,
-                             request.require_person().township_id, month, start, end)
+async def _draft(context: Context, connection: AsyncConnection, township_id: int,
+                 month: str) -> MonthResult:
+    inputs = await flags.month_inputs(connection, township_id, month, context.timezone)
+    return draft_month(context.rules.scheme, inputs)
 
 
 async def enter_score(context: Context, request: Request) -> list[Outgoing]:
@@ -119,7 +120,7 @@ async def record_onsite(context: Context, request: Request) -> list[Outgoing]:
                         channel=request.incoming.channel, chat_id=request.incoming.chat_id,
                         payload={"village": found.name})
     return [request.reply(texts.ONSITE_RECORDED.format(
-        village=found.name, month=month, next_month=flags.shift_month(month, 1)))]
+        village=found.name, month=month, next_month=shift_month(month, 1)))]
 
 
 def describe(result: MonthResult, state: str) -> str:
@@ -159,7 +160,8 @@ async def show_flags(context: Context, request: Request) -> list[Outgoing]:
     if len(parts) != 1:
         raise Refusal(texts.FLAGS_USAGE)
     month = _month(context, request, parts[0])
-    result = await _draft(context, request, month)
+    result = await _draft(context, request.connection, request.require_person().township_id,
+                          month)
     return [request.reply(describe(result, texts.FLAGS_DRAFT))]
 
 
@@ -177,13 +179,13 @@ async def confirm(context: Context, request: Request) -> list[Outgoing]:
     if len(parts) != 1:
         raise Refusal(texts.CONFIRM_USAGE)
     month = _month(context, request, parts[0])
-    result = await _draft(context, request, month)
+    person = request.require_person()
+    result = await _draft(context, request.connection, person.township_id, month)
     if not result.villages:
         raise Refusal(texts.FLAGS_NO_VILLAGES)
     if result.missing:
         raise Refusal(texts.CONFIRM_MISSING.format(month=month, count=len(result.missing),
                                                    items=result.missing_text(MISSING_SHOWN)))
-    person = request.require_person()
     unchanged = await flags.confirmed_as(request.connection, result, person.township_id)
     if unchanged is not None:
         return [request.reply(texts.CONFIRMED_ALREADY.format(month=month, version=unchanged))]
@@ -200,16 +202,11 @@ async def confirm(context: Context, request: Request) -> list[Outgoing]:
 async def publish(context: Context, request: Request, result: MonthResult, version: int) -> None:
     """Each village's groups get its result and its grid's picture; officials get it all."""
     connection = request.connection
-    person = request.require_person()
-    key = f"flags:{person.township_id}:{result.month}:v{version}"
+    township_id = request.require_person().township_id
+    now = request.now
+    key = f"flags:{township_id}:{result.month}:v{version}"
     correction = texts.VILLAGE_RESULT_CORRECTION.format(version=version) if version > 1 else ""
-    pictures: dict[str, bytes] = {}
-    for grid in sorted({found.grid for found in result.villages}):
-        pictures[grid] = render_grid(
-            texts.GRID_PICTURE_TITLE.format(month=result.month, grid=grid),
-            context.rules.scheme.categories,
-            [placement for placement in result.placements if placement.grid == grid],
-            texts.GRID_PICTURE_FOOTER)
+    pictures = grid_pictures(context.rules.scheme.categories, result)
     money = {item.village: item.amount for item in result.settlements}
     homesteads_by_village: dict[int, list[int]] = {}
     for homestead in await org.all_homesteads(connection):
@@ -224,14 +221,14 @@ async def publish(context: Context, request: Request, result: MonthResult, versi
             money=_money(money.get(found.name, 0)))
         await outbox.to_homesteads(connection, homesteads_by_village.get(found.id, []),
                                    key=f"{key}:{found.id}", text=text, image=pictures[found.grid],
-                                   now=request.now)
+                                   now=now)
     officials = [official.id for official in await org.persons_with_role(
-        connection, Role.TOWNSHIP_OFFICIAL, township_id=person.township_id)]
+        connection, Role.TOWNSHIP_OFFICIAL, township_id=township_id)]
     for grid, picture in pictures.items():
         await outbox.to_persons(connection, officials, key=f"{key}:grid:{grid}",
                                 text=texts.GRID_PICTURE_TITLE.format(month=result.month,
                                                                      grid=grid),
-                                image=picture, now=request.now)
+                                image=picture, now=now)
     lines = [correction + texts.OFFICIAL_SUMMARY.format(month=result.month, version=version)]
     for item in result.settlements:
         found_consequences = result.consequences.get(item.village, [])
@@ -242,4 +239,4 @@ async def publish(context: Context, request: Request, result: MonthResult, versi
                 items="；".join(found.label for found in found_consequences))
             if found_consequences else ""))
     await outbox.to_persons(connection, officials, key=f"{key}:summary", text="\n".join(lines),
-                            now=request.now)
+                            now=now)
