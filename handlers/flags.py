@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -18,6 +19,7 @@ MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 MISSING_SHOWN = 8
 INDICATOR_NAMES = ("meetings_held", "attendance", "issues_on_time", "satisfaction")
 FIRST_YEAR = 2000
+CONFIRM_ATTEMPTS = 3  # drafts drawn before /confirm gives up on a month that keeps changing
 
 
 def _month(context: Context, request: Request, text: str) -> str:
@@ -173,40 +175,67 @@ def _money(amount: int) -> str:
     return texts.MONEY_NONE
 
 
+def _require_complete(result: MonthResult) -> None:
+    """Refuse to confirm a month without villages or with scores missing (F8)."""
+    if not result.villages:
+        raise Refusal(texts.FLAGS_NO_VILLAGES)
+    if result.missing:
+        raise Refusal(texts.CONFIRM_MISSING.format(month=result.month, count=len(result.missing),
+                                                   items=result.missing_text(MISSING_SHOWN)))
+
+
 async def confirm(context: Context, request: Request) -> list[Outgoing]:
-    """Confirm a complete month and publish it; a later confirmation is a correction (F8)."""
+    """Confirm a complete month and publish it; a later confirmation is a correction (F8).
+
+    A read-only command that writes in its own short transaction: the draft is read and
+    its grid pictures drawn with no write lock held; the write drafts the month again and
+    stores and publishes it only if nothing changed meanwhile, so the confirmation and
+    its messages commit together, and a second /confirm racing this one finds the
+    version confirmed. A month that changed is drawn again, a few times at most.
+    """
     parts = request.args.split()
     if len(parts) != 1:
         raise Refusal(texts.CONFIRM_USAGE)
     month = _month(context, request, parts[0])
-    person = request.require_person()
-    result = await _draft(context, request.connection, person.township_id, month)
-    if not result.villages:
-        raise Refusal(texts.FLAGS_NO_VILLAGES)
-    if result.missing:
-        raise Refusal(texts.CONFIRM_MISSING.format(month=month, count=len(result.missing),
-                                                   items=result.missing_text(MISSING_SHOWN)))
-    unchanged = await flags.confirmed_as(request.connection, result, person.township_id)
+    township_id = request.require_person().township_id
+    result = await _draft(context, request.connection, township_id, month)
+    _require_complete(result)
+    unchanged = await flags.confirmed_as(request.connection, result, township_id)
     if unchanged is not None:
         return [request.reply(texts.CONFIRMED_ALREADY.format(month=month, version=unchanged))]
-    version = await flags.confirm(request.connection, result, person.township_id, person.id,
+    for _ in range(CONFIRM_ATTEMPTS):
+        pictures = grid_pictures(context.rules.scheme.categories, result)
+        async with context.db.write() as connection:
+            drawn, result = result, await _draft(context, connection, township_id, month)
+            if result == drawn:
+                return [await _store_and_publish(connection, request, result, pictures)]
+        _require_complete(result)
+    raise Refusal(texts.CONFIRM_CHANGING.format(month=month))
+
+
+async def _store_and_publish(connection: AsyncConnection, request: Request, result: MonthResult,
+                             pictures: dict[str, bytes]) -> Outgoing:
+    """Store the month's next version and queue its messages, unless it is confirmed as is."""
+    person = request.require_person()
+    unchanged = await flags.confirmed_as(connection, result, person.township_id)
+    if unchanged is not None:
+        return request.reply(texts.CONFIRMED_ALREADY.format(month=result.month,
+                                                            version=unchanged))
+    version = await flags.confirm(connection, result, person.township_id, person.id,
                                   request.now)
-    await events.append(request.connection, at=request.now, stream=f"flags:{month}",
+    await events.append(connection, at=request.now, stream=f"flags:{result.month}",
                         kind="flags.confirmed", actor_id=person.id,
                         channel=request.incoming.channel, chat_id=request.incoming.chat_id,
                         payload={"version": version})
-    await publish(context, request, result, version)
-    return [request.reply(texts.CONFIRMED.format(month=month, version=version))]
+    await publish(connection, person.township_id, result, version, pictures, request.now)
+    return request.reply(texts.CONFIRMED.format(month=result.month, version=version))
 
 
-async def publish(context: Context, request: Request, result: MonthResult, version: int) -> None:
+async def publish(connection: AsyncConnection, township_id: int, result: MonthResult,
+                  version: int, pictures: dict[str, bytes], now: datetime) -> None:
     """Each village's groups get its result and its grid's picture; officials get it all."""
-    connection = request.connection
-    township_id = request.require_person().township_id
-    now = request.now
     key = f"flags:{township_id}:{result.month}:v{version}"
     correction = texts.VILLAGE_RESULT_CORRECTION.format(version=version) if version > 1 else ""
-    pictures = grid_pictures(context.rules.scheme.categories, result)
     money = {item.village: item.amount for item in result.settlements}
     homesteads_by_village: dict[int, list[int]] = {}
     for homestead in await org.all_homesteads(connection):
