@@ -22,8 +22,8 @@ from sqlalchemy import func, insert, select
 
 from bench.common import START, Figure, at_least, exactly
 from bench.fake_bot_api import OVERALL_PER_SECOND, FloodLimitedBotApi
-from core.flag_table import render_grid
 from core.flags import Flag, Placement
+from handlers.pictures import render_grid
 from schedules.dispatcher import LEASE
 from storage import outbox
 from storage.db import Database

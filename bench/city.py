@@ -23,13 +23,21 @@ from bot.files.ledger_xlsx import write_ledger
 from bot.settings import Settings
 from bot.wiring import build_app
 from core.clock import ManualClock
-from core.flag_table import render_grid
-from core.flags import Flag, Scheme, VillageMonth, YellowHistory, consequences, rank_flags, settle
+from core.flags import (
+    Flag,
+    Scheme,
+    VillageMonth,
+    YellowHistory,
+    consequences,
+    month_bounds,
+    rank_flags,
+    settle,
+)
 from core.issues import CATEGORIES, Level, Status
+from handlers.pictures import render_grid
 from schedules.issues import SWEEP_BATCH, sweep_deadlines
 from storage import issues
 from storage.db import Database
-from storage.flags import month_bounds
 from storage.schema import event, grid, homestead, issue, person, township, village
 
 GRIDS, VILLAGES_PER_GRID = 120, 20

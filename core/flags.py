@@ -11,17 +11,26 @@ Ranking (F3), within one grid and one category:
 A village that hosted an on-site meeting (现场会) in the month before gets one more red
 flag that takes no place (F5), unless it has a veto this month; it counts as one red
 category in the money (F6).
+
+A month's draft (``draft_month``) puts these rules together over what the database
+holds of the month (``MonthInputs``): scores entered, vetoes, on-site meetings, the
+bot's own figures of each village (F2) and the yellow flags of confirmed months (F7).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from enum import StrEnum
 from functools import partial
+from zoneinfo import ZoneInfo
+
+from core import texts
 
 ONSITE_CATEGORY = "现场会"
+HISTORY_MONTHS = 12  # how far back F7 looks for yellow flags
 
 
 class Flag(StrEnum):
@@ -221,3 +230,136 @@ def combined_score(weights: Mapping[str, float], indicators: Mapping[str, float]
         return 0.0
     return round(100 * sum(weight * indicators.get(name, 0.0)
                            for name, weight in weights.items()) / total, 2)
+
+
+def month_start(month: str) -> date:
+    """The first day of a YYYY-MM month."""
+    return date(int(month[:4]), int(month[5:7]), 1)
+
+
+def shift_month(month: str, months: int) -> str:
+    """The month ``months`` after (negative: before) a YYYY-MM month."""
+    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def month_bounds(zone: ZoneInfo, month: str) -> tuple[datetime, datetime]:
+    """The local start of a month and of the month after it."""
+    start = month_start(month)
+    following = month_start(shift_month(month, 1))
+    return (datetime(start.year, start.month, 1, tzinfo=zone),
+            datetime(following.year, following.month, 1, tzinfo=zone))
+
+
+def months_before(month: str) -> list[str]:
+    """The ``HISTORY_MONTHS`` months before a month, newest first."""
+    return [shift_month(month, -offset) for offset in range(1, HISTORY_MONTHS + 1)]
+
+
+@dataclass(frozen=True, slots=True)
+class VillageInfo:
+    """A village of the township, with its grid."""
+
+    id: int
+    name: str
+    grid: str
+
+
+@dataclass(frozen=True, slots=True)
+class VillageActivity:
+    """A village's own figures of a month in the bot's data, counted as stored (F2).
+
+    ``attendance`` holds (households present, resident households) of each ended
+    meeting that knows its resident households; ``ratings`` the satisfaction of each
+    issue of the month that was closed with one.
+    """
+
+    homesteads: int = 0
+    homesteads_met: int = 0
+    attendance: tuple[tuple[int, int], ...] = ()
+    issues: int = 0
+    issues_overdue: int = 0
+    ratings: tuple[float, ...] = ()
+
+    def indicators(self) -> dict[str, float]:
+        """The computed indicators, each 0..1, that a scheme's weights combine (F2)."""
+        rates = [min(1.0, present / resident) for present, resident in self.attendance]
+        return {
+            "meetings_held": self.homesteads_met / self.homesteads if self.homesteads else 0.0,
+            "attendance": sum(rates) / len(rates) if rates else 0.0,
+            "issues_on_time": 1 - self.issues_overdue / self.issues if self.issues else 1.0,
+            "satisfaction": sum(self.ratings) / len(self.ratings) if self.ratings else 0.0,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class MonthInputs:
+    """Everything a township's month is drafted from, by village id.
+
+    ``scores`` are those entered (a category outside the scheme is ignored);
+    ``yellows_before`` holds, per village, the yellow categories of each confirmed
+    month among ``months_before(month)``, from the newest confirmed version.
+    """
+
+    month: str
+    villages: tuple[VillageInfo, ...]
+    scores: Mapping[int, Mapping[str, float]] = field(default_factory=dict)
+    vetoed: frozenset[int] = frozenset()
+    onsite_last_month: frozenset[int] = frozenset()
+    activity: Mapping[int, VillageActivity] = field(default_factory=dict)
+    yellows_before: Mapping[int, Mapping[str, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class MonthResult:
+    """A month's ranking, money and consequences for one township."""
+
+    month: str
+    villages: list[VillageInfo]
+    placements: list[Placement]
+    settlements: list[Settlement]
+    consequences: dict[str, list[Consequence]]
+    missing: list[tuple[str, str]]
+    indicators: dict[str, dict[str, float]]
+
+    def missing_text(self, shown: int) -> str:
+        """The first ``shown`` missing scores as 村类别, with 等 when there are more."""
+        items = "、".join(f"{village}{category}" for village, category in self.missing[:shown])
+        return items + (texts.FLAGS_MORE if len(self.missing) > shown else "")
+
+
+def yellow_history(month: str, this_month: int, before: Mapping[str, int]) -> YellowHistory:
+    """A village's yellow history from its yellow categories of confirmed earlier months."""
+    if not before:
+        return YellowHistory(this_month)
+    earlier = months_before(month)
+    this_year = [before.get(found, 0) for found in earlier if found[:4] == month[:4]]
+    return YellowHistory(this_month, tuple(before.get(found, 0) for found in earlier),
+                         sum(this_year), sum(1 for count in this_year if count))
+
+
+def draft_month(scheme: Scheme, inputs: MonthInputs) -> MonthResult:
+    """Rank a month from its inputs, with money and consequences (F2-F7)."""
+    villages = list(inputs.villages)
+    indicators = {found.name: inputs.activity.get(found.id, VillageActivity()).indicators()
+                  for found in villages}
+    scores: dict[int, dict[str, float]] = {}
+    for found in villages:
+        entered = inputs.scores.get(found.id, {})
+        scores[found.id] = {category: entered[category] for category in scheme.categories
+                            if category in entered}
+        for category, weights in scheme.weights.items():
+            scores[found.id][category] = combined_score(weights, indicators[found.name])
+    placements = rank_flags(scheme, [
+        VillageMonth(found.name, found.grid, scores[found.id], found.id in inputs.vetoed,
+                     found.id in inputs.onsite_last_month) for found in villages])
+    yellow_now = Counter(placement.village for placement in placements
+                         if placement.flag is Flag.YELLOW)
+    found_consequences = {
+        found.name: consequences(scheme.consequences, yellow_history(
+            inputs.month, yellow_now[found.name], inputs.yellows_before.get(found.id, {})))
+        for found in villages}
+    missing = [(found.name, category) for found in villages for category in scheme.categories
+               if category not in scores[found.id]]
+    return MonthResult(inputs.month, villages, placements, settle(scheme, placements),
+                       found_consequences, missing, indicators)

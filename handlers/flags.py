@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core import texts
-from core.flag_table import render_grid
-from core.flags import ONSITE_CATEGORY, Flag
+from core.flags import ONSITE_CATEGORY, Flag, MonthResult, VillageInfo, draft_month, shift_month
 from core.messages import Outgoing
 from core.models import Office
 from core.permissions import Place
 from core.roles import Role
 from handlers.context import Context, Refusal, Request
-from storage import flags, notify, org, outbox
-from storage.flags import MonthResult, VillageInfo
+from handlers.pictures import grid_pictures
+from storage import events, flags, notify, org, outbox
 
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 MISSING_SHOWN = 8
 INDICATOR_NAMES = ("meetings_held", "attendance", "issues_on_time", "satisfaction")
 FIRST_YEAR = 2000
+CONFIRM_ATTEMPTS = 3  # drafts drawn before /confirm gives up on a month that keeps changing
 
 
 def _month(context: Context, request: Request, text: str) -> str:
@@ -40,10 +43,10 @@ async def _village(request: Request, name: str) -> VillageInfo:
     raise Refusal(texts.VILLAGE_UNKNOWN.format(name=name))
 
 
-async def _draft(context: Context, request: Request, month: str) -> MonthResult:
-    start, end = flags.month_bounds(context.timezone, month)
-    return await flags.draft(request.connection, context.rules.scheme,
-                             request.require_person().township_id, month, start, end)
+async def _draft(context: Context, connection: AsyncConnection, township_id: int,
+                 month: str) -> MonthResult:
+    inputs = await flags.month_inputs(connection, township_id, month, context.timezone)
+    return draft_month(context.rules.scheme, inputs)
 
 
 async def enter_score(context: Context, request: Request) -> list[Outgoing]:
@@ -114,7 +117,7 @@ async def record_onsite(context: Context, request: Request) -> list[Outgoing]:
         raise Refusal(texts.ONSITE_ALREADY.format(village=found.name, month=month))
     await request.log(f"flags:{month}", "flags.onsite", {"village": found.name})
     return [request.reply(texts.ONSITE_RECORDED.format(
-        village=found.name, month=month, next_month=flags.shift_month(month, 1)))]
+        village=found.name, month=month, next_month=shift_month(month, 1)))]
 
 
 def describe(result: MonthResult, state: str) -> str:
@@ -154,7 +157,8 @@ async def show_flags(context: Context, request: Request) -> list[Outgoing]:
     if len(parts) != 1:
         raise Refusal(texts.FLAGS_USAGE)
     month = _month(context, request, parts[0])
-    result = await _draft(context, request, month)
+    result = await _draft(context, request.connection, request.require_person().township_id,
+                          month)
     return [request.reply(describe(result, texts.FLAGS_DRAFT))]
 
 
@@ -166,42 +170,66 @@ def _money(amount: int) -> str:
     return texts.MONEY_NONE
 
 
+def _require_complete(result: MonthResult) -> None:
+    """Refuse to confirm a month without villages or with scores missing (F8)."""
+    if not result.villages:
+        raise Refusal(texts.FLAGS_NO_VILLAGES)
+    if result.missing:
+        raise Refusal(texts.CONFIRM_MISSING.format(month=result.month, count=len(result.missing),
+                                                   items=result.missing_text(MISSING_SHOWN)))
+
+
 async def confirm(context: Context, request: Request) -> list[Outgoing]:
-    """Confirm a complete month and publish it; a later confirmation is a correction (F8)."""
+    """Confirm a complete month and publish it; a later confirmation is a correction (F8).
+
+    A read-only command that writes in its own short transaction: the draft is read and
+    its grid pictures drawn with no write lock held; the write drafts the month again and
+    stores and publishes it only if nothing changed meanwhile, so the confirmation and
+    its messages commit together, and a second /confirm racing this one finds the
+    version confirmed. A month that changed is drawn again, a few times at most.
+    """
     parts = request.args.split()
     if len(parts) != 1:
         raise Refusal(texts.CONFIRM_USAGE)
     month = _month(context, request, parts[0])
-    result = await _draft(context, request, month)
-    if not result.villages:
-        raise Refusal(texts.FLAGS_NO_VILLAGES)
-    if result.missing:
-        raise Refusal(texts.CONFIRM_MISSING.format(month=month, count=len(result.missing),
-                                                   items=result.missing_text(MISSING_SHOWN)))
-    person = request.require_person()
-    unchanged = await flags.confirmed_as(request.connection, result, person.township_id)
+    township_id = request.require_person().township_id
+    result = await _draft(context, request.connection, township_id, month)
+    _require_complete(result)
+    unchanged = await flags.confirmed_as(request.connection, result, township_id)
     if unchanged is not None:
         return [request.reply(texts.CONFIRMED_ALREADY.format(month=month, version=unchanged))]
-    version = await flags.confirm(request.connection, result, person.township_id, person.id,
-                                  request.now)
-    await request.log(f"flags:{month}", "flags.confirmed", {"version": version})
-    await publish(context, request, result, version)
-    return [request.reply(texts.CONFIRMED.format(month=month, version=version))]
+    for _ in range(CONFIRM_ATTEMPTS):
+        pictures = grid_pictures(context.rules.scheme.categories, result)
+        async with context.db.write() as connection:
+            drawn, result = result, await _draft(context, connection, township_id, month)
+            if result == drawn:
+                return [await _store_and_publish(connection, request, result, pictures)]
+        _require_complete(result)
+    raise Refusal(texts.CONFIRM_CHANGING.format(month=month))
 
 
-async def publish(context: Context, request: Request, result: MonthResult, version: int) -> None:
-    """Each village's groups get its result and its grid's picture; officials get it all."""
-    connection = request.connection
+async def _store_and_publish(connection: AsyncConnection, request: Request, result: MonthResult,
+                             pictures: dict[str, bytes]) -> Outgoing:
+    """Store the month's next version and queue its messages, unless it is confirmed as is."""
     person = request.require_person()
-    key = f"flags:{person.township_id}:{result.month}:v{version}"
+    unchanged = await flags.confirmed_as(connection, result, person.township_id)
+    if unchanged is not None:
+        return request.reply(texts.CONFIRMED_ALREADY.format(month=result.month,
+                                                            version=unchanged))
+    version = await flags.confirm(connection, result, person.township_id, person.id,
+                                  request.now)
+    await events.record(connection, request.actor(), at=request.now,
+                        stream=f"flags:{result.month}", kind="flags.confirmed",
+                        payload={"version": version})
+    await publish(connection, person.township_id, result, version, pictures, request.now)
+    return request.reply(texts.CONFIRMED.format(month=result.month, version=version))
+
+
+async def publish(connection: AsyncConnection, township_id: int, result: MonthResult,
+                  version: int, pictures: dict[str, bytes], now: datetime) -> None:
+    """Each village's groups get its result and its grid's picture; officials get it all."""
+    key = f"flags:{township_id}:{result.month}:v{version}"
     correction = texts.VILLAGE_RESULT_CORRECTION.format(version=version) if version > 1 else ""
-    pictures: dict[str, bytes] = {}
-    for grid in sorted({found.grid for found in result.villages}):
-        pictures[grid] = render_grid(
-            texts.GRID_PICTURE_TITLE.format(month=result.month, grid=grid),
-            context.rules.scheme.categories,
-            [placement for placement in result.placements if placement.grid == grid],
-            texts.GRID_PICTURE_FOOTER)
     money = {item.village: item.amount for item in result.settlements}
     homesteads_by_village: dict[int, list[int]] = {}
     for homestead in await org.all_homesteads(connection):
@@ -216,13 +244,13 @@ async def publish(context: Context, request: Request, result: MonthResult, versi
             money=_money(money.get(found.name, 0)))
         await outbox.to_homesteads(connection, homesteads_by_village.get(found.id, []),
                                    key=f"{key}:{found.id}", text=text, image=pictures[found.grid],
-                                   now=request.now)
+                                   now=now)
     officials = await notify.persons(
-        connection, [Office(Role.TOWNSHIP_OFFICIAL, Place(person.township_id))])
+        connection, [Office(Role.TOWNSHIP_OFFICIAL, Place(township_id))])
     for grid, picture in pictures.items():
         await notify.tell(connection, officials, key=f"{key}:grid:{grid}",
                           text=texts.GRID_PICTURE_TITLE.format(month=result.month, grid=grid),
-                          image=picture, now=request.now)
+                          image=picture, now=now)
     lines = [correction + texts.OFFICIAL_SUMMARY.format(month=result.month, version=version)]
     for item in result.settlements:
         found_consequences = result.consequences.get(item.village, [])
@@ -233,4 +261,4 @@ async def publish(context: Context, request: Request, result: MonthResult, versi
                 items="；".join(found.label for found in found_consequences))
             if found_consequences else ""))
     await notify.tell(connection, officials, key=f"{key}:summary", text="\n".join(lines),
-                      now=request.now)
+                      now=now)

@@ -36,7 +36,9 @@ class Command:
 
     ``roles`` None means anyone, bound or not; ``listed_for`` narrows which bound
     roles /help shows it to (default: ``roles``); ``button_only`` commands come from
-    button presses (payload ``name:args``) and are not listed by /help.
+    button presses (payload ``name:args``) and are not listed by /help. ``reads_only``
+    commands run in a read transaction and never hold SQLite's write lock; one that
+    writes after slow work (a picture) opens its own short ``context.db.write()``.
     """
 
     name: str
@@ -47,6 +49,7 @@ class Command:
     needs_bound_group: bool = True
     button_only: bool = False
     listed_for: frozenset[Role] | None = None
+    reads_only: bool = False
 
     def fits(self, chat_kind: ChatKind) -> bool:
         """Whether the command may be used in this kind of chat."""
@@ -112,7 +115,8 @@ class Router:
             return [_reply(incoming, texts.UNKNOWN_COMMAND.format(command="/" + name),
                            refused=True)]
         try:
-            async with context.db.write() as connection:
+            transaction = context.db.read if command.reads_only else context.db.write
+            async with transaction() as connection:
                 request = await self._request(context, connection, incoming, command, args)
                 return await command.handler(context, request)
         except Refusal as refusal:

@@ -40,7 +40,7 @@ COMMANDS: list[Command] = [
     Command("bind", binding.bind, Where.GROUP, roles=None, needs_bound_group=False,
             listed_for=frozenset({Role.HEAD})),
     Command("help", help_command, Where.ANY, roles=None, aliases=("帮助",),
-            listed_for=EVERYONE),
+            listed_for=EVERYONE, reads_only=True),
     # Meetings (rules M1-M6).
     Command("meeting", meetings.schedule, Where.ANY, roles=HEAD_ONLY, aliases=("开会",)),
     Command("mconfirm", meetings.confirm, Where.ANY, roles=HEAD_ONLY, button_only=True),
@@ -66,13 +66,16 @@ COMMANDS: list[Command] = [
             roles=frozenset({Role.HEAD, Role.VILLAGE_CADRE, Role.TOWNSHIP_OFFICIAL}),
             aliases=("办结",)),
     Command("rate", issues.rate, Where.ANY, roles=EVERYONE, button_only=True),
-    Command("status", issues.show_status, Where.ANY, roles=EVERYONE, aliases=("查询",)),
+    Command("status", issues.show_status, Where.ANY, roles=EVERYONE, aliases=("查询",),
+            reads_only=True),
     # Monthly red and yellow flags (rules F1-F8).
     Command("score", flags.enter_score, Where.ANY, roles=OFFICIALS, aliases=("评分",)),
-    Command("flags", flags.show_flags, Where.ANY, roles=OFFICIALS, aliases=("红黄旗",)),
+    Command("flags", flags.show_flags, Where.ANY, roles=OFFICIALS, aliases=("红黄旗",),
+            reads_only=True),
     Command("veto", flags.record_veto, Where.ANY, roles=OFFICIALS, aliases=("否决",)),
     Command("onsite", flags.record_onsite, Where.ANY, roles=OFFICIALS, aliases=("现场会",)),
-    Command("confirm", flags.confirm, Where.ANY, roles=OFFICIALS, aliases=("确认",)),
+    Command("confirm", flags.confirm, Where.ANY, roles=OFFICIALS, aliases=("确认",),
+            reads_only=True),  # draws its pictures first, then writes in a short transaction
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core import texts
+from core.flags import draft_month, month_bounds, shift_month
 from core.models import Office
 from core.permissions import Place
 from core.roles import Role
@@ -20,20 +21,20 @@ async def remind_missing_scores(context: Context) -> int:
     """
     now = context.clock.now()
     local = context.local(now)
-    month = flags.shift_month(local.strftime("%Y-%m"), -1)
+    month = shift_month(local.strftime("%Y-%m"), -1)
     due_day = context.rules.results_due_day
     stage = "due" if local.day >= due_day - 1 else "start"
     if local.day > due_day:
         return 0
-    start, end = flags.month_bounds(context.timezone, month)
+    _, end = month_bounds(context.timezone, month)
     sent = 0
     async with context.db.write() as connection:
         confirmed = {(item[1], item[2]) for item in await flags.confirmed_versions(connection)}
         for township_id in await flags.township_ids(connection):
             if (township_id, month) in confirmed:
                 continue
-            result = await flags.draft(connection, context.rules.scheme, township_id, month,
-                                       start, end)
+            result = draft_month(context.rules.scheme, await flags.month_inputs(
+                connection, township_id, month, context.timezone))
             if not result.missing or not result.villages:
                 continue
             sent += await notify.tell(

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.flags import Scheme
+from core.flags import Scheme, draft_month
 from core.issues import Level
 from core.meetings import has_party_group, households_required, quorum_met
 from storage import flags, ledger, meetings, org
@@ -52,8 +52,8 @@ async def _flags(connection: AsyncConnection, zone: ZoneInfo, scheme: Scheme | N
         for township_id, month in await flags.score_months(connection):
             if (township_id, month) in newest:
                 continue
-            start, end = flags.month_bounds(zone, month)
-            draft = await flags.draft(connection, scheme, township_id, month, start, end)
+            draft = draft_month(scheme, await flags.month_inputs(connection, township_id,
+                                                                  month, zone))
             rows.extend({"month": month, "village": placement.village,
                          "category": placement.category, "score": placement.score,
                          "flag": placement.flag.value if placement.flag else None,

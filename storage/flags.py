@@ -1,11 +1,10 @@
-"""Monthly flags: scores, vetoes and on-site meetings in, drafts and confirmed versions out."""
+"""Monthly flags: scores, vetoes and on-site meetings in; month inputs, confirmed versions out."""
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,19 +12,15 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core import texts
 from core.flags import (
-    Consequence,
     Flag,
-    Placement,
-    Scheme,
-    Settlement,
-    VillageMonth,
-    YellowHistory,
-    combined_score,
-    consequences,
-    rank_flags,
-    settle,
+    MonthInputs,
+    MonthResult,
+    VillageActivity,
+    VillageInfo,
+    month_bounds,
+    months_before,
+    shift_month,
 )
 from storage import meetings
 from storage.schema import (
@@ -42,52 +37,6 @@ from storage.schema import (
     township,
     village,
 )
-
-
-def month_start(month: str) -> date:
-    """The first day of a YYYY-MM month."""
-    return date(int(month[:4]), int(month[5:7]), 1)
-
-
-def shift_month(month: str, months: int) -> str:
-    """The month ``months`` after (negative: before) a YYYY-MM month."""
-    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + months
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def month_bounds(zone: ZoneInfo, month: str) -> tuple[datetime, datetime]:
-    """The local start of a month and of the month after it."""
-    start = month_start(month)
-    following = month_start(shift_month(month, 1))
-    return (datetime(start.year, start.month, 1, tzinfo=zone),
-            datetime(following.year, following.month, 1, tzinfo=zone))
-
-
-@dataclass(frozen=True, slots=True)
-class VillageInfo:
-    """A village of the township, with its grid."""
-
-    id: int
-    name: str
-    grid: str
-
-
-@dataclass(frozen=True, slots=True)
-class MonthResult:
-    """A month's ranking, money and consequences for one township."""
-
-    month: str
-    villages: list[VillageInfo]
-    placements: list[Placement]
-    settlements: list[Settlement]
-    consequences: dict[str, list[Consequence]]
-    missing: list[tuple[str, str]]
-    indicators: dict[str, dict[str, float]]
-
-    def missing_text(self, shown: int) -> str:
-        """The first ``shown`` missing scores as 村类别, with 等 when there are more."""
-        items = "、".join(f"{village}{category}" for village, category in self.missing[:shown])
-        return items + (texts.FLAGS_MORE if len(self.missing) > shown else "")
 
 
 def _dialect(connection: AsyncConnection) -> Any:
@@ -135,84 +84,55 @@ async def add_onsite(connection: AsyncConnection, *, month: str, village_id: int
 
 
 async def _ids(connection: AsyncConnection, table: Any, month: str,
-               village_ids: list[int]) -> set[int]:
+               village_ids: list[int]) -> frozenset[int]:
     rows = await connection.execute(select(table.c.village_id).where(
         table.c.month == month, table.c.village_id.in_(village_ids)))
-    return {row.village_id for row in rows}
+    return frozenset(row.village_id for row in rows)
 
 
-async def draft(connection: AsyncConnection, scheme: Scheme, township_id: int, month: str,
-                zone_start: datetime, zone_end: datetime) -> MonthResult:
-    """Rank a month from the scores entered so far, with money and consequences."""
+async def month_inputs(connection: AsyncConnection, township_id: int, month: str,
+                       zone: ZoneInfo) -> MonthInputs:
+    """What a township's month is drafted from (``core.flags.draft_month``), as stored."""
     villages = await villages_of(connection, township_id)
     ids = [found.id for found in villages]
     scores: dict[int, dict[str, float]] = defaultdict(dict)
     for row in await connection.execute(select(flag_score).where(
             flag_score.c.month == month, flag_score.c.village_id.in_(ids))):
-        if row.category in scheme.categories:
-            scores[row.village_id][row.category] = row.score
-    indicators = await computed_indicators(connection, villages, zone_start, zone_end)
-    for found in villages:
-        for category, weights in scheme.weights.items():
-            scores[found.id][category] = combined_score(weights, indicators[found.name])
-    vetoed = await _ids(connection, flag_veto, month, ids)
-    onsite = await _ids(connection, flag_onsite, shift_month(month, -1), ids)
-    months = [VillageMonth(found.name, found.grid, scores[found.id], found.id in vetoed,
-                           found.id in onsite) for found in villages]
-    placements = rank_flags(scheme, months)
-    settlements = settle(scheme, placements)
-    history = await yellow_history(connection, township_id, month)
-    yellow_now: dict[str, int] = defaultdict(int)
-    for placement in placements:
-        if placement.flag is Flag.YELLOW:
-            yellow_now[placement.village] += 1
-    found_consequences = {
-        found.name: consequences(scheme.consequences, YellowHistory(
-            yellow_now[found.name], *history.get(found.name, ((), 0, 0))))
-        for found in villages}
-    missing = [(found.name, category) for found in villages for category in scheme.categories
-               if category not in scores[found.id]]
-    return MonthResult(month, villages, placements, settlements, found_consequences, missing,
-                       indicators)
+        scores[row.village_id][row.category] = row.score
+    start, end = month_bounds(zone, month)
+    return MonthInputs(
+        month, tuple(villages), dict(scores),
+        vetoed=await _ids(connection, flag_veto, month, ids),
+        onsite_last_month=await _ids(connection, flag_onsite, shift_month(month, -1), ids),
+        activity=await _activity(connection, ids, start, end),
+        yellows_before=await _confirmed_yellows(connection, township_id, month))
 
 
-async def yellow_history(connection: AsyncConnection, township_id: int, month: str,
-                         ) -> dict[str, tuple[tuple[int, ...], int, int]]:
-    """Per village: yellow counts of the 12 months before (newest first), and this year's.
-
-    Only confirmed results count, each month by its newest version.
-    """
-    months = [shift_month(month, -offset) for offset in range(1, 13)]
+async def _confirmed_yellows(connection: AsyncConnection, township_id: int, month: str,
+                             ) -> dict[int, dict[str, int]]:
+    """Per village id and earlier month: yellow categories of its newest confirmed version."""
     latest = (select(flag_confirmation.c.month, func.max(flag_confirmation.c.id).label("id"))
               .where(flag_confirmation.c.township_id == township_id,
-                     flag_confirmation.c.month.in_(months))
+                     flag_confirmation.c.month.in_(months_before(month)))
               .group_by(flag_confirmation.c.month).subquery())
     rows = await connection.execute(
-        select(latest.c.month, village.c.name, func.count().label("yellows"))
+        select(latest.c.month, flag_result.c.village_id, func.count().label("yellows"))
         .select_from(flag_result)
         .join(latest, latest.c.id == flag_result.c.confirmation_id)
-        .join(village, village.c.id == flag_result.c.village_id)
         .where(flag_result.c.flag == Flag.YELLOW.value)
-        .group_by(latest.c.month, village.c.name))
-    counts: dict[str, dict[str, int]] = defaultdict(dict)
+        .group_by(latest.c.month, flag_result.c.village_id))
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
     for row in rows:
-        counts[row.name][row.month] = int(row.yellows)
-    year = month[:4]
-    history = {}
-    for name, by_month in counts.items():
-        previous = tuple(by_month.get(earlier, 0) for earlier in months)
-        this_year = [count for earlier, count in by_month.items() if earlier[:4] == year]
-        history[name] = (previous, sum(this_year), sum(1 for count in this_year if count))
-    return history
+        counts[row.village_id][row.month] = int(row.yellows)
+    return dict(counts)
 
 
-async def computed_indicators(connection: AsyncConnection, villages: list[VillageInfo],
-                              start: datetime, end: datetime) -> dict[str, dict[str, float]]:
-    """The bot's own figures per village for a month, each 0..1 (F2)."""
-    ids = {found.id: found.name for found in villages}
+async def _activity(connection: AsyncConnection, village_ids: list[int], start: datetime,
+                    end: datetime) -> dict[int, VillageActivity]:
+    """The bot's own figures per village id between two moments, as counted (F2)."""
     homesteads: dict[int, int] = defaultdict(int)
     for row in await connection.execute(select(homestead.c.village_id, func.count().label("n"))
-                                        .where(homestead.c.village_id.in_(list(ids)))
+                                        .where(homestead.c.village_id.in_(village_ids))
                                         .group_by(homestead.c.village_id)):
         homesteads[row.village_id] = int(row.n)
     held: dict[int, set[int]] = defaultdict(set)
@@ -220,50 +140,42 @@ async def computed_indicators(connection: AsyncConnection, villages: list[Villag
             select(homestead.c.village_id, meeting.c.homestead_id)
             .join(homestead, homestead.c.id == meeting.c.homestead_id)
             .where(meeting.c.status == "ended", meeting.c.starts_at >= start,
-                   meeting.c.starts_at < end, homestead.c.village_id.in_(list(ids)))):
+                   meeting.c.starts_at < end, homestead.c.village_id.in_(village_ids))):
         held[row.village_id].add(row.homestead_id)
     issues_total: dict[int, int] = defaultdict(int)
     issues_late: dict[int, int] = defaultdict(int)
-    satisfaction: dict[int, list[float]] = defaultdict(list)
+    ratings: dict[int, list[float]] = defaultdict(list)
     for row in await connection.execute(
             select(homestead.c.village_id, issue.c.overdue, issue.c.status,
-                   issue.c.satisfaction, issue.c.closed_at)
+                   issue.c.satisfaction)
             .join(homestead, homestead.c.id == issue.c.homestead_id)
             .where(issue.c.created_at >= start, issue.c.created_at < end,
-                   homestead.c.village_id.in_(list(ids)))):
+                   homestead.c.village_id.in_(village_ids)).order_by(issue.c.id)):
         issues_total[row.village_id] += 1
         issues_late[row.village_id] += int(row.overdue)
         if row.status == "closed" and row.satisfaction is not None:
-            satisfaction[row.village_id].append(float(row.satisfaction))
-    attendance = await _attendance_rates(connection, list(ids), start, end)
-    return {
-        name: {
-            "meetings_held": (len(held[village_id]) / homesteads[village_id]
-                              if homesteads[village_id] else 0.0),
-            "attendance": attendance.get(village_id, 0.0),
-            "issues_on_time": (1 - issues_late[village_id] / issues_total[village_id]
-                               if issues_total[village_id] else 1.0),
-            "satisfaction": (sum(satisfaction[village_id]) / len(satisfaction[village_id])
-                             if satisfaction[village_id] else 0.0),
-        }
-        for village_id, name in ids.items()
-    }
+            ratings[row.village_id].append(float(row.satisfaction))
+    attendance = await _attendance(connection, village_ids, start, end)
+    return {village_id: VillageActivity(
+        homesteads[village_id], len(held[village_id]), tuple(attendance[village_id]),
+        issues_total[village_id], issues_late[village_id], tuple(ratings[village_id]))
+        for village_id in village_ids}
 
 
-async def _attendance_rates(connection: AsyncConnection, village_ids: list[int],
-                            start: datetime, end: datetime) -> dict[int, float]:
-    rates: dict[int, list[float]] = defaultdict(list)
+async def _attendance(connection: AsyncConnection, village_ids: list[int], start: datetime,
+                      end: datetime) -> dict[int, list[tuple[int, int]]]:
+    """Per village id: (households present, resident households) of each ended meeting."""
+    found: dict[int, list[tuple[int, int]]] = defaultdict(list)
     rows = await connection.execute(
         select(meeting.c.id, meeting.c.resident_households, homestead.c.village_id)
         .join(homestead, homestead.c.id == meeting.c.homestead_id)
         .where(meeting.c.status == "ended", meeting.c.starts_at >= start,
-               meeting.c.starts_at < end, homestead.c.village_id.in_(village_ids)))
+               meeting.c.starts_at < end, meeting.c.resident_households > 0,
+               homestead.c.village_id.in_(village_ids)).order_by(meeting.c.id))
     for row in rows.all():
-        if row.resident_households:
-            present = await meetings.attendance(connection, row.id)
-            rates[row.village_id].append(
-                min(1.0, present.households_present / row.resident_households))
-    return {village_id: sum(values) / len(values) for village_id, values in rates.items()}
+        present = await meetings.attendance(connection, row.id)
+        found[row.village_id].append((present.households_present, row.resident_households))
+    return found
 
 
 async def confirm(connection: AsyncConnection, result: MonthResult, township_id: int,

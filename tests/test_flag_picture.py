@@ -7,8 +7,8 @@ import io
 from PIL import Image
 
 from core import texts
-from core.flag_table import RED, YELLOW, _font, render_grid
 from core.flags import ONSITE_CATEGORY, Flag, Placement
+from handlers.pictures import RED, YELLOW, _font, render_grid
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 CATEGORIES = ("党建引领发展", "和美家园建设", "整体协同智治", "文明新风培育", "美丽经济发展")

@@ -1,7 +1,8 @@
-"""The grid's flag table as a PNG picture: villages by categories, scores, red/yellow marks.
+"""Every picture the product draws, as PNG bytes; presentation, so it lives with the handlers.
 
-Drawn with Pillow and Noto Sans CJK SC from the noto-cjk-sans-otc package, which
-installs from PyPI with the project, so the picture shows Chinese on any machine.
+Today the grid's flag table: villages by categories, scores, red and yellow marks. Drawn
+with Pillow and Noto Sans CJK SC from the noto-cjk-sans-otc package, which installs from
+PyPI with the project, so a picture shows Chinese on any machine.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from importlib.resources import as_file, files
 
 from PIL import Image, ImageDraw, ImageFont
 
-from core.flags import ONSITE_CATEGORY, Flag, Placement
+from core import texts
+from core.flags import ONSITE_CATEGORY, Flag, MonthResult, Placement
 
 SIMPLIFIED_CHINESE = 2  # the face index of Noto Sans CJK SC in the collection
 RED, YELLOW = (214, 40, 40), (245, 197, 24)
@@ -68,6 +70,16 @@ def render_grid(title: str, categories: Sequence[str], placements: Sequence[Plac
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
+
+
+def grid_pictures(categories: Sequence[str], result: MonthResult) -> dict[str, bytes]:
+    """The flag table of each grid of a month, by grid, as published (F8)."""
+    return {grid: render_grid(texts.GRID_PICTURE_TITLE.format(month=result.month, grid=grid),
+                              categories,
+                              [placement for placement in result.placements
+                               if placement.grid == grid],
+                              texts.GRID_PICTURE_FOOTER)
+            for grid in sorted({found.grid for found in result.villages})}
 
 
 def _centered(draw: ImageDraw.ImageDraw, x: int, y: int, width: int, text: str,
