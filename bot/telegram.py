@@ -30,7 +30,6 @@ from bot.telegram_updates import (
     UpdateHandlers,
 )
 from bot.wiring import App
-from core import texts
 from storage import chats
 
 __all__ = ["CHANNEL", "SECRET_HEADER", "WEBHOOK_PATH", "TelegramChannel", "file_url"]
@@ -114,9 +113,8 @@ class TelegramChannel:
 
     async def _set_commands(self) -> None:
         """The command menu: every typed command with its Chinese summary."""
-        commands = [BotCommand(command.name, texts.COMMAND_HELP[command.name][1])
-                    for command in self.app.router.commands
-                    if not command.button_only and command.name in texts.COMMAND_HELP]
+        commands = [BotCommand(command.name, command.help.summary)
+                    for command in self.app.router.commands if command.help is not None]
         try:
             await self.bot.set_my_commands(commands)
         except TelegramError:

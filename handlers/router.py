@@ -38,7 +38,9 @@ class Command:
 
     ``roles`` None means anyone, bound or not; ``listed_for`` narrows which bound
     roles /help shows it to (default: ``roles``); ``button_only`` commands come from
-    button presses (payload ``name:args``) and are not listed by /help.
+    button presses (payload ``name:args``) and are not listed by /help. Every typed
+    command, and only a typed one, has ``help``: /help and a channel's command menu
+    both read it from here.
     """
 
     name: str
@@ -49,6 +51,13 @@ class Command:
     needs_bound_group: bool = True
     button_only: bool = False
     listed_for: frozenset[Role] | None = None
+    help: texts.CommandHelp | None = None
+
+    def __post_init__(self) -> None:
+        if not self.button_only and self.help is None:
+            raise ValueError(f"typed command {self.name!r} has no help")
+        if self.button_only and self.help is not None:
+            raise ValueError(f"button-only command {self.name!r} is never listed: no help")
 
     def fits(self, chat_kind: ChatKind) -> bool:
         """Whether the command may be used in this kind of chat."""
