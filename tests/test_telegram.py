@@ -18,6 +18,15 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from bench.fake_bot_api import (
+    TOKEN,
+    Call,
+    FakeTelegram,
+    Json,
+    group_chat,
+    private_chat,
+    user,
+)
 from bot.admin import import_roster_file
 from bot.http import build_http_app
 from bot.settings import Settings, SettingsError, load_settings
@@ -31,15 +40,6 @@ from handlers.table import COMMANDS
 from storage import chats, invites, outbox
 from storage.schema import outbox as outbox_table
 from tests.conftest import SHANGHAI, SMALL_ROSTER, FakeBot
-from tests.fake_telegram import (
-    TOKEN,
-    Call,
-    FakeTelegram,
-    Json,
-    group_chat,
-    private_chat,
-    user,
-)
 
 H01, R01, V01, C01, H02 = (user(501, "李勇"), user(502, "袁东成"), user(503, "李平杰"),
                            user(504, "杨村官"), user(505, "杨德胜"))
