@@ -15,13 +15,14 @@ import random
 import signal
 import sys
 from collections import Counter
-from contextlib import suppress
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
 from bench.common import START, Figure, at_least, exactly
-from bench.fake_bot_api import OVERALL_PER_SECOND, FloodLimitedBotApi
+from bench.fake_bot_api import OVERALL_PER_SECOND, FakeTelegram, group_chat
 from core.flags import Flag, Placement
 from handlers.pictures import render_grid
 from schedules.dispatcher import LEASE
@@ -87,9 +88,19 @@ async def not_sent(url: str) -> int:
     return int(count or 0)
 
 
-def _figures(label: str, fake: FloodLimitedBotApi, groups: int, unsent: int,
+@asynccontextmanager
+async def fake_bot_api(groups: int) -> AsyncIterator[FakeTelegram]:
+    """A fake Bot API at Telegram's flood limits, whose bot is in every village group."""
+    async with FakeTelegram.running(flood_limits=True) as fake:
+        for index in range(groups):
+            fake.know(group_chat(chat_id(index), f"村{index}"))
+        yield fake
+
+
+def _figures(label: str, fake: FakeTelegram, groups: int, unsent: int,
              rate: float | None) -> list[Figure]:
-    counts: Counter[int] = Counter({chat_id(index): fake.delivered[chat_id(index)]
+    delivered = fake.delivered()
+    counts: Counter[int] = Counter({chat_id(index): delivered[chat_id(index)]
                                     for index in range(groups)})
     lost = sum(1 for count in counts.values() if count == 0)
     doubled = sum(1 for count in counts.values() if count > 1)
@@ -98,7 +109,7 @@ def _figures(label: str, fake: FloodLimitedBotApi, groups: int, unsent: int,
         figures.append(at_least(f"broadcast{label} achieved rate", 0.95 * OVERALL_PER_SECOND,
                                 rate, "msg/s",
                                 f"{groups} groups, limit {OVERALL_PER_SECOND}/s and 20/min "
-                                f"per group; {fake.refused_429} answered 429"))
+                                f"per group; {fake.refused_429()} answered 429"))
     figures += [
         exactly(f"broadcast{label} groups lost", 0, lost, "groups"),
         exactly(f"broadcast{label} groups doubled", 0, doubled, "groups"),
@@ -111,25 +122,26 @@ def _figures(label: str, fake: FloodLimitedBotApi, groups: int, unsent: int,
 async def run(work: Path, groups: int = GROUPS) -> list[Figure]:
     """The clean broadcast, then the one killed halfway and restarted."""
     figures: list[Figure] = []
-    async with FloodLimitedBotApi.running() as fake:
+    async with fake_bot_api(groups) as fake:
         url = f"sqlite+aiosqlite:///{work / 'broadcast.db'}"
         await build(url, groups)
         worker = await start_worker(url, fake.api_url, 0)
         _, errors = await worker.communicate()
         if worker.returncode:
             raise RuntimeError(errors.decode()[-2000:])
-        span = fake.times[-1] - fake.times[0] if len(fake.times) > 1 else 0.0
-        rate = (len(fake.times) - 1) / span if span else 0.0
+        times = fake.delivery_times()
+        span = times[-1] - times[0] if len(times) > 1 else 0.0
+        rate = (len(times) - 1) / span if span else 0.0
         figures += _figures("", fake, groups, await not_sent(url), rate)
 
-        fake.reset()
+    async with fake_bot_api(groups) as fake:
         url = f"sqlite+aiosqlite:///{work / 'broadcast_killed.db'}"
         await build(url, groups)
         worker = await start_worker(url, fake.api_url, 0)
-        while sum(fake.delivered.values()) < groups // 2 and worker.returncode is None:
+        while len(fake.messages) < groups // 2 and worker.returncode is None:
             await asyncio.sleep(0.005)
         await asyncio.sleep(random.uniform(0, 1 / OVERALL_PER_SECOND))
-        killed_after = sum(fake.delivered.values())
+        killed_after = len(fake.messages)
         with suppress(ProcessLookupError):
             worker.send_signal(signal.SIGKILL)
         _, errors = await worker.communicate()

@@ -1,68 +1,78 @@
-"""A fake Telegram Bot API that enforces Telegram's flood limits and counts deliveries.
+"""A fake Telegram Bot API on 127.0.0.1, shared by the adapter tests and the benchmark.
 
-The minimum of tests/fake_telegram.py that a broadcast needs (getMe, sendMessage,
-sendPhoto), plus the limits: 30 messages a second overall and 20 a minute per
-group; a message over either is answered 429 with ``retry_after`` and not delivered.
+It speaks enough of the real protocol (form or multipart requests, ``{"ok": ...}``
+answers, error codes with ``parameters``) that python-telegram-bot cannot tell the
+difference. It queues updates, records every call, keeps the messages it delivered
+and the pictures by file id; chats can be made to refuse the bot the way Telegram
+does, and any call can be made to fail once (429 with ``retry_after``, say). With
+``flood_limits`` it also enforces Telegram's limits, 30 messages a second overall
+and 20 a minute per group, answering a message over either 429 and not delivering it.
 """
 
 from __future__ import annotations
 
-import email
-import email.policy
+import asyncio
+import copy
 import itertools
-import json
 import math
 import time
 from collections import Counter, deque
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from urllib.parse import parse_qsl
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass, field
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from bench.loopback import serving
+from bench.loopback import request_fields, serving
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
-BOT = {"id": 123456789, "is_bot": True, "first_name": "屋场助手", "username": "wuchang_bench_bot"}
+BOT = {"id": 123456789, "is_bot": True, "first_name": "屋场助手", "username": "wuchang_test_bot"}
+# Methods whose calls put something in front of people; the first two send a message.
+OUTPUT = ("sendMessage", "sendPhoto", "editMessageText", "answerCallbackQuery")
+SENDS = OUTPUT[:2]
 OVERALL_PER_SECOND = 30
 GROUP_PER_MINUTE = 20
+LONG_POLL_CAP = 0.5  # seconds a getUpdates waits at most, whatever timeout it asks for
+
+Json = dict[str, Any]
 
 
-class FloodLimitedBotApi:
-    """The fake server's state: deliveries per chat, refusals, and the sliding windows."""
+@dataclass
+class Call:
+    """One Bot API call as the fake received it; ``files`` holds uploaded bytes."""
 
-    def __init__(self) -> None:
-        self.delivered: Counter[int] = Counter()
-        self.times: list[float] = []
-        self.refused_429 = 0
-        self.port = 0
-        self._overall: deque[float] = deque()
-        self._groups: dict[int, deque[float]] = {}
-        self._message_ids = itertools.count(1)
+    method: str
+    params: Json
+    files: dict[str, bytes] = field(default_factory=dict)
+    status: int = 200
+    at: float = field(default_factory=time.monotonic)  # when it arrived
 
     @property
-    def api_url(self) -> str:
-        """The Bot API base the token is appended to."""
-        return f"http://127.0.0.1:{self.port}/bot"
+    def ok(self) -> bool:
+        """Whether the call succeeded."""
+        return self.status == 200
 
-    @classmethod
-    @asynccontextmanager
-    async def running(cls) -> AsyncIterator[FloodLimitedBotApi]:
-        """Serve on a free port of 127.0.0.1 in this event loop until the block ends."""
-        fake = cls()
-        async with serving("/bot{token}/{method}", fake._endpoint) as port:
-            fake.port = port
-            yield fake
 
-    def reset(self) -> None:
-        """Forget every delivery and window (a new broadcast)."""
-        port = self.port
-        self.__init__()  # type: ignore[misc]
-        self.port = port
+@dataclass
+class Failure:
+    """An error the fake answers instead of the next call of a method."""
 
-    def _retry_after(self, chat_id: int, now: float) -> int | None:
-        """Seconds to wait if a message to ``chat_id`` now breaks a limit, else None."""
+    status: int
+    description: str
+    parameters: Json | None = None
+
+
+class FloodLimits:
+    """Telegram's flood limits over sliding windows: per second overall, per minute a group."""
+
+    def __init__(self) -> None:
+        self._overall: deque[float] = deque()
+        self._groups: dict[int, deque[float]] = {}
+
+    def retry_after(self, chat_id: int, now: float) -> int | None:
+        """Seconds to wait if a message to ``chat_id`` now breaks a limit, else None (sent)."""
         while self._overall and now - self._overall[0] >= 1:
             self._overall.popleft()
         group = self._groups.setdefault(chat_id, deque())
@@ -76,64 +86,295 @@ class FloodLimitedBotApi:
         group.append(now)
         return None
 
+
+def user(user_id: int, name: str) -> Json:
+    """A Telegram user."""
+    return {"id": user_id, "is_bot": False, "first_name": name}
+
+
+def private_chat(person: Json) -> Json:
+    """The private chat of a user with the bot."""
+    return {"id": person["id"], "type": "private", "first_name": person["first_name"]}
+
+
+def group_chat(chat_id: int, title: str, kind: str = "group") -> Json:
+    """A group or supergroup."""
+    return {"id": chat_id, "type": kind, "title": title}
+
+
+class FakeTelegram:
+    """The fake Bot API; use ``async with FakeTelegram.running() as fake``."""
+
+    def __init__(self, *, flood_limits: bool = False) -> None:
+        self.calls: list[Call] = []
+        self.updates: list[Json] = []
+        self.messages: dict[tuple[int, int], Json] = {}
+        self.chats: dict[int, Json] = {}
+        self.refusals: dict[int, Failure] = {}
+        self.failures: dict[str, list[Failure]] = {}
+        self.answered: dict[str, int] = {}
+        self.photos: dict[str, bytes] = {}  # file id -> picture, as Telegram keeps them
+        self.held: dict[int, asyncio.Event] = {}
+        self.flood_limits = FloodLimits() if flood_limits else None
+        self.port = 0
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1001)
+        self._query_ids = itertools.count(1)
+        self._arrived = asyncio.Event()
+
+    @classmethod
+    @asynccontextmanager
+    async def running(cls, *, flood_limits: bool = False) -> AsyncIterator[FakeTelegram]:
+        """Serve the fake on a free port of 127.0.0.1 in this event loop until the block ends."""
+        fake = cls(flood_limits=flood_limits)
+        async with serving("/bot{token}/{method}", fake._endpoint) as port:
+            fake.port = port
+            yield fake
+
+    @property
+    def api_url(self) -> str:
+        """The Bot API base that the token is appended to."""
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    # --- what people do ------------------------------------------------------------
+
+    def push(self, update: Json) -> int:
+        """Queue an update for getUpdates; return its id."""
+        update = {"update_id": next(self._update_ids), **update}
+        self.updates.append(update)
+        self._arrived.set()
+        return int(update["update_id"])
+
+    def message_update(self, person: Json, chat: Json, text: str) -> Json:
+        """The update of ``person`` writing ``text`` in ``chat`` (commands marked as such)."""
+        self.chats.setdefault(chat["id"], chat)
+        message: Json = {"message_id": next(self._message_ids), "date": int(time.time()),
+                         "chat": chat, "from": person, "text": text}
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0,
+                                    "length": len(text.split()[0])}]
+        return {"message": message}
+
+    def say(self, person: Json, chat: Json, text: str) -> int:
+        """``person`` writes ``text`` in ``chat``."""
+        return self.push(self.message_update(person, chat, text))
+
+    def press(self, person: Json, message: Json, data: str | None = None,
+              label: str | None = None) -> str:
+        """``person`` presses a button (by label, or raw ``data``); return the query id."""
+        if label is not None:
+            data = next(button["callback_data"] for row in
+                        message["reply_markup"]["inline_keyboard"] for button in row
+                        if button["text"] == label)
+        query_id = f"q{next(self._query_ids)}"
+        self.push({"callback_query": {"id": query_id, "from": person, "chat_instance": "1",
+                                      "message": copy.deepcopy(message), "data": data}})
+        return query_id
+
+    def membership(self, person: Json, chat: Json, old: str, new: str) -> int:
+        """The bot's membership in ``chat`` changes from ``old`` to ``new`` (by ``person``)."""
+        self.chats.setdefault(chat["id"], chat)
+
+        def member(status: str) -> Json:
+            return {"user": BOT, "status": status, **({"until_date": 0} if status == "kicked"
+                                                      else {})}
+
+        return self.push({"my_chat_member": {
+            "chat": chat, "from": person, "date": int(time.time()),
+            "old_chat_member": member(old), "new_chat_member": member(new)}})
+
+    def migrate(self, chat: Json, new_chat_id: int, *, announce: bool = True) -> Json:
+        """Upgrade a group to a supergroup: the old id refuses messages from now on."""
+        supergroup = group_chat(new_chat_id, chat["title"], "supergroup")
+        self.chats[new_chat_id] = supergroup
+        self.refusals[chat["id"]] = Failure(400, "Bad Request: group chat was upgraded to a "
+                                                 "supergroup chat",
+                                            {"migrate_to_chat_id": new_chat_id})
+        if announce:
+            self.push({"message": {"message_id": next(self._message_ids),
+                                   "date": int(time.time()), "chat": chat,
+                                   "from": user(1, "Group"),
+                                   "migrate_to_chat_id": new_chat_id}})
+        return supergroup
+
+    def know(self, chat: Json) -> Json:
+        """Make a chat known, so messages to it are accepted; return it."""
+        self.chats.setdefault(chat["id"], chat)
+        return chat
+
+    def refuse(self, chat_id: int, status: int, description: str) -> None:
+        """Answer every message to ``chat_id`` with this error (kicked, blocked, not found)."""
+        self.refusals[chat_id] = Failure(status, description)
+
+    def fail_next(self, method: str, status: int, description: str,
+                  parameters: Json | None = None) -> None:
+        """Answer the next call of ``method`` with an error, e.g. 429 with retry_after."""
+        self.failures.setdefault(method, []).append(Failure(status, description, parameters))
+
+    # --- what the tests and the benchmark look at ----------------------------------
+
+    def hold(self, chat_id: int) -> asyncio.Event:
+        """Keep every call about ``chat_id`` waiting (unrecorded) until the event is set."""
+        return self.held.setdefault(chat_id, asyncio.Event())
+
+    def calls_of(self, method: str, *, since: int = 0) -> list[Call]:
+        """Successful calls of ``method``, from call number ``since`` on."""
+        return [call for call in self.calls[since:] if call.method == method and call.ok]
+
+    def delivered(self) -> Counter[int]:
+        """How many messages each chat received."""
+        return Counter(chat_id for chat_id, _ in self.messages)
+
+    def delivery_times(self) -> list[float]:
+        """When each message that was delivered arrived, in order."""
+        return [call.at for call in self.calls if call.method in SENDS and call.ok]
+
+    def refused_429(self) -> int:
+        """How many calls were answered 429 (too many requests)."""
+        return sum(1 for call in self.calls if call.status == 429)
+
+    def newest_with(self, chat_id: int, label: str) -> Json:
+        """The newest message the bot keeps in ``chat_id`` with a button ``label``."""
+        for (chat, _), message in sorted(self.messages.items(), reverse=True):
+            buttons = message.get("reply_markup", {}).get("inline_keyboard", [])
+            if chat == chat_id and any(button["text"] == label for row in buttons
+                                       for button in row):
+                return message
+        raise LookupError(f"no message with button {label!r} in {chat_id}")
+
+    async def wait_for(self, condition: Callable[[], object], timeout: float = 10) -> None:
+        """Wait until ``condition()`` holds, failing the test after ``timeout`` seconds."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not condition():
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"timed out waiting; calls: {self.calls[-5:]}")
+            await asyncio.sleep(0.01)
+
+    async def outputs(self, since: int, count: int) -> list[Call]:
+        """Wait for ``count`` successful output calls after call number ``since``; return them."""
+
+        def outputs() -> list[Call]:
+            return [call for call in self.calls[since:] if call.method in OUTPUT and call.ok]
+
+        await self.wait_for(lambda: len(outputs()) >= count)
+        return outputs()
+
+    # --- the Bot API -----------------------------------------------------------------
+
     async def _endpoint(self, request: Request) -> Response:
         method = request.path_params["method"]
+        params, files = await request_fields(request)
+        with suppress(KeyError, TypeError, ValueError):
+            await self.held[int(params["chat_id"])].wait()
+        call = Call(method, params, files)
+        self.calls.append(call)
         if request.path_params["token"] != TOKEN:
-            return _error(401, "Unauthorized")
-        if method == "getMe":
-            return JSONResponse({"ok": True, "result": {**BOT, "can_join_groups": True,
-                                                        "can_read_all_group_messages": False,
-                                                        "supports_inline_queries": False}})
-        if method not in ("sendMessage", "sendPhoto"):
-            return _error(404, "Not Found")
-        form = await _params(request)
-        chat_id = int(str(form["chat_id"]))
-        now = time.monotonic()
-        wait = self._retry_after(chat_id, now)
-        if wait is not None:
-            self.refused_429 += 1
-            return _error(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
-        self.delivered[chat_id] += 1
-        self.times.append(now)
-        chat = {"id": chat_id, "type": "group", "title": str(chat_id)}
-        message = {"message_id": next(self._message_ids), "date": int(time.time()),
-                   "chat": chat, "from": BOT}
-        if method == "sendPhoto":
-            message["photo"] = [{"file_id": "p", "file_unique_id": "u", "width": 1,
-                                 "height": 1}]
-            if form.get("caption"):
-                message["caption"] = str(form["caption"])
+            return self._error(call, Failure(401, "Unauthorized"))
+        pending = self.failures.get(method)
+        if pending:
+            return self._error(call, pending.pop(0))
+        if self.flood_limits is not None and method in SENDS:
+            wait = self.flood_limits.retry_after(int(params["chat_id"]), call.at)
+            if wait is not None:
+                return self._error(call, Failure(429, f"Too Many Requests: retry after {wait}",
+                                                 {"retry_after": wait}))
+        handler = getattr(self, "_" + method, None)
+        if handler is None:
+            return self._error(call, Failure(404, "Not Found"))
+        result = await handler(params, files)
+        if isinstance(result, Failure):
+            return self._error(call, result)
+        return JSONResponse({"ok": True, "result": result})
+
+    @staticmethod
+    def _error(call: Call, failure: Failure) -> Response:
+        call.status = failure.status
+        body: Json = {"ok": False, "error_code": failure.status,
+                      "description": failure.description}
+        if failure.parameters:
+            body["parameters"] = failure.parameters
+        return JSONResponse(body, status_code=failure.status)
+
+    async def _getMe(self, params: Json, files: dict[str, bytes]) -> Json:
+        return {**BOT, "can_join_groups": True, "can_read_all_group_messages": False,
+                "supports_inline_queries": False}
+
+    async def _getUpdates(self, params: Json, files: dict[str, bytes]) -> list[Json]:
+        offset = int(params.get("offset") or 0)
+        self.updates = [update for update in self.updates if update["update_id"] >= offset]
+        if not self.updates:
+            self._arrived.clear()
+            wait = min(float(params.get("timeout") or 0), LONG_POLL_CAP)
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._arrived.wait(), wait)
+        return list(self.updates)
+
+    async def _deleteWebhook(self, params: Json, files: dict[str, bytes]) -> bool:
+        return True
+
+    async def _setWebhook(self, params: Json, files: dict[str, bytes]) -> bool:
+        return True
+
+    async def _setMyCommands(self, params: Json, files: dict[str, bytes]) -> bool:
+        return True
+
+    async def _answerCallbackQuery(self, params: Json,
+                                   files: dict[str, bytes]) -> Json | bool | Failure:
+        query_id = str(params["callback_query_id"])
+        self.answered[query_id] = self.answered.get(query_id, 0) + 1
+        if self.answered[query_id] > 1:
+            return Failure(400, "Bad Request: query is too old and response timeout expired "
+                                "or query ID is invalid")
+        return True
+
+    async def _sendMessage(self, params: Json, files: dict[str, bytes]) -> Json | Failure:
+        return self._new_message(params, {"text": params["text"]})
+
+    async def _sendPhoto(self, params: Json, files: dict[str, bytes]) -> Json | Failure:
+        if "photo" in files:
+            file_id = f"photo{len(self.photos) + 1}"
+            self.photos[file_id] = files["photo"]
+        elif params.get("photo") in self.photos:
+            file_id = str(params["photo"])
         else:
-            message["text"] = str(form.get("text", ""))
-        return JSONResponse({"ok": True, "result": message})
+            return Failure(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        content = {"photo": [{"file_id": file_id, "file_unique_id": "u" + file_id,
+                              "width": 100, "height": 100,
+                              "file_size": len(self.photos[file_id])}]}
+        if params.get("caption"):
+            content["caption"] = params["caption"]
+        return self._new_message(params, content)
 
+    async def _editMessageText(self, params: Json, files: dict[str, bytes]) -> Json | Failure:
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        message = self.messages.get(key)
+        if message is None:
+            return Failure(400, "Bad Request: message to edit not found")
+        markup = params.get("reply_markup")
+        if message.get("text") == params["text"] and message.get("reply_markup") == markup:
+            return Failure(400, "Bad Request: message is not modified: specified new message "
+                                "content and reply markup are exactly the same")
+        message["text"] = params["text"]
+        message.pop("reply_markup", None)
+        if markup:
+            message["reply_markup"] = markup
+        return message
 
-async def _params(request: Request) -> dict[str, str]:
-    """The text fields of a Bot API call (form, multipart or JSON); uploads are skipped."""
-    body = await request.body()
-    content_type = request.headers.get("content-type", "")
-    fields: dict[str, str] = dict(request.query_params)
-    if content_type.startswith("application/json") and body:
-        fields.update({key: str(value) for key, value in json.loads(body).items()})
-    elif content_type.startswith("multipart/form-data"):
-        parsed = email.message_from_bytes(
-            b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body,
-            policy=email.policy.HTTP)
-        for part in parsed.iter_parts():
-            if not part.get_filename():
-                payload = part.get_payload(decode=True)
-                assert isinstance(payload, bytes)
-                fields[str(part.get_param("name", header="content-disposition"))] = (
-                    payload.decode())
-    elif body:
-        fields.update(parse_qsl(body.decode()))
-    return fields
-
-
-def _error(status: int, description: str, parameters: dict[str, int] | None = None) -> Response:
-    body: dict[str, object] = {"ok": False, "error_code": status, "description": description}
-    if parameters:
-        body["parameters"] = parameters
-    return JSONResponse(body, status_code=status)
-
-
+    def _new_message(self, params: Json, content: Json) -> Json | Failure:
+        chat_id = int(params["chat_id"])
+        if chat_id in self.refusals:
+            return self.refusals[chat_id]
+        chat = self.chats.get(chat_id)
+        if chat is None:
+            return Failure(400, "Bad Request: chat not found")
+        markup = params.get("reply_markup")
+        for row in (markup or {}).get("inline_keyboard", []):
+            for button in row:
+                if len(button["callback_data"].encode()) > 64:
+                    return Failure(400, "Bad Request: BUTTON_DATA_INVALID")
+        message: Json = {"message_id": next(self._message_ids), "date": int(time.time()),
+                         "chat": chat, "from": BOT, **content}
+        if markup:
+            message["reply_markup"] = markup
+        self.messages[(chat_id, message["message_id"])] = message
+        return message

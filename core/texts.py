@@ -8,6 +8,7 @@ The same word is used for the same thing everywhere: 屋场长, 记录员, 到�
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 # --- conversation: general -------------------------------------------------------
 UNKNOWN_COMMAND = "没有“{command}”这个命令。发送 /help 查看你能用的命令。"
@@ -247,33 +248,38 @@ SCORES_IMPORTED = "已导入{count}项分数。"
 SCORES_ROW_ERROR = "第{row}行：{message}"
 SCORES_MISSING_COLUMNS = "表头缺少列：{columns}"
 
-# Usage and one-line summary of every command, shown by /help and in the
-# Telegram command menu.
-COMMAND_HELP: dict[str, tuple[str, str]] = {
-    "start": ("/start 邀请码", "绑定你的身份"),
-    "bind": ("/bind 邀请码", "把本群绑定为屋场群（屋场长）"),
-    "help": ("/help", "看你在这里能用的命令"),
-    "meeting": ("/meeting 日期 时间 地点 议题", "安排议事恳谈会"),
-    "open": ("/open", "开始会议，村民签到"),
-    "checkin": ("/checkin 或 签到", "签到"),
-    "attend": ("/attend 3 5*2 7", "按户号登记到会"),
-    "motion": ("/motion 内容", "提出表决"),
-    "tally": ("/tally 赞成 反对 弃权", "登记举手结果"),
-    "close": ("/close", "结束表决，公布结果"),
-    "minutes": ("/minutes 文字", "记入会议记录"),
-    "end": ("/end", "结束会议，发会议小结"),
-    "issue": ("/issue 标题", "提出问题，记入问题清单"),
-    "promise": ("/promise 编号 日期", "约定解决时间"),
-    "escalate": ("/escalate 编号 [原因]", "上报上一级"),
-    "assign": ("/assign 编号 部门 负责人 日期", "交办问题"),
-    "solve": ("/solve 编号 说明", "报问题办结，群众评价"),
-    "status": ("/status 编号", "看问题的全部经过"),
-    "score": ("/score 月份 村 类别 分数", "录入月度评比分数"),
-    "flags": ("/flags 月份", "看红黄旗草稿"),
-    "veto": ("/veto 月份 村 事由", "记录一票否决"),
-    "onsite": ("/onsite 月份 村", "记录承办区级现场会"),
-    "confirm": ("/confirm 月份", "确认并发布红黄旗"),
-}
+# Usage and one-line summary of every typed command, kept on its row of the command
+# table (handlers/table.py) and shown by /help and in the Telegram command menu.
+class CommandHelp(NamedTuple):
+    """How a typed command is written, and what it does in a few words."""
+
+    usage: str
+    summary: str
+
+
+HELP_START = CommandHelp("/start 邀请码", "绑定你的身份")
+HELP_BIND = CommandHelp("/bind 邀请码", "把本群绑定为屋场群（屋场长）")
+HELP_HELP = CommandHelp("/help", "看你在这里能用的命令")
+HELP_MEETING = CommandHelp("/meeting 日期 时间 地点 议题", "安排议事恳谈会")
+HELP_OPEN = CommandHelp("/open", "开始会议，村民签到")
+HELP_CHECKIN = CommandHelp("/checkin 或 签到", "签到")
+HELP_ATTEND = CommandHelp("/attend 3 5*2 7", "按户号登记到会")
+HELP_MOTION = CommandHelp("/motion 内容", "提出表决")
+HELP_TALLY = CommandHelp("/tally 赞成 反对 弃权", "登记举手结果")
+HELP_CLOSE = CommandHelp("/close", "结束表决，公布结果")
+HELP_MINUTES = CommandHelp("/minutes 文字", "记入会议记录")
+HELP_END = CommandHelp("/end", "结束会议，发会议小结")
+HELP_ISSUE = CommandHelp("/issue 标题", "提出问题，记入问题清单")
+HELP_PROMISE = CommandHelp("/promise 编号 日期", "约定解决时间")
+HELP_ESCALATE = CommandHelp("/escalate 编号 [原因]", "上报上一级")
+HELP_ASSIGN = CommandHelp("/assign 编号 部门 负责人 日期", "交办问题")
+HELP_SOLVE = CommandHelp("/solve 编号 说明", "报问题办结，群众评价")
+HELP_STATUS = CommandHelp("/status 编号", "看问题的全部经过")
+HELP_SCORE = CommandHelp("/score 月份 村 类别 分数", "录入月度评比分数")
+HELP_FLAGS = CommandHelp("/flags 月份", "看红黄旗草稿")
+HELP_VETO = CommandHelp("/veto 月份 村 事由", "记录一票否决")
+HELP_ONSITE = CommandHelp("/onsite 月份 村", "记录承办区级现场会")
+HELP_CONFIRM = CommandHelp("/confirm 月份", "确认并发布红黄旗")
 
 # --- chat platforms ------------------------------------------------------------------
 # The delivery policy, on channels whose groups cannot show buttons or do not reach the bot.

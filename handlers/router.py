@@ -36,9 +36,11 @@ class Command:
 
     ``roles`` None means anyone, bound or not; ``listed_for`` narrows which bound
     roles /help shows it to (default: ``roles``); ``button_only`` commands come from
-    button presses (payload ``name:args``) and are not listed by /help. ``reads_only``
-    commands run in a read transaction and never hold SQLite's write lock; one that
-    writes after slow work (a picture) opens its own short ``context.db.write()``.
+    button presses (payload ``name:args``) and are not listed by /help. Every typed
+    command, and only a typed one, has ``help``: /help and a channel's command menu
+    both read it from here. ``reads_only`` commands run in a read transaction and never
+    hold SQLite's write lock; one that writes after slow work (a picture) opens its own
+    short ``context.db.write()``.
     """
 
     name: str
@@ -50,6 +52,13 @@ class Command:
     button_only: bool = False
     listed_for: frozenset[Role] | None = None
     reads_only: bool = False
+    help: texts.CommandHelp | None = None
+
+    def __post_init__(self) -> None:
+        if not self.button_only and self.help is None:
+            raise ValueError(f"typed command {self.name!r} has no help")
+        if self.button_only and self.help is not None:
+            raise ValueError(f"button-only command {self.name!r} is never listed: no help")
 
     def fits(self, chat_kind: ChatKind) -> bool:
         """Whether the command may be used in this kind of chat."""

@@ -20,14 +20,14 @@ async def help_command(context: Context, request: Request) -> list[Outgoing]:
             person.role, person.place, request.homestead.place)))
     lines = []
     for command in COMMANDS:
-        if command.button_only or not command.fits(kind):
+        if command.help is None or not command.fits(kind):  # button-only: not listed
             continue
         if not command.listed(person.role if person else None):
             continue
         if command.roles is not None and not in_place:
             continue
-        usage, summary = texts.COMMAND_HELP[command.name]
-        lines.append(texts.HELP_LINE.format(usage=usage, summary=summary))
+        lines.append(texts.HELP_LINE.format(usage=command.help.usage,
+                                            summary=command.help.summary))
     header = (texts.HELP_HEADER.format(name=person.name, role=person.role.label)
               if person is not None else texts.HELP_HEADER_UNBOUND)
     return [request.reply("\n".join([header, *lines]))]
@@ -36,46 +36,61 @@ async def help_command(context: Context, request: Request) -> list[Outgoing]:
 HEAD_ONLY = frozenset({Role.HEAD})
 
 COMMANDS: list[Command] = [
-    Command("start", binding.start, Where.PRIVATE, roles=None, listed_for=frozenset()),
+    Command("start", binding.start, Where.PRIVATE, roles=None, listed_for=frozenset(),
+            help=texts.HELP_START),
     Command("bind", binding.bind, Where.GROUP, roles=None, needs_bound_group=False,
-            listed_for=frozenset({Role.HEAD})),
+            listed_for=frozenset({Role.HEAD}), help=texts.HELP_BIND),
     Command("help", help_command, Where.ANY, roles=None, aliases=("帮助",),
-            listed_for=EVERYONE, reads_only=True),
+            listed_for=EVERYONE, reads_only=True, help=texts.HELP_HELP),
     # Meetings (rules M1-M6).
-    Command("meeting", meetings.schedule, Where.ANY, roles=HEAD_ONLY, aliases=("开会",)),
+    Command("meeting", meetings.schedule, Where.ANY, roles=HEAD_ONLY, aliases=("开会",),
+            help=texts.HELP_MEETING),
     Command("mconfirm", meetings.confirm, Where.ANY, roles=HEAD_ONLY, button_only=True),
     Command("mcancel", meetings.cancel, Where.ANY, roles=HEAD_ONLY, button_only=True),
-    Command("open", meetings.open_meeting, Where.GROUP, roles=HEAD_ONLY),
-    Command("checkin", meetings.check_in, Where.ANY, roles=EVERYONE, aliases=("签到",)),
-    Command("attend", meetings.attend, Where.ANY, roles=HOMESTEAD_LEADERS, aliases=("到会",)),
-    Command("motion", meetings.put_motion, Where.GROUP, roles=HEAD_ONLY, aliases=("表决",)),
+    Command("open", meetings.open_meeting, Where.GROUP, roles=HEAD_ONLY, help=texts.HELP_OPEN),
+    Command("checkin", meetings.check_in, Where.ANY, roles=EVERYONE, aliases=("签到",),
+            help=texts.HELP_CHECKIN),
+    Command("attend", meetings.attend, Where.ANY, roles=HOMESTEAD_LEADERS, aliases=("到会",),
+            help=texts.HELP_ATTEND),
+    Command("motion", meetings.put_motion, Where.GROUP, roles=HEAD_ONLY, aliases=("表决",),
+            help=texts.HELP_MOTION),
     Command("vote", meetings.cast_vote, Where.ANY, roles=EVERYONE, button_only=True),
-    Command("tally", meetings.tally, Where.ANY, roles=HOMESTEAD_LEADERS, aliases=("计票",)),
-    Command("close", meetings.close_motion, Where.GROUP, roles=HEAD_ONLY),
+    Command("tally", meetings.tally, Where.ANY, roles=HOMESTEAD_LEADERS, aliases=("计票",),
+            help=texts.HELP_TALLY),
+    Command("close", meetings.close_motion, Where.GROUP, roles=HEAD_ONLY, help=texts.HELP_CLOSE),
     Command("minutes", meetings.add_minutes, Where.ANY, roles=HOMESTEAD_LEADERS,
-            aliases=("记录",)),
-    Command("end", meetings.end_meeting, Where.GROUP, roles=HEAD_ONLY, aliases=("散会",)),
+            aliases=("记录",), help=texts.HELP_MINUTES),
+    Command("end", meetings.end_meeting, Where.GROUP, roles=HEAD_ONLY, aliases=("散会",),
+            help=texts.HELP_END),
     # The problem ledger (rules I1-I7).
-    Command("issue", issues.raise_issue, Where.ANY, roles=EVERYONE, aliases=("问题",)),
+    Command("issue", issues.raise_issue, Where.ANY, roles=EVERYONE, aliases=("问题",),
+            help=texts.HELP_ISSUE),
     Command("icat", issues.categorise, Where.ANY, roles=EVERYONE, button_only=True),
-    Command("promise", issues.promise, Where.ANY, roles=HEAD_ONLY, aliases=("约定",)),
+    Command("promise", issues.promise, Where.ANY, roles=HEAD_ONLY, aliases=("约定",),
+            help=texts.HELP_PROMISE),
     Command("escalate", issues.escalate, Where.ANY,
-            roles=frozenset({Role.HEAD, Role.VILLAGE_CADRE}), aliases=("上报",)),
-    Command("assign", issues.assign, Where.ANY, roles=OFFICIALS, aliases=("交办",)),
+            roles=frozenset({Role.HEAD, Role.VILLAGE_CADRE}), aliases=("上报",),
+            help=texts.HELP_ESCALATE),
+    Command("assign", issues.assign, Where.ANY, roles=OFFICIALS, aliases=("交办",),
+            help=texts.HELP_ASSIGN),
     Command("solve", issues.solve, Where.ANY,
             roles=frozenset({Role.HEAD, Role.VILLAGE_CADRE, Role.TOWNSHIP_OFFICIAL}),
-            aliases=("办结",)),
+            aliases=("办结",), help=texts.HELP_SOLVE),
     Command("rate", issues.rate, Where.ANY, roles=EVERYONE, button_only=True),
     Command("status", issues.show_status, Where.ANY, roles=EVERYONE, aliases=("查询",),
-            reads_only=True),
+            reads_only=True, help=texts.HELP_STATUS),
     # Monthly red and yellow flags (rules F1-F8).
-    Command("score", flags.enter_score, Where.ANY, roles=OFFICIALS, aliases=("评分",)),
+    Command("score", flags.enter_score, Where.ANY, roles=OFFICIALS, aliases=("评分",),
+            help=texts.HELP_SCORE),
     Command("flags", flags.show_flags, Where.ANY, roles=OFFICIALS, aliases=("红黄旗",),
-            reads_only=True),
-    Command("veto", flags.record_veto, Where.ANY, roles=OFFICIALS, aliases=("否决",)),
-    Command("onsite", flags.record_onsite, Where.ANY, roles=OFFICIALS, aliases=("现场会",)),
+            reads_only=True, help=texts.HELP_FLAGS),
+    Command("veto", flags.record_veto, Where.ANY, roles=OFFICIALS, aliases=("否决",),
+            help=texts.HELP_VETO),
+    Command("onsite", flags.record_onsite, Where.ANY, roles=OFFICIALS, aliases=("现场会",),
+            help=texts.HELP_ONSITE),
+    # /confirm draws its pictures first, then writes in a short transaction of its own.
     Command("confirm", flags.confirm, Where.ANY, roles=OFFICIALS, aliases=("确认",),
-            reads_only=True),  # draws its pictures first, then writes in a short transaction
+            reads_only=True, help=texts.HELP_CONFIRM),
 ]
 
 

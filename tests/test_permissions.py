@@ -46,12 +46,14 @@ async def _ok(context: Context, request: Request) -> list[Outgoing]:
     return [request.reply(f"ok {person.code}")]
 
 
+TEST_HELP = texts.CommandHelp("/test", "测试")
 ROUTER = Router([
-    Command("lead", _ok, Where.GROUP, roles=HOMESTEAD_LEADERS),
-    Command("official", _ok, Where.ANY, roles=OFFICIALS),
-    Command("cadre", _ok, Where.GROUP, roles=frozenset({Role.VILLAGE_CADRE, Role.HEAD})),
-    Command("anyone", _ok, Where.GROUP, roles=EVERYONE, aliases=("大家",)),
-    Command("mine", _ok, Where.PRIVATE, roles=EVERYONE),
+    Command("lead", _ok, Where.GROUP, roles=HOMESTEAD_LEADERS, help=TEST_HELP),
+    Command("official", _ok, Where.ANY, roles=OFFICIALS, help=TEST_HELP),
+    Command("cadre", _ok, Where.GROUP, roles=frozenset({Role.VILLAGE_CADRE, Role.HEAD}),
+            help=TEST_HELP),
+    Command("anyone", _ok, Where.GROUP, roles=EVERYONE, aliases=("大家",), help=TEST_HELP),
+    Command("mine", _ok, Where.PRIVATE, roles=EVERYONE, help=TEST_HELP),
 ])
 
 
@@ -134,11 +136,20 @@ async def test_crash_in_a_handler_is_a_short_reply(app: App, bot: FakeBot) -> No
     async def broken(context: Context, request: Request) -> list[Outgoing]:
         raise RuntimeError("boom")
 
-    app.router = Router([*COMMANDS, Command("boom", broken, Where.ANY, roles=EVERYONE)])
+    app.router = Router([*COMMANDS, Command("boom", broken, Where.ANY, roles=EVERYONE,
+                                                      help=TEST_HELP)])
     replies = await bot.say("V01", "枫树湾", "/boom")
     assert [reply.text for reply in replies] == [texts.INTERNAL_ERROR]
 
 
 def test_duplicate_command_names_are_rejected() -> None:
     with pytest.raises(ValueError, match="registered twice"):
-        Router([*COMMANDS, Command("help", _ok, Where.ANY, roles=None)])
+        Router([*COMMANDS, Command("help", _ok, Where.ANY, roles=None, help=TEST_HELP)])
+
+
+def test_a_typed_command_has_help_and_a_button_only_one_none() -> None:
+    assert all(command.help is not None for command in COMMANDS if not command.button_only)
+    with pytest.raises(ValueError, match="typed command 'mute' has no help"):
+        Command("mute", _ok, Where.ANY, roles=EVERYONE)
+    with pytest.raises(ValueError, match="button-only command 'press' is never listed"):
+        Command("press", _ok, Where.ANY, roles=EVERYONE, button_only=True, help=TEST_HELP)

@@ -18,6 +18,15 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from bench.fake_bot_api import (
+    TOKEN,
+    Call,
+    FakeTelegram,
+    Json,
+    group_chat,
+    private_chat,
+    user,
+)
 from bot.admin import import_roster_file
 from bot.channels.telegram.channel import (
     CHANNEL,
@@ -36,16 +45,7 @@ from core.messages import Button, ChatKind, Outgoing
 from handlers.table import COMMANDS
 from storage import chats, invites, outbox
 from storage.schema import outbox as outbox_table
-from tests.conftest import SHANGHAI, SMALL_ROSTER
-from tests.fake_telegram import (
-    TOKEN,
-    Call,
-    FakeTelegram,
-    Json,
-    group_chat,
-    private_chat,
-    user,
-)
+from tests.conftest import SHANGHAI, SMALL_ROSTER, FakeBot
 
 H01, R01, V01, C01, H02 = (user(501, "李勇"), user(502, "袁东成"), user(503, "李平杰"),
                            user(504, "杨村官"), user(505, "杨德胜"))
@@ -190,12 +190,28 @@ async def test_command_menu_is_in_chinese(sqlite_app: App, fake: FakeTelegram) -
     async with running(sqlite_app, fake):
         pass
     [menu] = fake.calls_of("setMyCommands")
-    typed = [command.name for command in COMMANDS if not command.button_only]
+    typed = [command for command in COMMANDS if not command.button_only]
     assert menu.params["commands"] == [
-        {"command": name, "description": texts.COMMAND_HELP[name][1]} for name in typed]
+        {"command": command.name, "description": command.help.summary} for command in typed]
     assert {"command": "meeting", "description": "安排议事恳谈会"} in menu.params["commands"]
     assert not {"vote", "mconfirm", "mcancel"} & {item["command"] for item in
                                                    menu.params["commands"]}
+
+
+async def test_menu_lists_exactly_what_help_can_list(sqlite_app: App, fake: FakeTelegram,
+                                                     clock: ManualClock) -> None:
+    console = FakeBot(sqlite_app, clock)
+    await console.start(set())
+    listed = set()
+    for person in ("NOBODY", "T01", "C01", "H01", "R01", "V01"):
+        for chat in ("private", "枫树湾"):
+            [reply] = await console.say(person, chat, "/help")
+            listed |= {line.split()[0].removeprefix("/") for line in reply.text.splitlines()[1:]}
+    async with running(sqlite_app, fake):
+        pass
+    [menu] = fake.calls_of("setMyCommands")
+    assert [item["command"] for item in menu.params["commands"]] == [
+        command.name for command in COMMANDS if command.name in listed]
 
 
 async def test_whole_meeting_with_buttons(app: App, fake: FakeTelegram,

@@ -31,7 +31,6 @@ from bot.channels.telegram.updates import (
 )
 from bot.settings import Settings
 from bot.wiring import App
-from core import texts
 from core.messages import Capabilities, Outgoing
 from handlers import binding
 
@@ -128,9 +127,8 @@ class TelegramChannel(ChannelDefaults):
 
     async def _set_commands(self) -> None:
         """The command menu: every typed command with its Chinese summary."""
-        commands = [BotCommand(command.name, texts.COMMAND_HELP[command.name][1])
-                    for command in self.app.router.commands
-                    if not command.button_only and command.name in texts.COMMAND_HELP]
+        commands = [BotCommand(command.name, command.help.summary)
+                    for command in self.app.router.commands if command.help is not None]
         try:
             await self.bot.set_my_commands(commands)
         except TelegramError:
