@@ -7,9 +7,11 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from bot.files.roster import read_roster
 from bot.wiring import App
-from core.roster import validate_roster
+from core.roster import roster_warnings, validate_roster
 from storage import events, invites, issues, org, outbox
 from storage import jobs as job_log
 from storage.jobs import JobRun
@@ -29,7 +31,14 @@ async def import_roster_file(app: App, path: Path) -> ImportResult:
                                          "updated": result.updated,
                                          "households_changed": result.households_changed,
                                          "villages_moved": result.villages_moved})
+        result.warnings = await _roster_warnings(connection)
     return result
+
+
+async def _roster_warnings(connection: AsyncConnection) -> list[str]:
+    """Rule M10 over the whole stored roster: an import may be partial."""
+    return roster_warnings(await org.all_homesteads(connection),
+                           await org.all_persons(connection))
 
 
 async def invite_rows(app: App, renew: list[str]) -> list[tuple[str, str, str]]:
@@ -56,16 +65,18 @@ class Status:
     backlog: dict[tuple[str, str], int]
     now: datetime
     zone: ZoneInfo
+    roster_warnings: list[str]
 
 
 async def status(app: App) -> Status:
-    """Collect the jobs' last runs and the outbox backlog."""
+    """Collect the jobs' last runs, the outbox backlog and the roster's warnings (rule M10)."""
     async with app.context.db.read() as connection:
         runs = await job_log.all_runs(connection)
         backlog = await outbox.backlog(connection)
+        warnings = await _roster_warnings(connection)
     jobs = [(job.name, job.every_seconds, runs.get(job.name)) for job in app.jobs]
     return Status(await app.context.db.schema_version(), jobs, backlog, app.context.clock.now(),
-                  app.context.timezone)
+                  app.context.timezone, warnings)
 
 
 async def verify(app: App) -> tuple[int | None, list[int]]:

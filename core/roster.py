@@ -1,13 +1,14 @@
-"""Validation of a roster file's rows: every row checked before anything is written."""
+"""A roster file's rows checked before anything is written; the stored roster's warnings (M10)."""
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from core import texts
+from core.models import Homestead, Person
 from core.roles import ROLE_BY_LABEL, Role
 
 COLUMNS: tuple[str, ...] = (
@@ -20,6 +21,9 @@ MOBILE = re.compile(r"^1[3-9]\d{9}$")
 MAX_AGE = 120
 MAX_LENGTHS: dict[str, int] = {"编号": 32, "姓名": 64, "镇": 64, "网格": 64, "村": 64,
                                "屋场": 64}
+# Rule M10 (seed 004: "一般30-50户划分为一个屋场"): outside this, the roster is only warned.
+FEWEST_HOUSEHOLDS = 30
+MOST_HOUSEHOLDS = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,3 +202,38 @@ def _check_across_rows(rows: list[RosterRow]) -> list[RosterError]:
             errors.append(RosterError(row_number, texts.ROSTER_SECOND_LEADER.format(
                 village=village, homestead=homestead, role=role.label, first=row_numbers[0])))
     return errors
+
+
+def roster_warnings(homesteads: Sequence[Homestead], persons: Iterable[Person]) -> list[str]:
+    """What the roster should fix but may keep: 屋场 size, recorder, a head outside the party.
+
+    Rule M10. ``homesteads`` and ``persons`` are the whole roster as stored; households
+    are the distinct 户号 of the persons of a 屋场. One text per finding, 屋场 by 屋场.
+    """
+    households: dict[int, set[int]] = defaultdict(set)
+    recorded: set[int] = set()
+    heads: dict[int, list[Person]] = defaultdict(list)
+    for member in persons:
+        if member.homestead_id is None:
+            continue
+        if member.household is not None:
+            households[member.homestead_id].add(member.household)
+        if member.role is Role.RECORDER:
+            recorded.add(member.homestead_id)
+        elif member.role is Role.HEAD:
+            heads[member.homestead_id].append(member)
+    warnings: list[str] = []
+    for place in homesteads:
+        count = len(households[place.id])
+        if not FEWEST_HOUSEHOLDS <= count <= MOST_HOUSEHOLDS:
+            template = (texts.ROSTER_FEW_HOUSEHOLDS if count < FEWEST_HOUSEHOLDS
+                        else texts.ROSTER_MANY_HOUSEHOLDS)
+            warnings.append(template.format(homestead=place.full_name, households=count,
+                                            fewest=FEWEST_HOUSEHOLDS, most=MOST_HOUSEHOLDS))
+        if place.id not in recorded:
+            warnings.append(texts.ROSTER_NO_RECORDER.format(homestead=place.full_name))
+        warnings.extend(
+            texts.ROSTER_HEAD_NOT_PARTY_MEMBER.format(homestead=place.full_name,
+                                                      name=head.name, code=head.code)
+            for head in heads[place.id] if not head.party_member)
+    return warnings

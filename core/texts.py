@@ -64,6 +64,15 @@ ROSTER_LEADER_EXISTS = "{village}{homestead}已有别的{role}，每个屋场只
 ROSTER_BAD_FILE = "读不了这个文件：{reason}"
 ROSTER_BAD_SUFFIX = "只能导入 .csv 或 .xlsx 文件"
 
+# --- roster warnings (rule M10): printed after an import and by `wuchang status` ------------
+ROSTER_FEW_HOUSEHOLDS = "{homestead}只有{households}户，屋场一般为{fewest}–{most}户。"
+ROSTER_MANY_HOUSEHOLDS = "{homestead}有{households}户，屋场一般为{fewest}–{most}户。"
+ROSTER_NO_RECORDER = "{homestead}没有记录员，每个屋场要确定一名记录员。"
+ROSTER_HEAD_NOT_PARTY_MEMBER = "{homestead}的屋场长{name}（{code}）不是党员，屋场长应由党员担任。"
+ROSTER_WARNING = "提醒：{warning}"
+ROSTER_WARNINGS_NONE = "花名册无提醒。"
+ROSTER_WARNINGS_HEADER = "花名册提醒（{count}条）："
+
 # --- meetings (rules M1-M6) ------------------------------------------------------------
 WEEKDAYS = "一二三四五六日"
 MEETING_USAGE = "请这样发：/meeting 2026-11-20 19:30 地点 议题"

@@ -28,13 +28,14 @@ from storage.schema import (
 
 @dataclass(slots=True)
 class ImportResult:
-    """What a roster import changed."""
+    """What a roster import changed, and what the roster should still fix (rule M10)."""
 
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
     households_changed: list[str] = field(default_factory=list)
     villages_moved: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:

@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 from bot.admin import import_roster_file
 from bot.cli import cli
+from bot.demo import ROSTER as DEMO_ROSTER
 from bot.settings import Settings
 from bot.wiring import App, build_app
 from core.clock import ManualClock
@@ -325,6 +326,62 @@ async def test_overlong_name_is_a_row_error(empty: App, tmp_path: Path) -> None:
     with pytest.raises(RosterInvalid) as raised:
         await import_roster_file(empty, write_csv(tmp_path / "long.csv", [overlong]))
     assert raised.value.errors[0].row_number == 2
+
+
+# --- rule M10: warned, not refused -------------------------------------------------------
+
+BASE_WARNINGS = [  # in `wuchang status` order on SQLite: 丰收村 sorts before 金竹村
+    "丰收村老屋场只有2户，屋场一般为30–50户。",
+    "丰收村老屋场没有记录员，每个屋场要确定一名记录员。",
+    "金竹村枫树湾只有4户，屋场一般为30–50户。",
+]
+
+
+async def test_import_goes_through_and_returns_the_warnings(
+        empty: App, tmp_path: Path) -> None:
+    result = await import_roster_file(empty, write_csv(tmp_path / "base.csv", BASE))
+    assert result.created == BASE_CODES
+    assert sorted(result.warnings) == sorted(BASE_WARNINGS)
+
+
+async def test_warnings_of_a_partial_file_are_over_the_whole_stored_roster(
+        imported: App, tmp_path: Path) -> None:
+    recorder = "R02,唐记录,金溪镇,西片网格,丰收村,老屋场,2,是,否,40,记录员,"
+    lapsed = H01.replace(",是,是,44,", ",是,否,44,")
+    result = await import_roster_file(
+        imported, write_csv(tmp_path / "partial.csv", [recorder, lapsed]))
+    assert sorted(result.warnings) == sorted([
+        "丰收村老屋场只有2户，屋场一般为30–50户。",
+        "金竹村枫树湾只有4户，屋场一般为30–50户。",
+        "金竹村枫树湾的屋场长李勇（H01）不是党员，屋场长应由党员担任。",
+    ])
+
+
+async def test_the_demo_roster_has_no_warnings(tmp_path: Path) -> None:
+    async with opened(f"sqlite+aiosqlite:///{tmp_path}/demo.db") as app:
+        result = await import_roster_file(app, DEMO_ROSTER)
+    assert len(result.created) > 1000
+    assert result.warnings == []
+
+
+def test_cli_import_prints_each_warning_to_stderr_and_exits_0(
+        database_file: Path, tmp_path: Path) -> None:
+    result = run_cli("roster", "import", str(write_csv(tmp_path / "base.csv", BASE)))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "导入完成：新增 9 人，更新 0 人，未变 0 人；在家情况变动 0 户。\n"
+    assert result.stderr.splitlines() == [f"提醒：{warning}" for warning in BASE_WARNINGS]
+    assert query(database_file, "SELECT count(*) FROM person") == [(len(BASE),)]
+
+
+def test_cli_status_shows_the_roster_warnings(database_file: Path, tmp_path: Path) -> None:
+    before = run_cli("status")
+    assert before.exit_code == 0, before.output
+    assert before.stdout.splitlines()[-1] == "花名册无提醒。"
+    run_cli("roster", "import", str(write_csv(tmp_path / "base.csv", BASE)))
+    after = run_cli("status")
+    assert after.exit_code == 0, after.output
+    assert after.stdout.splitlines()[-4:] == [
+        "花名册提醒（3条）：", *(f"  {warning}" for warning in BASE_WARNINGS)]
 
 
 # --- file formats ------------------------------------------------------------------------

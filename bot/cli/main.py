@@ -63,7 +63,7 @@ def run(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = True) -> Non
 
 @cli.command()
 def status() -> None:
-    """List the timed jobs with their last run, and the outbox backlog."""
+    """List the timed jobs with their last run, the outbox backlog and roster warnings."""
     from rich.console import Console
     from rich.table import Table
 
@@ -87,6 +87,19 @@ def status() -> None:
         backlog.add_row(channel, *(str(found.backlog.get((channel, state), 0))
                                    for state in ("pending", "sent", "failed")))
     console.print(backlog if found.backlog else "发件箱为空。")
+    _print_roster_warnings(found.roster_warnings)
+
+
+def _print_roster_warnings(warnings: list[str]) -> None:
+    """Rule M10's findings on the stored roster, one line each, never wrapped."""
+    from core import texts
+
+    if not warnings:
+        typer.echo(texts.ROSTER_WARNINGS_NONE)
+        return
+    typer.echo(texts.ROSTER_WARNINGS_HEADER.format(count=len(warnings)))
+    for warning in warnings:
+        typer.echo(f"  {warning}")
 
 
 def _when(moment: datetime | None, zone: ZoneInfo) -> str:
@@ -218,6 +231,7 @@ def demo(
 def roster_import(file: Annotated[Path, typer.Argument(help=".csv or .xlsx")]) -> None:
     """Import or update the roster; one bad row rejects the whole file."""
     from bot.admin import import_roster_file
+    from core import texts
     from core.roster import RosterInvalid
 
     try:
@@ -226,6 +240,8 @@ def roster_import(file: Annotated[Path, typer.Argument(help=".csv or .xlsx")]) -
         raise rejected("花名册", "数据", invalid) from None
     typer.echo(f"导入完成：新增 {len(result.created)} 人，更新 {len(result.updated)} 人，"
                f"未变 {result.unchanged} 人；在家情况变动 {len(result.households_changed)} 户。")
+    for warning in result.warnings:  # rule M10: warned, not refused
+        typer.echo(texts.ROSTER_WARNING.format(warning=warning), err=True)
 
 
 @roster_cli.command("invites")
