@@ -1,9 +1,9 @@
-"""Rules M1-M6 of the monthly deliberation meeting (红色屋场议事恳谈会), as pure functions."""
+"""Rules M1-M7 of the monthly deliberation meeting (红色屋场议事恳谈会), as pure functions."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -111,6 +111,19 @@ def parse_attendance(text: str) -> dict[int, int]:
             raise AttendanceSyntaxError(item)
         result[number] = count
     return result
+
+
+def households_over_adults(persons_by_household: Mapping[int, int],
+                           ages_by_household: Mapping[int, Iterable[int]]) -> dict[int, int]:
+    """Households counted with more persons than their roster members aged 18+ (rule M7).
+
+    Return {household number: its members aged 18+} for each one over; a household
+    the roster does not know has none.
+    """
+    adults = {number: sum(1 for age in ages if may_participate(age))
+              for number, ages in ages_by_household.items()}
+    return {number: adults.get(number, 0) for number, persons
+            in sorted(persons_by_household.items()) if persons > adults.get(number, 0)}
 
 
 def evening_before(starts_at_local: datetime, hour: int) -> datetime:

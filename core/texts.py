@@ -76,7 +76,7 @@ ROSTER_WARNINGS_HEADER = "花名册提醒（{count}条）："
 # --- meetings (rules M1-M6) ------------------------------------------------------------
 WEEKDAYS = "一二三四五六日"
 MEETING_USAGE = "请这样发：/meeting 2026-11-20 19:30 地点 议题"
-MEETING_BAD_TIME = "日期或时间不对：“{value}”。请这样写：2026-11-20 19:30"
+MEETING_BAD_TIME = "日期或时间不对：“{value}”。请这样写：2026-11-20 19:30，或 明天 19点30"
 MEETING_IN_PAST = "{when}已经过去了，请安排以后的时间。"
 MEETING_TOO_FAR = "只能安排一年以内的会议。"
 MEETING_NO_HOMESTEAD = "你没有所属屋场，不能安排会议。"
@@ -139,6 +139,22 @@ SUMMARY_MINUTES = "会议记录{count}条。"
 REMIND_EVENING = "提醒：明天{time}在{place}召开红色屋场议事恳谈会。\n议题：{topic}\n请各户准时参加。"
 REMIND_HOUR = "提醒：1小时后（{time}）在{place}召开议事恳谈会。\n议题：{topic}"
 REMIND_NO_MEETING = "{month}月{homestead}还没有安排议事恳谈会。请发送 /meeting 日期 时间 地点 议题 安排。"
+
+# Persons present per household (M7), /cancel and replacing a meeting (M8), issue 13.
+ATTEND_OVER_ADULTS = "{items}，不能多登记。请按实到人数重发，这次什么也没登记。"
+ATTEND_OVER_ADULTS_ITEM = "{number}号户18岁以上只有{adults}人"
+MEETING_NOTHING_TO_CANCEL = "没有待开的会议可以取消。安排会议请发送 /meeting 日期 时间 地点 议题。"
+MEETING_OPEN_NOT_CANCELLED = "会议正在进行，不能取消。要结束请发送 /end。"
+MEETING_CANCELLED_NOTICE = "{head}取消了{when}在{place}的议事恳谈会。{reason}"
+MEETING_CANCEL_REASON = "原因：{reason}"
+MEETING_MOVED_REASON = "改到{when}开。"
+MEETING_CANCEL_DONE = "已取消{when}的议事恳谈会，已通知屋场群，会前提醒不再发送。"
+MEETING_REPLACE_ASK = "{old}在{place}已安排了议事恳谈会（议题：{topic}）。要改为{new}开吗？"
+MEETING_REPLACE = "替换"
+MEETING_KEEP = "保留"
+MEETING_KEPT = "好的，仍按{when}开会，没有安排新的会议。"
+MEETING_ASKED_DROPPED = "已取消，没有安排{when}的会议。{kept}"
+MEETING_STILL_ON = "{when}的会议照常；要取消它，请再发送 /cancel。"
 
 # --- the problem ledger (rules I1-I7) ---------------------------------------------------
 ISSUE_USAGE = "请这样发：/issue 问题标题，例如 /issue 村口路灯坏了"
@@ -289,6 +305,8 @@ HELP_FLAGS = CommandHelp("/flags 月份", "看红黄旗草稿")
 HELP_VETO = CommandHelp("/veto 月份 村 事由", "记录一票否决")
 HELP_ONSITE = CommandHelp("/onsite 月份 村", "记录承办区级现场会")
 HELP_CONFIRM = CommandHelp("/confirm 月份", "确认并发布红黄旗")
+# Meetings a head can fix (issue 13, M8).
+HELP_CANCEL = CommandHelp("/cancel [原因]", "取消已安排的会议")
 
 # --- chat platforms ------------------------------------------------------------------
 # The delivery policy, on channels whose groups cannot show buttons or do not reach the bot.

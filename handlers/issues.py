@@ -12,6 +12,7 @@ from core.messages import Button, Outgoing
 from core.models import Homestead, Office, Person
 from core.permissions import Place, covers
 from core.roles import Role
+from core.when import parse_day
 from handlers.context import Context, Refusal, Request
 from storage import issues, meetings, notify, org, outbox
 from storage.issues import Issue
@@ -112,7 +113,7 @@ async def promise(context: Context, request: Request) -> list[Outgoing]:
     if found.level is not Level.HOMESTEAD:
         raise Refusal(texts.PROMISE_NOT_HERE.format(number=found.id, level=found.level.label))
     try:
-        day = date.fromisoformat(rest[0].replace("/", "-"))
+        day = parse_day(rest[0], _today(context, request))
     except ValueError:
         raise Refusal(texts.PROMISE_BAD_DATE.format(value=rest[0])) from None
     if day < _today(context, request):

@@ -1,14 +1,13 @@
-"""The monthly deliberation meeting: schedule, open, check in, attend, vote, minutes, end."""
+"""The monthly deliberation meeting: open, check in, attend, vote, minutes, end."""
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from core import texts
 from core.meetings import (
     AttendanceSyntaxError,
-    blackout_for,
+    households_over_adults,
     households_required,
     may_participate,
     motion_passed,
@@ -21,11 +20,9 @@ from core.models import Homestead, Office
 from core.permissions import Place
 from core.roles import Role
 from handlers.context import Context, Refusal, Request
-from storage import issues, meetings, notify, outbox
+from storage import issues, meetings, notify
 from storage.meetings import Attendance, Meeting
 
-WHEN = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?\s+(\d{1,2})[:：](\d{2})$")
-MAX_AHEAD = timedelta(days=366)
 CHOICE_LABELS = {meetings.YES: texts.VOTE_YES, meetings.NO: texts.VOTE_NO,
                  meetings.ABSTAIN: texts.VOTE_ABSTAIN}
 
@@ -55,85 +52,6 @@ def _progress_text(meeting: Meeting, households: int, persons: int) -> str:
     if quorum_met(households, resident):
         text += texts.QUORUM_REACHED
     return text
-
-
-async def schedule(context: Context, request: Request) -> list[Outgoing]:
-    """Schedule a meeting; inside a busy season it waits for the head's confirmation."""
-    parts = request.args.split(maxsplit=3)
-    if len(parts) < 4:
-        raise Refusal(texts.MEETING_USAGE)
-    day, time, place, topic = parts
-    match = WHEN.match(f"{day} {time}")
-    try:
-        if match is None:
-            raise ValueError(day)
-        year, month, date_of_month, hour, minute = (int(group) for group in match.groups())
-        local = datetime(year, month, date_of_month, hour, minute, tzinfo=context.timezone)
-    except ValueError:
-        raise Refusal(texts.MEETING_BAD_TIME.format(value=f"{day} {time}")) from None
-    if local <= request.now:
-        raise Refusal(texts.MEETING_IN_PAST.format(when=_when(context, local)))
-    if local - request.now > MAX_AHEAD:
-        raise Refusal(texts.MEETING_TOO_FAR)
-    homestead = await request.own_homestead(texts.MEETING_NO_HOMESTEAD)
-    person = request.require_person()
-    season = blackout_for(context.rules.blackouts, local.date(), homestead.village)  # rule M2
-    meeting_id = await meetings.create(
-        request.connection, homestead_id=homestead.id, starts_at=local, place=place,
-        topic=topic, status=meetings.PENDING if season else meetings.SCHEDULED,
-        created_by=person.id, now=request.now)
-    if season is not None:
-        buttons = ((Button(texts.MEETING_CONFIRM, f"mconfirm:{meeting_id}"),
-                    Button(texts.MEETING_CANCEL, f"mcancel:{meeting_id}")),)
-        return [request.reply(texts.MEETING_IN_BLACKOUT.format(
-            when=_when(context, local), season=season.name, village=homestead.village),
-            buttons=buttons)]
-    return await _scheduled(context, request, meeting_id)
-
-
-async def _scheduled(context: Context, request: Request, meeting_id: int) -> list[Outgoing]:
-    found = await meetings.get(request.connection, meeting_id)
-    assert found is not None
-    person = request.require_person()
-    await request.log(f"meeting:{found.id}", "meeting.scheduled",
-                      {"starts_at": found.starts_at.isoformat(), "place": found.place,
-                       "topic": found.topic})
-    when = _when(context, found.starts_at)
-    if not request.in_group:
-        await outbox.to_homesteads(
-            request.connection, [found.homestead_id], key=f"meeting:{found.id}:announce",
-            text=texts.MEETING_ANNOUNCED.format(head=person.name, when=when, place=found.place,
-                                                topic=found.topic), now=request.now)
-    return [request.reply(texts.MEETING_SCHEDULED.format(
-        when=when, place=found.place, topic=found.topic))]
-
-
-async def _pending(request: Request) -> Meeting:
-    found = None
-    if request.args.isdigit():
-        found = await meetings.get(request.connection, int(request.args))
-    person = request.require_person()
-    if found is None or found.homestead_id != person.homestead_id:
-        raise Refusal(texts.BUTTON_EXPIRED)
-    if found.status != meetings.PENDING:
-        raise Refusal(texts.MEETING_NOT_PENDING)
-    return found
-
-
-async def confirm(context: Context, request: Request) -> list[Outgoing]:
-    """Confirm a meeting scheduled inside a busy season (rule M2)."""
-    found = await _pending(request)
-    if found.starts_at <= request.now:
-        raise Refusal(texts.MEETING_IN_PAST.format(when=_when(context, found.starts_at)))
-    await meetings.set_status(request.connection, found.id, meetings.SCHEDULED)
-    return await _scheduled(context, request, found.id)
-
-
-async def cancel(context: Context, request: Request) -> list[Outgoing]:
-    """Drop a meeting that was waiting for confirmation."""
-    found = await _pending(request)
-    await meetings.set_status(request.connection, found.id, meetings.CANCELLED)
-    return [request.reply(texts.MEETING_CANCELLED)]
 
 
 async def open_meeting(context: Context, request: Request) -> list[Outgoing]:
@@ -220,6 +138,12 @@ async def attend(context: Context, request: Request) -> list[Outgoing]:
     unknown = sorted(number for number in counts if number not in numbers)
     if unknown:
         raise Refusal(texts.ATTEND_UNKNOWN.format(numbers="、".join(map(str, unknown))))
+    over = households_over_adults(counts, await meetings.member_ages(  # rule M7
+        request.connection, homestead.id))
+    if over:
+        raise Refusal(texts.ATTEND_OVER_ADULTS.format(items="、".join(
+            texts.ATTEND_OVER_ADULTS_ITEM.format(number=number, adults=adults)
+            for number, adults in over.items())))
     person = request.require_person()
     for number, persons in counts.items():
         if persons == 0:

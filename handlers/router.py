@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -18,6 +19,9 @@ from handlers.context import Context, Refusal, Request
 from storage import org
 
 logger = logging.getLogger(__name__)
+
+# Chinese phone keyboards offer the full-width slash (U+FF0F) as readily as "/".
+COMMAND_MARKS = ("/", "／")
 
 Handler = Callable[[Context, Request], Awaitable[list[Outgoing]]]
 
@@ -93,13 +97,12 @@ class Router:
         if incoming.payload is not None:
             name, _, args = incoming.payload.partition(":")
             return name, args
-        text = (incoming.text or "").strip()
-        if not text:
+        words = (incoming.text or "").split(maxsplit=1)  # any space, the full-width one too
+        if not words:
             return None
-        first, _, rest = text.partition(" ")
-        rest = rest.strip()
-        if first.startswith("/"):
-            return first[1:].split("@", 1)[0].lower(), rest
+        first, rest = words[0], words[1].strip() if len(words) > 1 else ""
+        if first.startswith(COMMAND_MARKS):
+            return unicodedata.normalize("NFKC", first[1:]).split("@", 1)[0].lower(), rest
         if first in self._by_name and self._by_name[first].name != first:
             return first, rest
         return None

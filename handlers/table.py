@@ -6,7 +6,7 @@ from core import texts
 from core.messages import ChatKind, Outgoing
 from core.permissions import covers
 from core.roles import EVERYONE, HOMESTEAD_LEADERS, OFFICIALS, Role
-from handlers import binding, flags, issues, meetings
+from handlers import binding, flags, issues, meeting_schedule, meetings
 from handlers.context import Context, Request
 from handlers.router import Command, Router, Where
 
@@ -42,11 +42,11 @@ COMMANDS: list[Command] = [
             listed_for=frozenset({Role.HEAD}), help=texts.HELP_BIND),
     Command("help", help_command, Where.ANY, roles=None, aliases=("帮助",),
             listed_for=EVERYONE, reads_only=True, help=texts.HELP_HELP),
-    # Meetings (rules M1-M6).
-    Command("meeting", meetings.schedule, Where.ANY, roles=HEAD_ONLY, aliases=("开会",),
+    # Meetings (rules M1-M7, M8's /cancel).
+    Command("meeting", meeting_schedule.schedule, Where.ANY, roles=HEAD_ONLY, aliases=("开会",),
             help=texts.HELP_MEETING),
-    Command("mconfirm", meetings.confirm, Where.ANY, roles=HEAD_ONLY, button_only=True),
-    Command("mcancel", meetings.cancel, Where.ANY, roles=HEAD_ONLY, button_only=True),
+    Command("mconfirm", meeting_schedule.confirm, Where.ANY, roles=HEAD_ONLY, button_only=True),
+    Command("mcancel", meeting_schedule.cancel, Where.ANY, roles=HEAD_ONLY, button_only=True),
     Command("open", meetings.open_meeting, Where.GROUP, roles=HEAD_ONLY, help=texts.HELP_OPEN),
     Command("checkin", meetings.check_in, Where.ANY, roles=EVERYONE, aliases=("签到",),
             help=texts.HELP_CHECKIN),
@@ -62,6 +62,10 @@ COMMANDS: list[Command] = [
             aliases=("记录",), help=texts.HELP_MINUTES),
     Command("end", meetings.end_meeting, Where.GROUP, roles=HEAD_ONLY, aliases=("散会",),
             help=texts.HELP_END),
+    Command("cancel", meeting_schedule.cancel_meeting, Where.ANY, roles=HEAD_ONLY,
+            aliases=("取消",), help=texts.HELP_CANCEL),
+    Command("mreplace", meeting_schedule.replace, Where.ANY, roles=HEAD_ONLY, button_only=True),
+    Command("mkeep", meeting_schedule.keep, Where.ANY, roles=HEAD_ONLY, button_only=True),
     # The problem ledger (rules I1-I7).
     Command("issue", issues.raise_issue, Where.ANY, roles=EVERYONE, aliases=("问题",),
             help=texts.HELP_ISSUE),

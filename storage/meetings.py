@@ -139,6 +139,14 @@ async def find(connection: AsyncConnection, homestead_id: int, status: str,
     return _meeting(row) if row else None
 
 
+async def all_of(connection: AsyncConnection, homestead_id: int, status: str) -> list[Meeting]:
+    """Every meeting of a 屋场 with this status, earliest first."""
+    rows = await connection.execute(select(meeting).where(
+        meeting.c.homestead_id == homestead_id, meeting.c.status == status,
+    ).order_by(meeting.c.starts_at, meeting.c.id))
+    return [_meeting(row) for row in rows]
+
+
 async def resident_households(connection: AsyncConnection, homestead_id: int) -> int:
     """Households of a 屋场 that live at home long-term (rule M3's denominator)."""
     count = await connection.scalar(select(func.count()).select_from(household).where(
@@ -152,6 +160,18 @@ async def households_by_number(connection: AsyncConnection, homestead_id: int,
     rows = await connection.execute(select(household.c.number, household.c.id).where(
         household.c.homestead_id == homestead_id))
     return {row.number: row.id for row in rows}
+
+
+async def member_ages(connection: AsyncConnection, homestead_id: int) -> dict[int, list[int]]:
+    """The ages of the roster members of each household of a 屋场, by household number."""
+    rows = await connection.execute(
+        select(household.c.number, person.c.age)
+        .join(person, person.c.household_id == household.c.id)
+        .where(household.c.homestead_id == homestead_id))
+    ages: dict[int, list[int]] = {}
+    for row in rows:
+        ages.setdefault(row.number, []).append(row.age)
+    return ages
 
 
 async def record_households(connection: AsyncConnection, meeting_id: int,

@@ -6,7 +6,8 @@ import asyncio
 import os
 import socket
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime
+from dataclasses import replace
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,8 @@ from bot.replay import Line, Replayer
 from bot.settings import Settings
 from bot.wiring import App, build_app
 from core.clock import ManualClock
+from core.config import Rules
+from core.meetings import Blackout
 from core.messages import Outgoing
 from storage import invites
 
@@ -161,6 +164,17 @@ class FakeBot:
 @pytest.fixture
 async def bot(app: App, clock: ManualClock) -> FakeBot:
     """A fake channel where every small-roster person and 屋场 group is already bound."""
+    fake = FakeBot(app, clock)
+    await fake.start(set())
+    return fake
+
+
+@pytest.fixture
+async def busy_bot(app: App, clock: ManualClock) -> FakeBot:
+    """The ``bot``, with 金竹村's autumn harvest (11-01 to 11-15) a busy season (rule M2)."""
+    season = Blackout("秋收", date(2000, 11, 1), date(2000, 11, 15), yearly=True,
+                      village="金竹村")
+    app.context = replace(app.context, rules=Rules(blackouts=(season,)))
     fake = FakeBot(app, clock)
     await fake.start(set())
     return fake

@@ -210,8 +210,8 @@ async def test_promise_records_the_date_and_overdue_is_told_once(app: App, bot: 
     await _say_refused(app, bot, "H01", FENGSHU, "/promise 1", texts.PROMISE_USAGE)
     await _say_refused(app, bot, "H01", FENGSHU, "/promise 1 2026-11-04 昨天",
                        texts.PROMISE_BAD_DATE.format(value="2026-11-04"))
-    await _say_refused(app, bot, "H01", FENGSHU, "/promise 1 12月10日",
-                       texts.PROMISE_BAD_DATE.format(value="12月10日"))
+    await _say_refused(app, bot, "H01", FENGSHU, "/promise 1 12月32日",
+                       texts.PROMISE_BAD_DATE.format(value="12月32日"))
     await _say_refused(app, bot, "H01", FENGSHU, "/promise 1 2026-02-30",
                        texts.PROMISE_BAD_DATE.format(value="2026-02-30"))
     await _say_refused(app, bot, "H01", FENGSHU, "/promise 7 2026-12-10",

@@ -1,4 +1,4 @@
-"""Rules M1-M6 as pure functions, on their edges."""
+"""Rules M1-M7 as pure functions, on their edges."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from core.meetings import (
     blackout_for,
     evening_before,
     has_party_group,
+    households_over_adults,
     households_required,
     may_participate,
     motion_passed,
@@ -145,3 +146,18 @@ def test_rules_file_parses_and_validates() -> None:
                 {"meetings": {"missing_meeting_day": 31}}):
         with pytest.raises(RulesFileError):
             parse_rules(bad)
+
+
+AGES = {1: [44], 3: [25, 78, 16], 4: [48, 17], 5: [12]}
+
+
+@pytest.mark.parametrize(("counts", "over"), [
+    ({1: 1, 3: 2, 4: 1}, {}),             # exactly the adults: accepted
+    ({3: 3}, {3: 2}),                     # the 16-year-old does not count
+    ({4: 2, 1: 2}, {1: 1, 4: 1}),         # every household over is named, in order
+    ({5: 1}, {5: 0}),                     # only children in the roster
+    ({9: 1}, {9: 0}),                     # a household the roster does not know
+    ({5: 0, 3: 0}, {}),                   # withdrawing is never over
+])
+def test_households_over_adults(counts: dict[int, int], over: dict[int, int]) -> None:
+    assert households_over_adults(counts, AGES) == over  # rule M7

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,9 +12,6 @@ from bot.admin import import_roster_file
 from bot.channels.console import CHANNEL
 from bot.wiring import App
 from core import texts
-from core.clock import ManualClock
-from core.config import Rules
-from core.meetings import Blackout
 from core.messages import ChatKind, Incoming
 from storage.export import snapshot
 from storage.schema import homestead, meeting, meeting_checkin, motion, outbox, vote
@@ -270,12 +266,8 @@ async def test_checkin_only_for_adults_of_the_homestead(app: App, bot: FakeBot,
     assert texts_of(await bot.say("V04", "枫树湾", "签到"))[0].startswith("你不属于")
 
 
-async def test_blackout_needs_confirmation(app: App, clock: ManualClock) -> None:
-    season = Blackout("秋收", date(2000, 11, 1), date(2000, 11, 15), yearly=True,
-                      village="金竹村")
-    app.context = replace(app.context, rules=Rules(blackouts=(season,)))
-    bot = FakeBot(app, clock)
-    await bot.start(set())
+async def test_blackout_needs_confirmation(app: App, busy_bot: FakeBot) -> None:
+    bot = busy_bot
     asked = await bot.say("H01", "枫树湾", f"/meeting {TOMORROW} 村部 秋收安排")
     assert asked[0].text.startswith("11月6日（周五）19:30在秋收期间（金竹村的农忙时节）")
     assert asked[0].button_labels() == ["确认安排", "取消"]
