@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from fractions import Fraction
+from typing import Protocol, TypeVar
 
 from core import texts
+from core.calendar import REPORT_WORKING_DAYS, WorkCalendar, report_deadline
 from core.messages import Button
-from core.models import Office
+from core.models import Office, Person
 from core.permissions import Place
 from core.roles import Role
 
@@ -158,3 +162,131 @@ def percent(rate: Fraction | None) -> str:
 def rating_buttons(round_id: int) -> tuple[tuple[Button, ...], ...]:
     """The 满意 / 基本满意 / 不满意 buttons of a rating round."""
     return (tuple(Button(choice.label, f"rate:{round_id}:{choice.value}") for choice in Rating),)
+
+
+# --- rule I9: when the village's 5 working days start -------------------------------------
+
+class CountedFrom(StrEnum):
+    """What the village's 5 working days count from (rule I9)."""
+
+    MEETING = "meeting"  # the meeting the issue came from
+    VILLAGE = "village"  # the day the issue reached the village
+
+    @property
+    def label(self) -> str:
+        """How people are told the start: 会议之日 or 到村之日."""
+        return {"meeting": texts.COUNTED_FROM_MEETING,
+                "village": texts.COUNTED_FROM_VILLAGE}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportWindow:
+    """The village's window to solve or report an issue: its start, why, and its last day."""
+
+    start: date
+    counted_from: CountedFrom
+    deadline: date
+
+
+def report_window_start(meeting_day: date | None,
+                        reached_village: date) -> tuple[date, CountedFrom]:
+    """The later of the meeting the issue came from and the day it reached the village (I9).
+
+    An issue raised between meetings has no meeting: it counts from the day it reached
+    the village. On the same day the meeting is named, as before rule I9.
+    """
+    if meeting_day is None or reached_village > meeting_day:
+        return reached_village, CountedFrom.VILLAGE
+    return meeting_day, CountedFrom.MEETING
+
+
+def report_window(meeting_day: date | None, reached_village: date,
+                  calendar: WorkCalendar) -> ReportWindow:
+    """The start of the village's window (rule I9) and its deadline on working days (I3)."""
+    start, counted_from = report_window_start(meeting_day, reached_village)
+    return ReportWindow(start, counted_from, report_deadline(start, calendar))
+
+
+def window_text(window: ReportWindow | None) -> str:
+    """The window as every message states it: 自12月16日（到村之日）起5个工作日 (rule I9).
+
+    An issue escalated before rule I9 recorded no start: only the length is said.
+    """
+    if window is None:
+        return texts.REPORT_WINDOW_NO_START.format(days=REPORT_WORKING_DAYS)
+    return texts.REPORT_WINDOW.format(start=texts.format_day(window.start),
+                                      counted_from=window.counted_from.label,
+                                      days=REPORT_WORKING_DAYS)
+
+
+def deadline_at(level: Level, agreed: date | None, report: date | None,
+                due: date | None) -> date | None:
+    """The deadline that applies at a level: agreed (屋场), report (村) or due (镇) date."""
+    return {Level.HOMESTEAD: agreed, Level.VILLAGE: report, Level.TOWNSHIP: due}[level]
+
+
+# --- rule I10: the 责任人 the township names ----------------------------------------------
+
+def named_official(named: str, officials: Sequence[Person]) -> tuple[Person | None,
+                                                                    tuple[Person, ...]]:
+    """The 镇干部 named by 编号 or by a name only one of them has (rule I10).
+
+    Otherwise None and the candidates to choose from: those of that name when several
+    share it, else every official given.
+    """
+    wanted = named.strip()
+    by_code = ([official for official in officials if official.code == wanted]
+               or [official for official in officials
+                   if official.code.casefold() == wanted.casefold()])
+    if len(by_code) == 1:
+        return by_code[0], ()
+    same_name = tuple(official for official in officials if official.name == wanted)
+    if len(same_name) == 1:
+        return same_name[0], ()
+    return None, same_name or tuple(officials)
+
+
+# --- rule I5: the list (问题清单) ----------------------------------------------------------
+
+LIST_TITLE_LIMIT = 24  # characters of a title in a list line, for a phone
+# What still waits on the village or the township: neither handled nor closed.
+WAITING: tuple[Status, ...] = (Status.OPEN, Status.ESCALATED, Status.ASSIGNED)
+# What a 屋场's list shows: everything not yet closed (销号), handled ones awaiting rating too.
+NOT_CLOSED: tuple[Status, ...] = (*WAITING, Status.RESOLVED)
+
+
+class Queued(Protocol):
+    """What ordering a list needs of an issue."""
+
+    @property
+    def id(self) -> int: ...  # noqa: D102
+
+    @property
+    def overdue(self) -> bool: ...  # noqa: D102
+
+    @property
+    def current_deadline(self) -> date | None: ...  # noqa: D102
+
+
+QueuedT = TypeVar("QueuedT", bound=Queued)
+
+
+def is_late(overdue: bool, deadline: date | None, today: date) -> bool:
+    """Overdue: marked so, or its deadline passed before today (the sweep may not have run)."""
+    return overdue or (deadline is not None and deadline < today)
+
+
+def issue_queue(found: Iterable[QueuedT], today: date, *,
+                only_overdue: bool = False) -> list[QueuedT]:
+    """A list in the order of 问题清单制: overdue first, then by deadline, then by number.
+
+    Issues without a deadline come after those with one; ``only_overdue`` keeps the late.
+    """
+    def key(entry: QueuedT) -> tuple[bool, bool, date, int]:
+        deadline = entry.current_deadline
+        return (not is_late(entry.overdue, deadline, today), deadline is None,
+                deadline or date.max, entry.id)
+
+    chosen = [entry for entry in found if not only_overdue
+              or is_late(entry.overdue, entry.current_deadline, today)]
+    return sorted(chosen, key=key)

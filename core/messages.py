@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -99,3 +100,55 @@ class DeliveryError(Exception):
         self.reason = reason
         self.permanent = permanent
         self.retry_after = retry_after
+
+
+# Telegram's limit on one message's text, the narrowest of the channels: a page of a
+# long list fits in it. Counted in UTF-16 code units, as Telegram counts (an emoji is 2).
+PAGE_LIMIT = 4096
+ELLIPSIS = "…"
+
+
+def text_length(text: str) -> int:
+    """The length of a text as Telegram counts it: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _cut(line: str, room: int) -> str:
+    """``line`` shortened with an ellipsis to at most ``room`` units."""
+    if text_length(line) <= room:
+        return line
+    line = line[:room]  # each character takes at least one unit
+    while line and text_length(line) + len(ELLIPSIS) > room:
+        line = line[:-1]
+    return line + ELLIPSIS
+
+
+def paginate(header: str, lines: Sequence[str], marker: str,
+             limit: int = PAGE_LIMIT) -> list[str]:
+    """Pages of ``header`` and ``lines`` for a phone, each within ``limit``.
+
+    Lines are never split between pages; a line too long for a page is cut. With more
+    than one page, each page's header ends with ``marker`` (``{page}``/``{pages}``),
+    for example （第1/3页）. Without lines, one page of the header alone.
+    """
+    whole = "\n".join([header, *lines])
+    if text_length(whole) <= limit:
+        return [whole]
+    widest = marker.format(page=10**6, pages=10**6)
+    room = limit - text_length(header) - text_length(widest) - 1  # the header's line break
+    if room < 1:
+        raise ValueError("the header and its page marker leave no room for a line")
+    groups: list[list[str]] = [[]]
+    used = 0
+    for line in (_cut(line, room) for line in lines):
+        size = text_length(line) + (1 if groups[-1] else 0)
+        if groups[-1] and used + size > room:
+            groups.append([])
+            size = text_length(line)
+            used = 0
+        groups[-1].append(line)
+        used += size
+    if len(groups) == 1:  # one line, cut to fit
+        return ["\n".join([header, *groups[0]])]
+    return ["\n".join([header + marker.format(page=number, pages=len(groups)), *group])
+            for number, group in enumerate(groups, start=1)]

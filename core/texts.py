@@ -7,7 +7,7 @@ The same word is used for the same thing everywhere: 屋场长, 记录员, 到�
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import NamedTuple
 
 # --- conversation: general -------------------------------------------------------
@@ -176,9 +176,9 @@ PROMISE_RECORDED = "{number}号问题约定{day}前解决。{note}"
 ESCALATE_USAGE = "请这样发：/escalate 编号 [原因]"
 ESCALATE_TOP = "{number}号问题已在镇里处理，不能再往上报。"
 ESCALATE_NOT_YOUR_LEVEL = "{number}号问题现在在{level}里处理，{role}不能上报。"
-ESCALATED_TO_VILLAGE = "{number}号问题“{title}”已上报村里。村里须在{deadline}前解决或报镇里（会后5个工作日）。{reason}"
+ESCALATED_TO_VILLAGE = "{number}号问题“{title}”已上报村里。{window}内，村里须在{deadline}前解决或报镇里。{reason}"
 ESCALATED_TO_TOWNSHIP = "{number}号问题“{title}”已由村里上报镇里，等待镇里交办。{reason}"
-ESCALATED_OVERDUE = "{number}号问题“{title}”村里超过{deadline}未解决，已自动上报镇里并标记超期。"
+ESCALATED_OVERDUE = "{number}号问题“{title}”{window}内村里未解决（期限{deadline}），已自动上报镇里并标记超期。"
 ASSIGN_USAGE = "请这样发：/assign 编号 部门 负责人 日期，例如 /assign 12 城建办 王明 2026-12-20"
 ASSIGN_NOT_TOWNSHIP = "{number}号问题还在{level}里，只有上报到镇里的问题才能交办。"
 ASSIGNED = "{number}号问题“{title}”已交办：{department}，负责人{responsible}，{day}前办结。"
@@ -223,6 +223,34 @@ HANDLER_HEAD = "屋场长"
 HANDLER_VILLAGE = "村干部"
 HANDLER_TOWNSHIP = "镇里"
 SUMMARY_ISSUES = "提出问题{count}个：{titles}"
+
+# Issue 13: when the village's clock starts (I9), who is responsible (I10), the list (I5).
+REPORT_WINDOW = "自{start}（{counted_from}）起{days}个工作日"
+REPORT_WINDOW_NO_START = "{days}个工作日"
+COUNTED_FROM_MEETING = "会议之日"
+COUNTED_FROM_VILLAGE = "到村之日"
+STATUS_REPORT_DEADLINE = "期限：{day}，{window}"
+ASSIGN_NOT_OFFICIAL = "本镇干部里没有“{name}”，负责人请写镇干部的编号或姓名：{candidates}"
+ASSIGN_AMBIGUOUS = "本镇有{count}位镇干部叫“{name}”，负责人请写编号：{candidates}"
+ASSIGN_CANDIDATE = "{code} {name}"
+ISSUES_USAGE = "请这样发：/issues 看问题清单，/issues 超期 只看超期的。"
+ISSUES_OVERDUE_WORD = "超期"
+ISSUES_NO_HOMESTEAD = "你没有所属屋场。请在屋场群里发送 /issues。"
+ISSUES_HOMESTEAD = "{place}问题清单：未销号{count}个"
+ISSUES_VILLAGE = "{place}待村里办理的问题{count}个"
+ISSUES_TOWNSHIP = "{place}待镇里办理的问题{count}个"
+ISSUES_ONLY_OVERDUE = "（只看超期）"
+ISSUES_NONE = "{place}没有未销号的问题。"
+ISSUES_NONE_VILLAGE = "{place}没有待村里办理的问题。"
+ISSUES_NONE_TOWNSHIP = "{place}没有待镇里办理的问题。"
+ISSUES_NONE_OVERDUE = "{place}没有超期的问题。"
+ISSUES_LINE = "{number}号 {title}｜在{level}｜{status}{deadline}{handler}{overdue}"
+ISSUES_LINE_PLACE = "{number}号 {homestead}：{title}｜{status}{deadline}{handler}{overdue}"
+ISSUES_DEADLINE = "｜{day}前"
+ISSUES_DEADLINE_WINDOW = "｜{day}前，{window}"
+ISSUES_HANDLER = "｜{department}{responsible}"
+ISSUES_NOT_ASSIGNED = "｜待交办"
+ISSUES_PAGE = "（第{page}/{pages}页）"
 
 # --- monthly red and yellow flags (rules F1-F8) -----------------------------------------
 SCORE_USAGE = "请这样发：/score 2026-10 金竹村 党建引领发展 92.5"
@@ -307,6 +335,8 @@ HELP_ONSITE = CommandHelp("/onsite 月份 村", "记录承办区级现场会")
 HELP_CONFIRM = CommandHelp("/confirm 月份", "确认并发布红黄旗")
 # Meetings a head can fix (issue 13, M8).
 HELP_CANCEL = CommandHelp("/cancel [原因]", "取消已安排的会议")
+# Issue 13: the list (问题清单制, rule I5).
+HELP_ISSUES = CommandHelp("/issues [超期]", "看问题清单：本屋场的，或待你这一级办理的")
 
 # --- chat platforms ------------------------------------------------------------------
 # The delivery policy, on channels whose groups cannot show buttons or do not reach the bot.
@@ -339,3 +369,8 @@ CHAT_INTRO = "以 {person} 身份在 {chat} 聊天。输入命令；“按 标�
 def format_when(local: datetime) -> str:
     """A local time as people read it on a phone: 11月20日（周五）19:30."""
     return f"{local.month}月{local.day}日（周{WEEKDAYS[local.weekday()]}）{local:%H:%M}"
+
+
+def format_day(day: date) -> str:
+    """A date as people read it on a phone: 12月16日."""
+    return f"{day.month}月{day.day}日"

@@ -6,8 +6,18 @@ from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 
 from core import texts
-from core.calendar import report_deadline
-from core.issues import CATEGORIES, Level, Rating, Status, percent, rating_buttons
+from core.issues import (
+    CATEGORIES,
+    Level,
+    Rating,
+    ReportWindow,
+    Status,
+    named_official,
+    percent,
+    rating_buttons,
+    report_window,
+    window_text,
+)
 from core.messages import Button, Outgoing
 from core.models import Homestead, Office, Person
 from core.permissions import Place, covers
@@ -139,15 +149,18 @@ async def escalate(context: Context, request: Request) -> list[Outgoing]:
             number=found.id, level=found.level.label, role=person.role.label))
     reason = " ".join(rest)
     if above is Level.VILLAGE:
-        deadline = await _report_deadline(context, request, found, homestead)
+        window = await _report_window(context, request, found, homestead)
         changed = await issues.change(
             request.connection, found, "issue.escalated", request.actor(), request.now,
             {"from": found.level.value, "to": above.value, "reason": reason,
-             "deadline": deadline.isoformat()},
-            level=above, status=Status.ESCALATED, deadline=deadline, overdue=False)
+             "deadline": window.deadline.isoformat(),
+             "deadline_start": window.start.isoformat(),
+             "deadline_from": window.counted_from.value},
+            level=above, status=Status.ESCALATED, deadline=window.deadline, overdue=False,
+            deadline_start=window.start, deadline_from=window.counted_from)
         text = texts.ESCALATED_TO_VILLAGE.format(
-            number=found.id, title=found.title, deadline=f"{deadline.month}月{deadline.day}日",
-            reason=reason)
+            number=found.id, title=found.title, deadline=texts.format_day(window.deadline),
+            window=window_text(window), reason=reason)
         await _tell(request, homestead, changed, text)
     else:
         changed = await issues.change(
@@ -161,21 +174,21 @@ async def escalate(context: Context, request: Request) -> list[Outgoing]:
                            key=f"issue:{found.id}:escalated:{above}")
 
 
-async def _report_deadline(context: Context, request: Request, found: Issue,
-                           homestead: Homestead) -> date:
-    """5 working days after the meeting the issue came from, else after today (rule I3)."""
-    start = _today(context, request)
+async def _report_window(context: Context, request: Request, found: Issue,
+                         homestead: Homestead) -> ReportWindow:
+    """5 working days from the meeting it came from or from today, the later (I3, I9)."""
+    meeting_day = None
     if found.meeting_id is not None:
         meeting = await meetings.get(request.connection, found.meeting_id)
         if meeting is not None:
-            start = context.local(meeting.starts_at).date()
-    deadline = report_deadline(start, context.rules.calendar)
-    for year in sorted(context.rules.calendar.unknown_years([start, deadline])):
+            meeting_day = context.local(meeting.starts_at).date()
+    window = report_window(meeting_day, _today(context, request), context.rules.calendar)
+    for year in sorted(context.rules.calendar.unknown_years([window.start, window.deadline])):
         await notify.tell(request.connection,
                           [Office(Role.TOWNSHIP_OFFICIAL, Place(homestead.township_id))],
                           key=f"calendar:unknown:{year}:{homestead.township_id}",
                           text=texts.CALENDAR_UNKNOWN.format(year=year), now=request.now)
-    return deadline
+    return window
 
 
 async def _tell(request: Request, homestead: Homestead, found: Issue, text: str) -> None:
@@ -201,8 +214,7 @@ async def assign(context: Context, request: Request) -> list[Outgoing]:
     if due < _today(context, request):
         raise Refusal(texts.PROMISE_BAD_DATE.format(value=due_text))
     handler = await _responsible_official(request, homestead, responsible)
-    if responsible == handler.code:
-        responsible = handler.name
+    responsible = handler.name
     changed = await issues.change(
         request.connection, found, "issue.assigned", request.actor(), request.now,
         {"department": department, "responsible": responsible, "due": due.isoformat()},
@@ -218,12 +230,18 @@ async def assign(context: Context, request: Request) -> list[Outgoing]:
 
 
 async def _responsible_official(request: Request, homestead: Homestead, named: str) -> Person:
-    """The official who handles it: the one named (by 编号 or name), else the one assigning."""
-    for official in await org.persons_with_role(request.connection, Role.TOWNSHIP_OFFICIAL,
-                                                township_id=homestead.township_id):
-        if named in (official.code, official.name):
-            return official
-    return request.require_person()
+    """The 镇干部 named as 责任人, by 编号 or unique name; anyone else is refused (rule I10)."""
+    officials = await org.persons_with_role(request.connection, Role.TOWNSHIP_OFFICIAL,
+                                            township_id=homestead.township_id)
+    official, candidates = named_official(named, officials)
+    if official is not None:
+        return official
+    listed = "、".join(texts.ASSIGN_CANDIDATE.format(code=candidate.code, name=candidate.name)
+                      for candidate in candidates)
+    if any(candidate.name == named for candidate in candidates):
+        raise Refusal(texts.ASSIGN_AMBIGUOUS.format(count=len(candidates), name=named,
+                                                    candidates=listed))
+    raise Refusal(texts.ASSIGN_NOT_OFFICIAL.format(name=named, candidates=listed))
 
 
 async def solve(context: Context, request: Request) -> list[Outgoing]:
@@ -290,9 +308,11 @@ async def show_status(context: Context, request: Request) -> list[Outgoing]:
         number=found.id, title=found.title, homestead=homestead.full_name,
         category=found.category or texts.NO_CATEGORY, level=found.level.label,
         status=found.status.label, overdue=texts.OVERDUE_MARK if found.overdue else "")]
-    deadline = {Level.HOMESTEAD: found.agreed_date, Level.VILLAGE: found.deadline,
-                Level.TOWNSHIP: found.due_date}[found.level]
-    if deadline is not None:
+    deadline = found.current_deadline
+    if found.level is Level.VILLAGE and deadline is not None:  # rule I9: and its start
+        lines.append(texts.STATUS_REPORT_DEADLINE.format(
+            day=deadline.isoformat(), window=window_text(found.report_window)))
+    elif deadline is not None:
         lines.append(texts.STATUS_DEADLINE.format(day=deadline.isoformat()))
     if found.department:
         lines.append(texts.STATUS_HANDLER.format(department=found.department,

@@ -6,7 +6,7 @@ from core import texts
 from core.messages import ChatKind, Outgoing
 from core.permissions import covers
 from core.roles import EVERYONE, HOMESTEAD_LEADERS, OFFICIALS, Role
-from handlers import binding, flags, issues, meeting_schedule, meetings
+from handlers import binding, flags, issue_list, issues, meeting_schedule, meetings
 from handlers.context import Context, Request
 from handlers.router import Command, Router, Where
 
@@ -83,6 +83,8 @@ COMMANDS: list[Command] = [
     Command("rate", issues.rate, Where.ANY, roles=EVERYONE, button_only=True),
     Command("status", issues.show_status, Where.ANY, roles=EVERYONE, aliases=("查询",),
             reads_only=True, help=texts.HELP_STATUS),
+    Command("issues", issue_list.list_issues, Where.ANY, roles=EVERYONE,
+            aliases=("清单", "问题清单"), reads_only=True, help=texts.HELP_ISSUES),
     # Monthly red and yellow flags (rules F1-F8).
     Command("score", flags.enter_score, Where.ANY, roles=OFFICIALS, aliases=("评分",),
             help=texts.HELP_SCORE),

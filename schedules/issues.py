@@ -15,6 +15,7 @@ from core.issues import (
     handler_at,
     percent,
     rating_buttons,
+    window_text,
 )
 from storage import issues, notify, org, outbox
 from storage.context import Context
@@ -48,8 +49,8 @@ async def _escalate_overdue(context: Context, connection: AsyncConnection,
         level=Level.TOWNSHIP, status=Status.ESCALATED, overdue=True, overdue_on=found.deadline)
     deadline = found.deadline
     text = texts.ESCALATED_OVERDUE.format(
-        number=found.id, title=found.title,
-        deadline=f"{deadline.month}月{deadline.day}日" if deadline else "")
+        number=found.id, title=found.title, window=window_text(found.report_window),  # I9
+        deadline=texts.format_day(deadline) if deadline else "")
     homestead = await org.homestead_by_id(connection, found.homestead_id)
     assert homestead is not None
     key = f"issue:{found.id}:overdue-escalated"

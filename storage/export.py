@@ -157,6 +157,7 @@ async def _issues(connection: AsyncConnection, zone: ZoneInfo) -> list[dict[str,
             "id": found.id, "homestead": row.homestead, "village": row.village,
             "title": found.title, "category": found.category, "level": found.level.value,
             "status": found.status.value, "deadline": _deadline(found),
+            **_deadline_start(found),
             "overdue": found.overdue,
             "satisfaction": None if found.satisfaction is None else round(found.satisfaction, 4),
             "department": found.department, "responsible": found.responsible,
@@ -171,6 +172,22 @@ async def _issues(connection: AsyncConnection, zone: ZoneInfo) -> list[dict[str,
 
 def _deadline(found: Issue) -> str | None:
     """The deadline that applies at the issue's level: agreed, report or due date."""
-    day = {Level.HOMESTEAD: found.agreed_date, Level.VILLAGE: found.deadline,
-           Level.TOWNSHIP: found.due_date}[found.level]
+    day = found.current_deadline
     return day.isoformat() if day else None
+
+
+def _deadline_start(found: Issue) -> dict[str, Any]:
+    """What the village's window counted from (rule I9), while it is the deadline, and ever.
+
+    ``deadline_start`` and ``deadline_from`` (meeting / village) go with ``deadline`` at
+    the village; ``report_window`` keeps the village's window once the issue moved on.
+    """
+    window = found.report_window
+    at_village = window is not None and found.level is Level.VILLAGE
+    return {
+        "deadline_start": window.start.isoformat() if window and at_village else None,
+        "deadline_from": window.counted_from.value if window and at_village else None,
+        "report_window": None if window is None else {
+            "start": window.start.isoformat(), "from": window.counted_from.value,
+            "deadline": window.deadline.isoformat()},
+    }

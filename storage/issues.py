@@ -15,7 +15,16 @@ from typing import Any
 from sqlalchemy import Row, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.issues import Level, Rating, RoundTally, Status, handler_at
+from core.issues import (
+    CountedFrom,
+    Level,
+    Rating,
+    ReportWindow,
+    RoundTally,
+    Status,
+    deadline_at,
+    handler_at,
+)
 from core.models import Office
 from core.permissions import Place
 from storage import events
@@ -24,7 +33,10 @@ from storage.schema import issue, rating, rating_round
 
 STATE_FIELDS = ("homestead_id", "meeting_id", "raised_by", "title", "category", "level",
                 "status", "handler_id", "department", "responsible", "agreed_date", "deadline",
-                "due_date", "overdue", "overdue_on", "satisfaction", "closed_at")
+                "due_date", "overdue", "overdue_on", "satisfaction", "closed_at",
+                "deadline_start", "deadline_from")
+# Fields added after the ledger began: an event older than them recorded none (None).
+LATER_STATE_FIELDS = ("deadline_start", "deadline_from")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +63,20 @@ class Issue:
     created_at: datetime
     updated_at: datetime
     closed_at: datetime | None
+    deadline_start: date | None = None
+    deadline_from: CountedFrom | None = None
+
+    @property
+    def current_deadline(self) -> date | None:
+        """The deadline at the issue's level: agreed, report or due date."""
+        return deadline_at(self.level, self.agreed_date, self.deadline, self.due_date)
+
+    @property
+    def report_window(self) -> ReportWindow | None:
+        """The village's window, once the issue reached the village after rule I9 (I3, I9)."""
+        if self.deadline is None or self.deadline_start is None or self.deadline_from is None:
+            return None
+        return ReportWindow(self.deadline_start, self.deadline_from, self.deadline)
 
     def handler(self, where: Place) -> Office:
         """Who handles the issue at its level; ``where`` is its 屋场's place."""
@@ -93,7 +119,9 @@ def _issue(row: Row[Any]) -> Issue:
         responsible=row.responsible, agreed_date=row.agreed_date, deadline=row.deadline,
         due_date=row.due_date, overdue=row.overdue, overdue_on=row.overdue_on,
         satisfaction=row.satisfaction,
-        created_at=row.created_at, updated_at=row.updated_at, closed_at=row.closed_at)
+        created_at=row.created_at, updated_at=row.updated_at, closed_at=row.closed_at,
+        deadline_start=row.deadline_start,
+        deadline_from=CountedFrom(row.deadline_from) if row.deadline_from else None)
 
 
 def _round(row: Row[Any]) -> Round:
@@ -120,7 +148,8 @@ async def change(connection: AsyncConnection, current: Issue, kind: str, actor: 
                  now: datetime, details: dict[str, Any], **values: Any) -> Issue:
     """Apply a change to an issue: update its projection and append the event."""
     if values:
-        stored = {key: (value.value if isinstance(value, Level | Status) else value)
+        stored = {key: (value.value if isinstance(value, Level | Status | CountedFrom)
+                        else value)
                   for key, value in values.items()}
         await connection.execute(update(issue).where(issue.c.id == current.id).values(
             updated_at=now, **stored))
@@ -250,8 +279,10 @@ async def mismatched_projections(connection: AsyncConnection) -> list[int]:
     for found in await events.streams_with_prefix(connection, "issue:"):
         latest[int(found.stream.split(":", 1)[1])] = found.payload.get("state", {})
     rows = {current.id: current for current in await all_issues(connection)}
+    older = dict.fromkeys(LATER_STATE_FIELDS)
     broken = {number for number in set(latest) | set(rows)
-              if number not in rows or latest.get(number) != rows[number].state()}
+              if number not in rows or number not in latest
+              or {**older, **latest[number]} != rows[number].state()}
     return sorted(broken | await _mismatched_ratings(connection))
 
 

@@ -290,6 +290,8 @@ issue = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("closed_at", UTCDateTime),
+    Column("deadline_start", Date),  # rule I9: the start of the village's window
+    Column("deadline_from", String(16)),  # and what it counts from (core.issues.CountedFrom)
     Index("ix_issue_sweep", "level", "status", "deadline"),
     Index("ix_issue_homestead", "homestead_id", "id"),
     Index("ix_issue_created", "created_at"),

@@ -101,6 +101,11 @@ async def _press_refused(app: App, bot: FakeBot, person: str, chat: str, label: 
     assert replies[0].toast
 
 
+def _window(start: str, counted_from: str = texts.COUNTED_FROM_VILLAGE) -> str:
+    """How a message states the start of the village's 5 working days (rule I9)."""
+    return texts.REPORT_WINDOW.format(start=start, counted_from=counted_from, days=5)
+
+
 def _to(messages: list[Outgoing], chat_id: str) -> list[str]:
     return [message.text for message in messages if message.chat_id == chat_id]
 
@@ -251,7 +256,8 @@ async def test_escalate_without_meeting_then_the_sweep_goes_to_the_township_once
     group = await _group(app, FENGSHU)
     escalated = await bot.say("H01", FENGSHU, "/escalate 1 需要村里出钱")
     notice = texts.ESCALATED_TO_VILLAGE.format(
-        number=1, title="村口路灯坏了", deadline="11月12日", reason="需要村里出钱")
+        number=1, title="村口路灯坏了", deadline="11月12日", reason="需要村里出钱",
+        window=_window("11月5日"))
     # Escalated on Thursday 11-05: five working days later is Thursday 11-12.
     assert [(message.chat_id, message.text) for message in escalated] == [
         (group, notice), ("C01", notice)]
@@ -259,7 +265,8 @@ async def test_escalate_without_meeting_then_the_sweep_goes_to_the_township_once
     assert (found.level, found.status, found.deadline, found.overdue) == (
         Level.VILLAGE, Status.ESCALATED, date(2026, 11, 12), False)
 
-    overdue = texts.ESCALATED_OVERDUE.format(number=1, title="村口路灯坏了", deadline="11月12日")
+    overdue = texts.ESCALATED_OVERDUE.format(number=1, title="村口路灯坏了", deadline="11月12日",
+                                             window=_window("11月5日"))
     assert _about(await bot.tick(at(11, 12, 23, 59)), overdue) == []
     assert (await _issue(app, 1)).level is Level.VILLAGE
     swept = _about(await bot.tick(at(11, 13, 0, 5)), overdue)
@@ -294,27 +301,32 @@ async def _meeting_issue(bot: FakeBot, head: str, chat: str, day: date, raiser: 
 
 async def test_deadline_counts_working_days_across_holidays_and_into_2027(
         app: App, bot: FakeBot) -> None:
-    # Spring Festival 2026: meeting Thursday 02-12, escalated on 02-24 after the holiday.
+    # Spring Festival 2026: meeting Thursday 02-12, escalated that evening (rule I9: the
+    # meeting's day), so the 5 working days cross the holiday.
     spring = await _meeting_issue(bot, "H01", FENGSHU, date(2026, 2, 12), "V01", "水渠堵了")
-    bot.clock.set(at(2, 24, 9))
+    bot.clock.set(at(2, 12, 21))
     escalated = await bot.say("H01", FENGSHU, f"/escalate {spring}")
     assert escalated[0].text == texts.ESCALATED_TO_VILLAGE.format(
-        number=spring, title="水渠堵了", deadline="2月26日", reason="")
+        number=spring, title="水渠堵了", deadline="2月26日", reason="",
+        window=_window("2月12日", texts.COUNTED_FROM_MEETING))
     assert (await _issue(app, spring)).deadline == date(2026, 2, 26)
 
     # National Day 2026 and the swapped Saturday 10-10: meeting 09-29, escalated 10-09.
+    # Rule I9 (on purpose, issue 13): it reached the village on 10-09, after the meeting,
+    # so the 5 working days count from 10-09: 10-10 (worked), 10-12 .. 10-15.
     autumn = await _meeting_issue(bot, "H02", "杨家湾", date(2026, 9, 29), "V04", "桥栏杆松了")
     bot.clock.set(at(10, 9, 9))
     escalated = await bot.say("H02", "杨家湾", f"/escalate {autumn}")
     assert escalated[0].text == texts.ESCALATED_TO_VILLAGE.format(
-        number=autumn, title="桥栏杆松了", deadline="10月12日", reason="")
+        number=autumn, title="桥栏杆松了", deadline="10月15日", reason="",
+        window=_window("10月9日"))
     assert _to(escalated, "C01") == [escalated[0].text]
-    assert (await _issue(app, autumn)).deadline == date(2026, 10, 12)
+    assert (await _issue(app, autumn)).deadline == date(2026, 10, 15)
     overdue = texts.ESCALATED_OVERDUE.format(number=autumn, title="桥栏杆松了",
-                                             deadline="10月12日")
+                                             deadline="10月15日", window=_window("10月9日"))
     assert _about(await bot.tick(at(10, 10, 9)), overdue) == []
-    assert _about(await bot.tick(at(10, 12, 20)), overdue) == []
-    assert len(_about(await bot.tick(at(10, 13, 0, 5)), overdue)) == 3
+    assert _about(await bot.tick(at(10, 15, 20)), overdue) == []
+    assert len(_about(await bot.tick(at(10, 16, 0, 5)), overdue)) == 3
     # The spring issue went to the township long ago, on the first tick after 02-26.
     assert (await _issue(app, spring)).level is Level.TOWNSHIP
 
@@ -326,7 +338,8 @@ async def test_deadline_counts_working_days_across_holidays_and_into_2027(
     warning = texts.CALENDAR_UNKNOWN.format(year=2027)
     escalated = await bot.say("H01", FENGSHU, f"/escalate {first}")
     assert escalated[0].text == texts.ESCALATED_TO_VILLAGE.format(
-        number=first, title="村口路灯坏了", deadline="1月4日", reason="")
+        number=first, title="村口路灯坏了", deadline="1月4日", reason="",
+        window=_window("12月28日"))
     assert [message.chat_id for message in _about(escalated, warning)] == ["T01"]
     assert _about(await bot.say("H01", FENGSHU, f"/escalate {second}"), warning) == []
     assert [(await _issue(app, number)).deadline for number in (first, second)] == [
@@ -358,7 +371,8 @@ async def test_holiday_file_moves_the_deadline_and_nobody_is_warned(
     await _raise(bot, "V01", FENGSHU, "村口路灯坏了", "设施管护")
     escalated = await bot.say("H01", FENGSHU, "/escalate 1")
     assert texts_of(escalated) == [texts.ESCALATED_TO_VILLAGE.format(
-        number=1, title="村口路灯坏了", deadline="1月5日", reason="")] * 2
+        number=1, title="村口路灯坏了", deadline="1月5日", reason="",
+        window=_window("12月28日"))] * 2
     assert (await _issue(app_with_2027, 1)).deadline == date(2027, 1, 5)
     assert not any(key.startswith("calendar:") for key in await _outbox_keys(app_with_2027))
 

@@ -26,7 +26,7 @@ from tests.conftest import SHANGHAI, SMALL_ROSTER, FakeBot
 ISSUE_FIELDS = ("id", "homestead", "category", "level", "status", "deadline", "overdue",
                 "satisfaction")
 ISSUE_COLUMNS = ["编号", "屋场", "村", "标题", "类别", "层级", "状态", "承办部门", "负责人",
-                 "期限", "超期", "满意率", "提出时间", "销号时间"]
+                 "期限", "期限起算", "超期", "满意率", "提出时间", "销号时间"]
 EVENT_COLUMNS = ["问题编号", "时间", "经办人编号", "事项", "内容"]
 INTACT = "事件记录完整，哈希链校验通过。\n"
 
@@ -172,7 +172,8 @@ def test_json_export_then_verify_catches_rows_edited_in_place(story: str) -> Non
          "details": {"category": "基建加强"}},
         {"at": "2026-09-30T23:31:00+08:00", "kind": "issue.escalated", "by": "H01",
          "details": {"from": "homestead", "to": "village", "reason": "要挖机",
-                     "deadline": "2026-10-13"}},
+                     "deadline": "2026-10-13", "deadline_start": "2026-09-30",
+                     "deadline_from": "village"}},
         {"at": "2026-10-14T00:05:00+08:00", "kind": "issue.escalated", "by": None,
          "details": {"from": "village", "to": "township", "automatic": True,
                      "deadline": "2026-10-13"}},
@@ -183,6 +184,13 @@ def test_json_export_then_verify_catches_rows_edited_in_place(story: str) -> Non
     assert (by_id[2]["department"], by_id[2]["responsible"], by_id[2]["handler"]) == (
         "水利站", "周镇长", "周镇长")
     assert by_id[1]["closed_at"] == "2026-10-04T08:10:00+08:00"
+    # Rule I9: the start of the village's window goes with the deadline while it applies,
+    # and stays in report_window once the issue moved on to the township.
+    assert [(entry["deadline_start"], entry["deadline_from"]) for entry in issues] == [
+        (None, None), (None, None), ("2026-10-20", "village"), (None, None), (None, None)]
+    assert [entry["report_window"] for entry in issues] == [
+        None, {"start": "2026-09-30", "from": "village", "deadline": "2026-10-13"},
+        {"start": "2026-10-20", "from": "village", "deadline": "2026-10-27"}, None, None]
     # I7: the whole chain holds and every issue matches its ledger.
     result = _invoke("verify")
     assert (result.exit_code, result.stdout, result.stderr) == (0, INTACT, "")
@@ -233,15 +241,15 @@ def test_xlsx_export_one_row_per_issue_with_filters(story: str, tmp_path: Path) 
     assert [row[0] for row in issues] == [1, 2, 3, 4, 5]
     blank = (None, "")
     row = issues[1]
-    assert row[:11] == [2, "枫树湾", "金竹村", "水渠堵了", "基建加强", "镇", "已交办", "水利站",
-                        "周镇长", "2026-10-30", "是"]
-    assert row[11] in blank and row[13] in blank
-    assert row[12] == "2026-09-30 23:30"
+    assert row[:12] == [2, "枫树湾", "金竹村", "水渠堵了", "基建加强", "镇", "已交办", "水利站",
+                        "周镇长", "2026-10-30", None, "是"]
+    assert row[12] in blank and row[14] in blank
+    assert row[13] == "2026-09-30 23:30"
     closed = issues[0]
-    assert closed[5:7] == ["屋场", "已销号"] and closed[10:] == [
+    assert closed[5:7] == ["屋场", "已销号"] and closed[10] in blank and closed[11:] == [
         "否", 1, "2026-09-29 10:00", "2026-10-04 08:10"]
     assert issues[2][1:3] == ["老屋场", "丰收村"] and issues[2][6] == "已上报"
-    assert issues[2][9] == "2026-10-27"
+    assert issues[2][9:11] == ["2026-10-27", "2026-10-20 到村之日"]
     assert [row[6] for row in issues] == ["已销号", "已交办", "已上报", "待处理", "已办结待评价"]
     assert [row[0] for row in events].count(2) == 5
     assert [row[0] for row in events] == sorted(row[0] for row in events)

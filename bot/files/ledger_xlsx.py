@@ -16,7 +16,7 @@ from storage.context import Context
 from storage.ledger import LedgerRow
 
 ISSUE_COLUMNS = ("编号", "屋场", "村", "标题", "类别", "层级", "状态", "承办部门", "负责人",
-                 "期限", "超期", "满意率", "提出时间", "销号时间")
+                 "期限", "期限起算", "超期", "满意率", "提出时间", "销号时间")
 EVENT_COLUMNS = ("问题编号", "时间", "经办人编号", "事项", "内容")
 
 Progress = Callable[[int, int], None]
@@ -28,12 +28,13 @@ def _local(moment: datetime | None, zone: ZoneInfo) -> str:
 
 def _row(row: LedgerRow, zone: ZoneInfo) -> list[object]:
     found = row.issue
-    deadline = {Level.HOMESTEAD: found.agreed_date, Level.VILLAGE: found.deadline,
-                Level.TOWNSHIP: found.due_date}[found.level]
+    deadline = found.current_deadline
+    window = found.report_window if found.level is Level.VILLAGE else None
     return [
         found.id, row.homestead, row.village, found.title, found.category or "",
         found.level.label, found.status.label, found.department or "",
         found.responsible or row.handler or "", deadline.isoformat() if deadline else "",
+        f"{window.start.isoformat()} {window.counted_from.label}" if window else "",  # I9
         "是" if found.overdue else "否",
         "" if found.satisfaction is None else round(found.satisfaction, 4),
         _local(found.created_at, zone), _local(found.closed_at, zone),
