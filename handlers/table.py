@@ -79,6 +79,9 @@ COMMANDS: list[Command] = [
     Command("rate", issues.rate, Where.ANY, roles=EVERYONE, button_only=True),
     Command("status", issues.show_status, Where.ANY, roles=EVERYONE, aliases=("查询",),
             reads_only=True, help=texts.HELP_STATUS),
+    # The show of hands at the meeting for a round short of raters (rule I8).
+    Command("ratings", issues.record_hands, Where.ANY, roles=HOMESTEAD_LEADERS,
+            aliases=("举手评价",), help=texts.HELP_RATINGS),
     # Monthly red and yellow flags (rules F1-F8).
     Command("score", flags.enter_score, Where.ANY, roles=OFFICIALS, aliases=("评分",),
             help=texts.HELP_SCORE),
