@@ -113,6 +113,7 @@ class RoundOutcome(StrEnum):
     EXTEND = "extend"
     CLOSE = "close"
     REOPEN = "reopen"
+    AWAIT_MEETING = "await_meeting"
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,11 +139,12 @@ def decide_round(tally: RoundTally, min_raters: int, already_extended: bool) -> 
     """At the end of a round's window: extend once if too few rated, else close or reopen.
 
     A round with fewer than ``min_raters`` ratings is extended by one more window,
-    once; after that it is decided on the ratings it has (rule I6).
+    once; still short after it, the round is not decided but waits for the 屋场's
+    next meeting and its show of hands (rule I8).
     """
-    if tally.raters < min_raters and not already_extended:
-        return RoundOutcome.EXTEND
-    return RoundOutcome.CLOSE if may_close(tally.rate) else RoundOutcome.REOPEN
+    if tally.raters < min_raters:  # rule I8
+        return RoundOutcome.AWAIT_MEETING if already_extended else RoundOutcome.EXTEND
+    return verdict(tally)
 
 
 def percent(rate: Fraction | None) -> str:
@@ -290,3 +292,21 @@ def issue_queue(found: Iterable[QueuedT], today: date, *,
     chosen = [entry for entry in found if not only_overdue
               or is_late(entry.overdue, entry.current_deadline, today)]
     return sorted(chosen, key=key)
+def show_of_hands_refusal(tally: RoundTally, persons_present: int) -> str | None:
+    """Why a show-of-hands rating cannot be recorded, or None (rule I8, counted like /tally).
+
+    Someone must have raised a hand, and no more hands than the persons present.
+    """
+    if tally.raters == 0:
+        return texts.RATINGS_NONE
+    if tally.raters > persons_present:
+        return texts.RATINGS_TOO_MANY.format(total=tally.raters, persons=persons_present)
+    return None
+
+
+def verdict(tally: RoundTally) -> RoundOutcome:
+    """A round's decision on its ratings: close (销号) at or above 60%, else reopen (rule I6).
+
+    The show of hands at the meeting is decided by it too, whatever its size (rule I8).
+    """
+    return RoundOutcome.CLOSE if may_close(tally.rate) else RoundOutcome.REOPEN

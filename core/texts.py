@@ -251,6 +251,25 @@ ISSUES_DEADLINE_WINDOW = "｜{day}前，{window}"
 ISSUES_HANDLER = "｜{department}{responsible}"
 ISSUES_NOT_ASSIGNED = "｜待交办"
 ISSUES_PAGE = "（第{page}/{pages}页）"
+# Who rates, and the show of hands at the meeting for a round short of raters (rule I8).
+RATE_UNDER_AGE = "评价只限{place}18岁以上的村民。"
+RATE_ASSESSED = "这一轮是你报的办结，不能评价自己的工作。"
+RATE_CADRE = "{role}不参加评价，办理结果由群众评价。"
+RATE_AWAITS_MEETING = "这一轮评价人数不足，等下次议事恳谈会举手评价。"
+ROUND_AWAITS_MEETING = "{number}号问题“{title}”延长后评价人数仍不足（{raters}/{needed}人），暂不销号也不退回，等下次议事恳谈会举手评价。"
+MEETING_AWAITING_RATINGS = "待举手评价的问题：{issues}\n请大家举手评价，记录员或屋场长用 /ratings 编号 满意 基本满意 不满意 登记人数。"
+AWAITING_ITEM = "{number}号“{title}”"
+RATINGS_USAGE = "请这样发：/ratings 编号 满意人数 基本满意人数 不满意人数，例如 /ratings 12 20 5 3"
+RATINGS_NO_MEETING = "举手评价要在本屋场开会时登记。请屋场长先发送 /open 开始会议。"
+RATINGS_IN_WINDOW = "{number}号问题还在评价期内（{closes}前），请大家按按钮评价，不用举手评价。"
+RATINGS_NOT_AWAITING = "{number}号问题{status}，没有等待举手评价。"
+RATINGS_NONE = "满意、基本满意、不满意合计0人。请数清举手人数后重发。"
+RATINGS_TOO_MANY = "满意、基本满意、不满意合计{total}人，超过到会人数{persons}人。请核对到会登记或人数。"
+RATINGS_RECORDED = "已登记{number}号问题会上举手评价：满意{satisfied} 基本满意{basically} 不满意{dissatisfied}（代替按钮评价）。"
+HISTORY |= {
+    "issue.round_awaiting": "评价人数不足，等议事恳谈会举手评价",
+    "issue.rated_by_hands": "会上举手评价：满意{satisfied} 基本满意{basically} 不满意{dissatisfied}",
+}
 
 # --- monthly red and yellow flags (rules F1-F8) -----------------------------------------
 SCORE_USAGE = "请这样发：/score 2026-10 金竹村 党建引领发展 92.5"
@@ -328,6 +347,7 @@ HELP_ESCALATE = CommandHelp("/escalate 编号 [原因]", "上报上一级")
 HELP_ASSIGN = CommandHelp("/assign 编号 部门 负责人 日期", "交办问题")
 HELP_SOLVE = CommandHelp("/solve 编号 说明", "报问题办结，群众评价")
 HELP_STATUS = CommandHelp("/status 编号", "看问题的全部经过")
+HELP_RATINGS = CommandHelp("/ratings 编号 满意 基本满意 不满意", "登记会上举手评价（问题评价人数不足时）")
 HELP_SCORE = CommandHelp("/score 月份 村 类别 分数", "录入月度评比分数")
 HELP_FLAGS = CommandHelp("/flags 月份", "看红黄旗草稿")
 HELP_VETO = CommandHelp("/veto 月份 村 事由", "记录一票否决")

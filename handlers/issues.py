@@ -11,20 +11,24 @@ from core.issues import (
     Level,
     Rating,
     ReportWindow,
+    RoundTally,
     Status,
     named_official,
     percent,
     rating_buttons,
     report_window,
+    show_of_hands_refusal,
+    verdict,
     window_text,
 )
 from core.messages import Button, Outgoing
 from core.models import Homestead, Office, Person
 from core.permissions import Place, covers
 from core.roles import Role
+from core.surveys import ineligible
 from core.when import parse_day
 from handlers.context import Context, Refusal, Request
-from storage import issues, meetings, notify, org, outbox
+from storage import issues, meetings, notify, org, outbox, rounds
 from storage.issues import Issue
 
 CATEGORY_ROW = 2
@@ -277,7 +281,7 @@ async def _check_handler(request: Request, found: Issue, homestead: Homestead) -
 
 
 async def rate(context: Context, request: Request) -> list[Outgoing]:
-    """One villager's rating in a round: once per person, only villagers of that 屋场."""
+    """One villager's rating in a round: once per person, only by those who may rate (I8)."""
     round_text, _, choice_text = request.args.partition(":")
     found_round = (await issues.get_round(request.connection, int(round_text))
                    if round_text.isdecimal() else None)
@@ -286,10 +290,14 @@ async def rate(context: Context, request: Request) -> list[Outgoing]:
     found = await issues.get(request.connection, found_round.issue_id)
     assert found is not None
     person = request.require_person()
-    if person.homestead_id != found.homestead_id:
+    solved_by = await rounds.solver(request.connection, found.id, found_round.id)
+    why_not = ineligible(person, found.homestead_id, {solved_by} if solved_by else ())  # rule I8
+    if why_not is not None:
         homestead = await org.homestead_by_id(request.connection, found.homestead_id)
         assert homestead is not None
-        raise Refusal(texts.RATE_NOT_MEMBER.format(place=homestead.full_name))
+        raise Refusal(why_not.refusal.format(place=homestead.full_name, role=person.role.label))
+    if found_round.outcome == rounds.AWAITING:
+        raise Refusal(texts.RATE_AWAITS_MEETING)
     if found_round.decided_at is not None or request.now >= found_round.closes_at:
         raise Refusal(texts.RATE_CLOSED)
     choice = Rating(choice_text)
@@ -343,3 +351,46 @@ class _Missing(dict[str, object]):
 
     def __missing__(self, key: str) -> str:
         return ""
+
+
+HAND_COUNT_DIGITS = 5
+
+
+async def record_hands(context: Context, request: Request) -> list[Outgoing]:
+    """The room's show of hands decides a round left for the meeting (rule I8).
+
+    Only at an open meeting of the issue's 屋场, for a round that waits for it; the
+    count, like /tally's, is not more than the persons present, and replaces the buttons.
+    """
+    found, homestead, counts = await _issue_arg(request, texts.RATINGS_USAGE)
+    if len(counts) != 3 or not all(count.isdecimal() and len(count) <= HAND_COUNT_DIGITS
+                                   for count in counts):
+        raise Refusal(texts.RATINGS_USAGE)
+    tally = RoundTally(*(int(count) for count in counts))
+    meeting = await meetings.find(request.connection, homestead.id, meetings.OPEN)
+    if meeting is None:
+        raise Refusal(texts.RATINGS_NO_MEETING)
+    waiting = await rounds.undecided(request.connection, found.id)
+    if waiting is not None and waiting.outcome != rounds.AWAITING:
+        raise Refusal(texts.RATINGS_IN_WINDOW.format(
+            number=found.id, closes=texts.format_when(context.local(waiting.closes_at))))
+    not_awaiting = texts.RATINGS_NOT_AWAITING.format(number=found.id, status=found.status.label)
+    if waiting is None:
+        raise Refusal(not_awaiting)
+    present = await meetings.attendance(request.connection, meeting.id)
+    refusal = show_of_hands_refusal(tally, present.persons_present)  # rule I8
+    if refusal is not None:
+        raise Refusal(refusal)
+    if not await rounds.claim_awaiting(request.connection, waiting.id, request.now):
+        raise Refusal(not_awaiting)
+    rated = await issues.change(
+        request.connection, found, "issue.rated_by_hands", request.actor(), request.now,
+        {**rounds.details(waiting.id, tally), "meeting_id": meeting.id,
+         "persons_present": present.persons_present})
+    text = await rounds.settle(request.connection, rated, waiting, tally, verdict(tally),
+                               request.now)
+    recorded = texts.RATINGS_RECORDED.format(
+        number=found.id, satisfied=tally.satisfied, basically=tally.basically,
+        dissatisfied=tally.dissatisfied)
+    return await _announce(context, request, rated, f"{recorded}\n{text}",
+                           key=f"issue:{found.id}:decided:{waiting.id}")

@@ -20,7 +20,7 @@ from core.models import Homestead, Office
 from core.permissions import Place
 from core.roles import Role
 from handlers.context import Context, Refusal, Request
-from storage import issues, meetings, notify
+from storage import issues, meetings, notify, rounds
 from storage.meetings import Attendance, Meeting
 
 CHOICE_LABELS = {meetings.YES: texts.VOTE_YES, meetings.NO: texts.VOTE_NO,
@@ -69,7 +69,14 @@ async def open_meeting(context: Context, request: Request) -> list[Outgoing]:
                               opened_at=request.now, resident_households=resident)
     await request.log(f"meeting:{found.id}", "meeting.opened",
                       {"resident_households": resident})
-    return [request.reply(_board(found, resident), buttons=_checkin_buttons(found))]
+    opened = [request.reply(_board(found, resident), buttons=_checkin_buttons(found))]
+    # Rule I8: the issues short of raters wait for this meeting's show of hands; listed in
+    # a message of their own, since each check-in rewrites the board.
+    waiting = await rounds.awaiting(request.connection, homestead.id)
+    if waiting:
+        opened.append(request.reply(texts.MEETING_AWAITING_RATINGS.format(issues="、".join(
+            texts.AWAITING_ITEM.format(number=item.id, title=item.title) for item in waiting))))
+    return opened
 
 
 def _board(meeting: Meeting, resident: int, progress: str = "") -> str:

@@ -85,6 +85,9 @@ COMMANDS: list[Command] = [
             reads_only=True, help=texts.HELP_STATUS),
     Command("issues", issue_list.list_issues, Where.ANY, roles=EVERYONE,
             aliases=("清单", "问题清单"), reads_only=True, help=texts.HELP_ISSUES),
+    # The show of hands at the meeting for a round short of raters (rule I8).
+    Command("ratings", issues.record_hands, Where.ANY, roles=HOMESTEAD_LEADERS,
+            aliases=("举手评价",), help=texts.HELP_RATINGS),
     # Monthly red and yellow flags (rules F1-F8).
     Command("score", flags.enter_score, Where.ANY, roles=OFFICIALS, aliases=("评分",),
             help=texts.HELP_SCORE),

@@ -13,11 +13,10 @@ from core.issues import (
     Status,
     decide_round,
     handler_at,
-    percent,
     rating_buttons,
     window_text,
 )
-from storage import issues, notify, org, outbox
+from storage import issues, notify, org, outbox, rounds
 from storage.context import Context
 from storage.events import SYSTEM
 from storage.issues import Issue
@@ -90,7 +89,10 @@ async def mark_broken_promises(context: Context) -> int:
 
 
 async def close_rating_rounds(context: Context) -> int:
-    """Decide every round whose window closed: extend once, close (销号) or reopen (I6)."""
+    """Decide every round whose window closed: extend, close (销号), reopen or wait (I6, I8).
+
+    A round still short of raters after its extension waits for the 屋场's next meeting.
+    """
     now = context.clock.now()
     decided = 0
     async with context.db.write() as connection:
@@ -99,15 +101,12 @@ async def close_rating_rounds(context: Context) -> int:
             assert found is not None
             tally = await issues.tally(connection, found.id, found_round.id)
             outcome = decide_round(tally, context.rules.min_raters, found_round.extended)
-            rate = tally.rate
-            details = {"round_id": found_round.id, "satisfied": tally.satisfied,
-                       "basically": tally.basically, "dissatisfied": tally.dissatisfied,
-                       "rate": percent(rate)}
             if outcome is RoundOutcome.EXTEND:
                 closes = now + timedelta(hours=context.rules.rating_window_hours)
                 await issues.extend_round(connection, found_round.id, closes)
                 await issues.change(connection, found, "issue.round_extended", SYSTEM, now,
-                                    {**details, "closes_at": closes.isoformat()})
+                                    {**rounds.details(found_round.id, tally),
+                                     "closes_at": closes.isoformat()})
                 await outbox.to_homesteads(
                     connection, [found.homestead_id], key=f"issue:{found.id}:extend:"
                     f"{found_round.id}", now=now, text=texts.ROUND_EXTENDED.format(
@@ -115,28 +114,13 @@ async def close_rating_rounds(context: Context) -> int:
                         closes=texts.format_when(context.local(closes))),
                     buttons=rating_buttons(found_round.id), channels=context.channels)
                 continue
-            await issues.decide_round(connection, found_round.id, outcome.value, now)
-            satisfaction = float(rate) if rate is not None else None
-            key = f"issue:{found.id}:decided:{found_round.id}"
-            if outcome is RoundOutcome.CLOSE:
-                await issues.change(connection, found, "issue.closed", SYSTEM, now, details,
-                                    status=Status.CLOSED, satisfaction=satisfaction,
-                                    closed_at=now)
-                text = texts.ISSUE_CLOSED.format(number=found.id, title=found.title,
-                                                 rate=percent(rate), raters=tally.raters)
+            if outcome is RoundOutcome.AWAIT_MEETING:  # rule I8
+                text = await rounds.await_meeting(connection, found, found_round, tally,
+                                                  context.rules.min_raters, now)
+                key = f"issue:{found.id}:awaiting:{found_round.id}"
             else:
-                await issues.change(connection, found, "issue.reopened", SYSTEM, now, details,
-                                    status=found_round.status_before, satisfaction=satisfaction)
-                homestead = await org.homestead_by_id(connection, found.homestead_id)
-                assert homestead is not None
-                handler = found.handler(homestead.place)
-                text = texts.ISSUE_REOPENED.format(number=found.id, title=found.title,
-                                                   rate=percent(rate), raters=tally.raters,
-                                                   handler=handler.title)
-                await notify.tell(connection, [handler], key=key, now=now,
-                                  text=texts.ISSUE_REOPENED_HANDLER.format(
-                                      number=found.id, title=found.title,
-                                      rate=percent(rate), raters=tally.raters))
+                text = await rounds.settle(connection, found, found_round, tally, outcome, now)
+                key = f"issue:{found.id}:decided:{found_round.id}"
             await outbox.to_homesteads(connection, [found.homestead_id], key=key, text=text,
                                        now=now)
             decided += 1

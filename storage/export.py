@@ -10,11 +10,13 @@ from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.flags import Scheme, draft_month
-from core.issues import Level
+from core.issues import Level, Rating, satisfaction_rate
 from core.meetings import has_party_group, households_required, quorum_met
-from storage import flags, ledger, meetings, org
-from storage.issues import Issue
+from storage import flags, ledger, meetings, org, rounds
+from storage.issues import Issue, Round
 from storage.schema import grid, homestead, household, person, township, village
+
+HANDS = "举手"  # the rater of a show-of-hands rating at a meeting (rule I8)
 
 
 async def snapshot(connection: AsyncConnection, zone: ZoneInfo,
@@ -150,6 +152,7 @@ async def _issues(connection: AsyncConnection, zone: ZoneInfo) -> list[dict[str,
         history.setdefault(number, []).append({
             "at": entry.at.astimezone(zone).isoformat(), "kind": entry.kind, "by": actor_code,
             "details": details})
+    every_round = await rounds.every_round(connection)
     result = []
     for row in rows:
         found = row.issue
@@ -166,8 +169,48 @@ async def _issues(connection: AsyncConnection, zone: ZoneInfo) -> list[dict[str,
             "closed_at": found.closed_at.astimezone(zone).isoformat() if found.closed_at
             else None,
             "events": history.get(found.id, []),
+            "rounds": [_round(found_round, history.get(found.id, []), zone)
+                       for found_round in every_round.get(found.id, [])],
         })
     return result
+
+
+def _round(found_round: Round, history: list[dict[str, Any]], zone: ZoneInfo,
+           ) -> dict[str, Any]:
+    """A rating round with its ratings from the ledger: each by 编号, or "举手" (rule I8).
+
+    A show of hands at the meeting replaces the round's button ratings: those stay
+    listed, with ``counted`` false.
+    """
+    of_round = [entry for entry in history
+                if entry["details"].get("round_id") == found_round.id]
+    by_hands = any(entry["kind"] == "issue.rated_by_hands" for entry in of_round)
+    ratings = []
+    for entry in of_round:
+        if entry["kind"] == "issue.rated":
+            ratings.append({"rater": entry["by"], "rating": entry["details"]["rating"],
+                            "count": 1, "at": entry["at"], "counted": not by_hands})
+        elif entry["kind"] == "issue.rated_by_hands":
+            ratings.extend({"rater": HANDS, "rating": choice.value,
+                            "count": entry["details"][choice.value], "at": entry["at"],
+                            "counted": True, "meeting_id": entry["details"]["meeting_id"]}
+                           for choice in Rating)
+    counts = {choice.value: sum(rating["count"] for rating in ratings
+                                if rating["counted"] and rating["rating"] == choice.value)
+              for choice in Rating}
+    rate = satisfaction_rate(counts[Rating.SATISFIED], counts[Rating.BASICALLY],
+                             counts[Rating.DISSATISFIED])
+    solved = [entry["by"] for entry in of_round if entry["kind"] == "issue.solved"]
+    return {
+        "id": found_round.id, "solved_by": solved[0] if solved else None,
+        "opened_at": found_round.opened_at.astimezone(zone).isoformat(),
+        "closes_at": found_round.closes_at.astimezone(zone).isoformat(),
+        "extended": found_round.extended, "outcome": found_round.outcome,
+        "decided_at": found_round.decided_at.astimezone(zone).isoformat()
+        if found_round.decided_at else None,
+        "counted_by": "hands" if by_hands else "buttons", **counts,
+        "rate": None if rate is None else round(float(rate), 4), "ratings": ratings,
+    }
 
 
 def _deadline(found: Issue) -> str | None:

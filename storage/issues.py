@@ -226,9 +226,10 @@ async def get_round(connection: AsyncConnection, round_id: int) -> Round | None:
 
 
 async def rounds_due(connection: AsyncConnection, now: datetime) -> list[Round]:
-    """Undecided rounds whose window has closed."""
+    """Undecided rounds whose window has closed, but not those awaiting a meeting (rule I8)."""
     rows = await connection.execute(select(rating_round).where(
         rating_round.c.decided_at.is_(None), rating_round.c.closes_at <= now,
+        rating_round.c.outcome.is_(None),
     ).order_by(rating_round.c.closes_at, rating_round.c.id))
     return [_round(row) for row in rows]
 

@@ -26,6 +26,15 @@ from storage import invites
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 5, 19, 0, tzinfo=SHANGHAI)
 SMALL_ROSTER = Path(__file__).with_name("roster_small.csv")
+# More of 枫树湾: two minors of household 3, an adult villager just 18, and two 村干部 and
+# a 镇干部 who live there (rule I8 lets only V08 of them rate).
+MORE_OF_FENGSHU = ("编号,姓名,镇,网格,村,屋场,户号,在家,党员,年龄,角色,手机\n"
+                   "V06,李小军,金溪镇,东片网格,金竹村,枫树湾,3,是,否,16,,\n"
+                   "V07,李小红,金溪镇,东片网格,金竹村,枫树湾,3,是,否,17,,\n"
+                   "V08,李春生,金溪镇,东片网格,金竹村,枫树湾,5,是,否,18,,\n"
+                   "C03,李村官,金溪镇,东片网格,金竹村,枫树湾,6,是,是,46,村干部,13800000012\n"
+                   "C04,袁村官,金溪镇,东片网格,金竹村,枫树湾,6,是,是,39,村干部,13800000013\n"
+                   "T04,李镇干,金溪镇,东片网格,金竹村,枫树湾,7,是,是,35,镇干部,13800000014\n")
 PG_ADMIN_URL = os.environ.get("WUCHANG_TEST_PG_URL",
                               "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 # One database per test process, so parallel runs on one machine do not collide.
@@ -183,3 +192,17 @@ async def busy_bot(app: App, clock: ManualClock) -> FakeBot:
 def texts_of(messages: list[Outgoing]) -> list[str]:
     """The texts of messages, for assertions."""
     return [message.text for message in messages]
+
+
+async def joined(bot: FakeBot, path: Path, roster: str) -> FakeBot:
+    """The bot after the people of ``roster`` (CSV text, written to ``path``) joined, bound."""
+    path.write_text(roster, encoding="utf-8")
+    await import_roster_file(bot.app, path)
+    await bot.start(set())
+    return bot
+
+
+@pytest.fixture
+async def bot_with_more(bot: FakeBot, tmp_path: Path) -> FakeBot:
+    """The bot after more people of 枫树湾 joined the roster: whom rule I8 lets rate or not."""
+    return await joined(bot, tmp_path / "more.csv", MORE_OF_FENGSHU)

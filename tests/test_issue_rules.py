@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.files.holidays import HolidayFileError, load_calendar, parse_holidays
+from core import texts
 from core.calendar import WorkCalendar, report_deadline
 from core.issues import (
     CATEGORIES,
@@ -22,6 +23,8 @@ from core.issues import (
     percent,
     rating_buttons,
     satisfaction_rate,
+    show_of_hands_refusal,
+    verdict,
 )
 from core.models import Office, Person
 from core.permissions import Place
@@ -173,14 +176,17 @@ def test_too_few_raters_extends_the_round_once() -> None:
     two = RoundTally(satisfied=2)
     assert two.raters == 2
     assert decide_round(two, min_raters=3, already_extended=False) is RoundOutcome.EXTEND
-    # After the one extension the round is decided on the ratings it has.
-    assert decide_round(two, min_raters=3, already_extended=True) is RoundOutcome.CLOSE
-    assert decide_round(RoundTally(dissatisfied=2), 3, True) is RoundOutcome.REOPEN
+    # I8: still short after the one extension, the round waits for the meeting's hands.
+    assert decide_round(two, min_raters=3, already_extended=True) is RoundOutcome.AWAIT_MEETING
+    assert decide_round(RoundTally(dissatisfied=2), 3, True) is RoundOutcome.AWAIT_MEETING
+    # Exactly min_raters after the extension is decided on its ratings.
+    assert decide_round(RoundTally(2, 0, 1), 3, True) is RoundOutcome.CLOSE
+    assert decide_round(RoundTally(1, 0, 2), 3, True) is RoundOutcome.REOPEN
 
 
-def test_nobody_rating_extends_then_reopens() -> None:
+def test_nobody_rating_extends_then_waits_for_the_meeting() -> None:
     assert decide_round(RoundTally(), 3, already_extended=False) is RoundOutcome.EXTEND
-    assert decide_round(RoundTally(), 3, already_extended=True) is RoundOutcome.REOPEN
+    assert decide_round(RoundTally(), 3, already_extended=True) is RoundOutcome.AWAIT_MEETING
 
 
 def test_enough_raters_decides_at_once() -> None:
@@ -195,6 +201,26 @@ def test_minimum_raters_is_configurable() -> None:
     assert decide_round(four, min_raters=5, already_extended=False) is RoundOutcome.EXTEND
     assert decide_round(four, min_raters=4, already_extended=False) is RoundOutcome.CLOSE
     assert decide_round(RoundTally(satisfied=1), 1, False) is RoundOutcome.CLOSE
+
+
+def test_the_show_of_hands_decides_at_sixty_percent_whatever_its_size() -> None:
+    assert verdict(RoundTally(3, 0, 2)) is RoundOutcome.CLOSE
+    assert verdict(RoundTally(0, 3, 2)) is RoundOutcome.CLOSE
+    assert verdict(RoundTally(1, 1, 2)) is RoundOutcome.REOPEN
+    assert verdict(RoundTally(satisfied=1)) is RoundOutcome.CLOSE
+    assert verdict(RoundTally()) is RoundOutcome.REOPEN
+
+
+@pytest.mark.parametrize(("tally", "persons", "refusal"), [
+    (RoundTally(10, 5, 5), 20, None),
+    (RoundTally(10, 5, 6), 20, texts.RATINGS_TOO_MANY.format(total=21, persons=20)),
+    (RoundTally(dissatisfied=1), 1, None),
+    (RoundTally(), 20, texts.RATINGS_NONE),
+    (RoundTally(satisfied=1), 0, texts.RATINGS_TOO_MANY.format(total=1, persons=0)),
+])
+def test_a_show_of_hands_is_counted_like_tally(tally: RoundTally, persons: int,
+                                               refusal: str | None) -> None:
+    assert show_of_hands_refusal(tally, persons) == refusal
 
 
 def test_round_tally_rate() -> None:

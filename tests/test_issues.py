@@ -22,7 +22,7 @@ from core.messages import ChatKind, Incoming, Outgoing
 from storage import issues, org
 from storage.issues import Issue
 from storage.schema import event, issue, outbox, rating, rating_round
-from tests.conftest import SHANGHAI, SMALL_ROSTER, FakeBot, texts_of
+from tests.conftest import SHANGHAI, SMALL_ROSTER, FakeBot, joined, texts_of
 
 FENGSHU = "枫树湾"
 FENGSHU_FULL = "金竹村枫树湾"
@@ -444,13 +444,9 @@ async def test_escalate_assign_and_status_refusals(app: App, bot: FakeBot) -> No
 
 
 @pytest.fixture
-async def bot_with_t03(app: App, bot: FakeBot, tmp_path: Path) -> FakeBot:
+async def bot_with_t03(bot: FakeBot, tmp_path: Path) -> FakeBot:
     """The bot after a second 金溪镇 official T03 joined the roster."""
-    extra = tmp_path / "extra.csv"
-    extra.write_text(EXTRA_OFFICIAL, encoding="utf-8")
-    await import_roster_file(app, extra)
-    await bot.start(set())
-    return bot
+    return await joined(bot, tmp_path / "extra.csv", EXTRA_OFFICIAL)
 
 
 async def test_solve_only_by_the_current_handler(app: App, bot_with_t03: FakeBot) -> None:
@@ -565,8 +561,11 @@ async def _rate(bot: FakeBot, votes: list[tuple[str, str]]) -> None:
             texts.RATED.format(choice=label)]
 
 
-async def test_solved_on_the_spot_sixty_percent_closes_and_no_ratings_reopens(app: App,
-                                                                   bot: FakeBot) -> None:
+async def test_solved_on_the_spot_sixty_percent_closes_and_no_ratings_waits(
+        app: App, bot_with_more: FakeBot) -> None:
+    """Changed by issue 13 (I8): the head may not rate his own solve, and a round without
+    ratings after its extension waits for the meeting instead of reopening."""
+    bot = bot_with_more
     group = await _group(app, FENGSHU)
     await _raise(bot, "V01", FENGSHU, "村口路灯坏了", "设施管护")
     await _raise(bot, "V02", FENGSHU, "水井要清淤", "生活改善")
@@ -579,7 +578,8 @@ async def test_solved_on_the_spot_sixty_percent_closes_and_no_ratings_reopens(ap
     assert (await _issue(app, 1)).status is Status.RESOLVED
     await _say_refused(app, bot, "H01", FENGSHU, "/solve 1 再说一次",
                        texts.ISSUE_FINISHED.format(number=1, status="已办结待评价"))
-    await _rate(bot, [("H01", "满意"), ("R01", "基本满意"), ("V01", "满意"),
+    await _press_refused(app, bot, "H01", FENGSHU, "满意", texts.RATE_ASSESSED)
+    await _rate(bot, [("V08", "满意"), ("R01", "基本满意"), ("V01", "满意"),
                       ("V02", "不满意"), ("V03", "不满意")])
     bot.clock.set(at(11, 5, 19, 30))
     await bot.say("H01", FENGSHU, "/solve 2 清过了")
@@ -600,14 +600,14 @@ async def test_solved_on_the_spot_sixty_percent_closes_and_no_ratings_reopens(ap
     assert (await _issue(app, 2)).status is Status.RESOLVED
     assert await bot.tick(at(11, 9, 9)) == []
 
-    reopened = await bot.tick(at(11, 11, 19, 45))
-    assert _to(reopened, group) == [texts.ISSUE_REOPENED.format(
-        number=2, title="水井要清淤", rate="—", raters=0, handler=texts.HANDLER_HEAD)]
-    assert _to(reopened, "H01") == [texts.ISSUE_REOPENED_HANDLER.format(
-        number=2, title="水井要清淤", rate="—", raters=0)]
+    waiting = await bot.tick(at(11, 11, 19, 45))
+    assert texts_of(waiting) == [texts.ROUND_AWAITS_MEETING.format(
+        number=2, title="水井要清淤", raters=0, needed=3)]
+    assert _to(waiting, group) == texts_of(waiting)
     found = await _issue(app, 2)
     assert (found.status, found.level, found.satisfaction) == (
-        Status.OPEN, Level.HOMESTEAD, None)
+        Status.RESOLVED, Level.HOMESTEAD, None)
+    assert await bot.tick(at(11, 12, 9)) == []
     await _say_refused(app, bot, "H01", FENGSHU, "/solve 1 再报一次",
                        texts.ISSUE_FINISHED.format(number=1, status="已销号"))
 
@@ -640,11 +640,15 @@ async def test_whole_life_with_a_reopen(app: App, bot: FakeBot) -> None:
     assert _to(extended, group) == [texts.ROUND_EXTENDED.format(
         number=1, raters=2, needed=3, closes=texts.format_when(at(10, 20, 10)))]
     assert await bot.tick(at(10, 17, 11)) == []
+    # Issue 13 (I8): a round is decided only with min_raters ratings; the third comes
+    # in the extension.
+    bot.clock.set(at(10, 18, 10))
+    await _rate(bot, [("R01", "不满意")])
     reopened = await bot.tick(at(10, 20, 10))
     assert _to(reopened, "T01") == [texts.ISSUE_REOPENED_HANDLER.format(
-        number=1, title="村口路灯坏了", rate="0%", raters=2)]
+        number=1, title="村口路灯坏了", rate="0%", raters=3)]
     assert _to(reopened, group) == [texts.ISSUE_REOPENED.format(
-        number=1, title="村口路灯坏了", rate="0%", raters=2, handler="城建办周镇长")]
+        number=1, title="村口路灯坏了", rate="0%", raters=3, handler="城建办周镇长")]
     found = await _issue(app, 1)
     async with app.context.db.read() as connection:
         t01 = await org.person_by_code(connection, "T01")
@@ -681,6 +685,7 @@ async def test_whole_life_with_a_reopen(app: App, bot: FakeBot) -> None:
         "10-14 10:00 李平杰：评价",
         "10-14 10:00 李大娘：评价",
         "10-17 10:00 系统：评价人数不足，延长评价",
+        "10-18 10:00 袁东成：评价",
         "10-20 10:00 系统：满意率0%，不得销号，退回重办",
         "10-21 09:00 周镇长：报办结：灯杆也换了",
         "10-21 10:00 李平杰：评价",
@@ -698,7 +703,7 @@ async def test_whole_life_with_a_reopen(app: App, bot: FakeBot) -> None:
         ("issue.raised", "V01"), ("issue.categorised", "V01"), ("issue.escalated", "H01"),
         ("issue.escalated", None), ("issue.assigned", "T01"), ("issue.solved", "T01"),
         ("issue.rated", "V01"), ("issue.rated", "V02"), ("issue.round_extended", None),
-        ("issue.reopened", None), ("issue.solved", "T01"), ("issue.rated", "V01"),
+        ("issue.rated", "R01"), ("issue.reopened", None), ("issue.solved", "T01"), ("issue.rated", "V01"),
         ("issue.rated", "V02"), ("issue.rated", "R01"), ("issue.closed", None)]
     assert [entry.id for entry in history] == sorted(entry.id for entry in history)
     assert [entry.at for entry in history] == sorted(entry.at for entry in history)

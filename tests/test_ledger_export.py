@@ -181,6 +181,14 @@ def test_json_export_then_verify_catches_rows_edited_in_place(story: str) -> Non
          "details": {"department": "水利站", "responsible": "周镇长", "due": "2026-10-30"}},
     ]
     assert by_id[1]["events"][-1]["details"]["rate"] == "100%"
+    # Rule I8: each round with who rated it, by 编号.
+    (rated,) = by_id[1]["rounds"]
+    assert (rated["solved_by"], rated["outcome"], rated["counted_by"], rated["rate"]) == (
+        "H01", "close", "buttons", 1.0)
+    assert [(rating["rater"], rating["rating"], rating["counted"])
+            for rating in rated["ratings"]] == [
+        ("V01", "satisfied", True), ("V02", "satisfied", True), ("R01", "basically", True)]
+    assert [len(by_id[number]["rounds"]) for number in (2, 3, 4, 5)] == [0, 0, 0, 1]
     assert (by_id[2]["department"], by_id[2]["responsible"], by_id[2]["handler"]) == (
         "水利站", "周镇长", "周镇长")
     assert by_id[1]["closed_at"] == "2026-10-04T08:10:00+08:00"
