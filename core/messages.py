@@ -99,3 +99,22 @@ class DeliveryError(Exception):
         self.reason = reason
         self.permanent = permanent
         self.retry_after = retry_after
+
+
+PHONE_TEXT_LIMIT = 4096  # characters one chat message may hold (Telegram's limit, the lowest)
+
+
+def split_for_phone(text: str, limit: int = PHONE_TEXT_LIMIT) -> list[str]:
+    """A long text as messages of at most ``limit`` characters, broken between lines.
+
+    A single line longer than ``limit`` (verbatim minutes may have one) is cut in pieces.
+    """
+    lines = [line[start:start + limit] for line in text.split("\n")
+             for start in range(0, max(len(line), 1), limit)]
+    parts: list[str] = []
+    for line in lines:
+        if parts and len(parts[-1]) + 1 + len(line) <= limit:
+            parts[-1] += "\n" + line
+        else:
+            parts.append(line)
+    return parts
