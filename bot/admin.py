@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.files.roster import read_roster
 from bot.wiring import App
 from core.roster import roster_warnings, validate_roster
-from storage import events, invites, issues, org, outbox
+from storage import events, invites, issues, org, outbox, tasks
 from storage import jobs as job_log
 from storage.jobs import JobRun
 from storage.org import ImportResult
@@ -84,3 +84,9 @@ async def verify(app: App) -> tuple[int | None, list[int]]:
     async with app.context.db.read() as connection:
         return (await events.first_broken(connection),
                 await issues.mismatched_projections(connection))
+
+
+async def verify_tasks(app: App) -> list[int]:
+    """Follow-up tasks (decisions…) whose row left what their events recorded."""
+    async with app.context.db.read() as connection:
+        return await tasks.mismatched_projections(connection)

@@ -1,11 +1,11 @@
-"""Rules M1-M7 of the monthly deliberation meeting (红色屋场议事恳谈会), as pure functions."""
+"""Rules M1-M9 of the monthly deliberation meeting (红色屋场议事恳谈会), as pure functions."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
 QUORUM_PERCENT = 80
 PASS_PERCENT = 80
@@ -134,3 +134,59 @@ def evening_before(starts_at_local: datetime, hour: int) -> datetime:
 
 
 HOUR_BEFORE = timedelta(hours=1)
+
+
+# --- before a meeting (rule M8) -----------------------------------------------------
+POLL_MIN_OPTIONS, POLL_MAX_OPTIONS = 2, 4
+REQUEST_WINDOW = timedelta(days=30)
+POLL_TIME = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+CLOCK_TIME = re.compile(r"^(\d{1,2})[:：](\d{2})$")
+
+
+class PollSyntaxError(ValueError):
+    """A /poll argument list that is not 2-4 pairs of ``日期 时间``; args[0] is the bad part."""
+
+
+def parse_poll(text: str, zone: tzinfo) -> list[datetime]:
+    """Parse ``2026-11-10 19:30 2026-11-12 19:30`` into 2-4 distinct local times (rule M8).
+
+    Raises PollSyntaxError naming the first date or time that cannot be read, or the
+    whole text when there are too few or too many pairs or two are the same.
+    """
+    words = text.split()
+    if len(words) % 2 or not POLL_MIN_OPTIONS <= len(words) // 2 <= POLL_MAX_OPTIONS:
+        raise PollSyntaxError(text)
+    times: list[datetime] = []
+    for day, clock in zip(words[::2], words[1::2], strict=True):
+        day_match, clock_match = POLL_TIME.match(day), CLOCK_TIME.match(clock)
+        try:
+            if day_match is None or clock_match is None:
+                raise ValueError(day)
+            year, month, date_of_month = (int(group) for group in day_match.groups())
+            hour, minute = (int(group) for group in clock_match.groups())
+            times.append(datetime(year, month, date_of_month, hour, minute, tzinfo=zone))
+        except ValueError:
+            raise PollSyntaxError(f"{day} {clock}") from None
+    if len(set(times)) != len(times):
+        raise PollSyntaxError(text)
+    return times
+
+
+def request_window_start(now: datetime, last_meeting_ended: datetime | None) -> datetime:
+    """Requests for a meeting count for 30 days, and not from before the last meeting (M8)."""
+    start = now - REQUEST_WINDOW
+    return max(start, last_meeting_ended) if last_meeting_ended is not None else start
+
+
+def meeting_wanted(households_asking: int, resident_households: int) -> bool:
+    """Whether more than half the resident households ask for a meeting (rule M8).
+
+    Exactly half is not enough.
+    """
+    return households_asking * 2 > resident_households and households_asking > 0
+
+
+def meeting_wanted_now(asking_before: int, asking_after: int, resident_households: int) -> bool:
+    """Whether one more request crosses the half: the head is told once per crossing (M8)."""
+    return (meeting_wanted(asking_after, resident_households)
+            and not meeting_wanted(asking_before, resident_households))

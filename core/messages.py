@@ -152,3 +152,25 @@ def paginate(header: str, lines: Sequence[str], marker: str,
         return ["\n".join([header, *groups[0]])]
     return ["\n".join([header + marker.format(page=number, pages=len(groups)), *group])
             for number, group in enumerate(groups, start=1)]
+def split_for_phone(text: str, limit: int = PAGE_LIMIT) -> list[str]:
+    """A long text as messages within ``limit`` (as ``text_length`` counts), broken between lines.
+
+    Unlike ``paginate``, nothing is cut away: a single line longer than ``limit``
+    (verbatim minutes may have one) is carried over in pieces.
+    """
+    lines: list[str] = []
+    for line in text.split("\n"):
+        while text_length(line) > limit:
+            head = line[:limit]
+            while text_length(head) > limit:
+                head = head[:-1]
+            lines.append(head)
+            line = line[len(head):]
+        lines.append(line)
+    parts: list[str] = []
+    for line in lines:
+        if parts and text_length(parts[-1]) + 1 + text_length(line) <= limit:
+            parts[-1] += "\n" + line
+        else:
+            parts.append(line)
+    return parts

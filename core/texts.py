@@ -135,7 +135,9 @@ SUMMARY_QUORUM_MISSED = "未达法定户数，表决不具约束力"
 SUMMARY_MOTIONS = "表决{count}项："
 SUMMARY_MOTION = "{number}. {text}：{verdict}（赞成{yes}/反对{no}/弃权{abstain}）{binding}"
 SUMMARY_NO_MOTIONS = "没有表决。"
-SUMMARY_MINUTES = "会议记录{count}条。"
+SUMMARY_MINUTES = "会议记录（{count}条，原文）："
+SUMMARY_MINUTE = "{time} {name}：{text}"
+SUMMARY_NO_MINUTES = "没有会议记录。"
 REMIND_EVENING = "提醒：明天{time}在{place}召开红色屋场议事恳谈会。\n议题：{topic}\n请各户准时参加。"
 REMIND_HOUR = "提醒：1小时后（{time}）在{place}召开议事恳谈会。\n议题：{topic}"
 REMIND_NO_MEETING = "{month}月{homestead}还没有安排议事恳谈会。请发送 /meeting 日期 时间 地点 议题 安排。"
@@ -155,6 +157,74 @@ MEETING_KEEP = "保留"
 MEETING_KEPT = "好的，仍按{when}开会，没有安排新的会议。"
 MEETING_ASKED_DROPPED = "已取消，没有安排{when}的会议。{kept}"
 MEETING_STILL_ON = "{when}的会议照常；要取消它，请再发送 /cancel。"
+# Before a meeting: time polls, requests for a meeting, the village's topic (rule M8).
+POLL_USAGE = "请这样发：/poll 2026-11-10 19:30 2026-11-12 19:30（2到4个候选时间）；/poll 看各时间户数；/poll 结束 截止。"
+POLL_BAD = "“{value}”看不懂。" + POLL_USAGE
+POLL_IN_PAST = "{when}已经过去了，候选时间要在以后。"
+POLL_TOO_FAR = "候选时间只能在一年以内。"
+POLL_STILL_OPEN = "已有开会时间征询还没截止。请先发送 /poll 结束。"
+POLL_NONE = "现在没有开会时间征询。请发送 /poll 日期 时间 日期 时间 发起。"
+POLL_ASKED = "{head}征询议事恳谈会的时间，请本屋场18岁以上村民选一个（截止前可以改选）："
+POLL_OPTION = "{number}. {when}：{households}户"
+POLL_STARTED = "已在屋场群发起开会时间征询。发送 /poll 看各时间的户数，/poll 结束 截止。"
+POLL_PICKED = "{name}：已选{when}。"
+POLL_REPICKED = "{name}：已改选{when}。"
+POLL_ENDED_ALREADY = "这次开会时间征询已经截止了。"
+POLL_NOT_MEMBER = "只有本屋场18岁以上的村民可以选开会时间。"
+POLL_STATE = "开会时间征询（{state}）："
+POLL_OPEN, POLL_CLOSED = "进行中", "已截止"
+POLL_BEST = "选的户数最多：{when}。请发送 /meeting 日期 时间 地点 议题 安排会议。"
+POLL_END_WORD = "结束"
+REQUEST_USAGE = "请这样发：/request 想议的事，例如 /request 商量修村口的路"
+REQUEST_NOT_MEMBER = "只有本屋场18岁以上的村民可以提议开会。"
+REQUEST_RECORDED = "已记下你家提议开会：{topic}\n{asking}户提议（在家{resident}户，超过一半就通知屋场长和村干部）。"
+REQUEST_WANTED = "{homestead}有{asking}户提议开会，超过在家{resident}户的一半，请安排议事恳谈会。\n想议的事：{topics}"
+TOPIC_USAGE = "请这样发：/topic 本月议事主题，例如 /topic 人居环境整治"
+TOPIC_NO_VILLAGE = "你没有所属的村，不能定议事主题。"
+TOPIC_SET = "已定{village}{month}月议事主题：{topic}\n已通知本村各屋场长。"
+TOPIC_TOLD = "{village}定了{month}月议事恳谈会的主题：{topic}\n请在本月的会上议一议。"
+TOPIC_LINE = "村定本月主题：{topic}"
+
+# After a meeting: decisions (决议) and their carrying out (rule M9).
+SUMMARY_DECISIONS = "形成决议{count}项，由屋场长在{due}前办结（/done 编号 说明）："
+SUMMARY_DECISION = "决议{number}号：{text}"
+DECISIONS_NO_HOMESTEAD = "请在屋场群里发送 /decisions 查看那个屋场的决议。"
+DECISIONS_HEADER = "{homestead}的决议："
+DECISIONS_NONE = "{homestead}还没有决议。会上达到法定户数且通过的表决才成为决议。"
+DECISION_LINE = "{number}号 {text}（{day}会议）：{state}"
+DECISION_OPEN = "未办，{due}前办结"
+DECISION_LATE = "超期未办（应在{due}前办结）"
+DECISION_DONE = "已办结：{report}"
+DONE_USAGE = "请这样发：/done 决议编号 办理说明，例如 /done 3 路灯已经装好"
+DONE_UNKNOWN = "没有{number}号决议。发送 /decisions 查看编号。"
+DONE_NOT_YOURS = "{number}号决议由{owner}办理，你不能报办结。"
+DONE_ALREADY = "{number}号决议已经办结了：{report}"
+DONE_RECORDED = "决议{number}号“{text}”已办结：{report}"
+OVERDUE_DECISIONS = "超过30天还没办结的决议："
+OVERDUE_DECISION = "决议{number}号 {text}（应在{due}前办结）"
+OVERDUE_DECISIONS_HEAD = "{homestead}有决议超期未办，请尽快办结并 /done 编号 说明："
+
+# The printable meeting record for the village's files (台账, rules M3-M5 and M9).
+RECORD_TITLE = "红色屋场议事恳谈会记录"
+RECORD_HEAD = (("屋场", "{homestead}"), ("时间", "{when}"), ("地点", "{place}"),
+               ("议题", "{topic}"), ("村定主题", "{village_topic}"))
+RECORD_QUORUM = "在家{resident}户，需到会{required}户（80%），实到{present}户、{persons}人：{quorum}。"
+RECORD_ATTENDANCE = "到会登记"
+RECORD_ATTENDANCE_COLUMNS = ("户号", "到会人数", "签到人")
+RECORD_MOTIONS = "表决事项"
+RECORD_MOTION_COLUMNS = ("序号", "事项", "赞成", "反对", "弃权", "到会人数", "结果")
+RECORD_NOT_BINDING = "通过（不具约束力）"
+RECORD_DECISIONS = "形成决议"
+RECORD_DECISION_COLUMNS = ("编号", "决议", "办结期限", "状态")
+RECORD_MINUTES = "会议记录"
+RECORD_MINUTE_COLUMNS = ("时间", "记录人", "内容")
+RECORD_ISSUES = "提出问题"
+RECORD_ISSUE_COLUMNS = ("编号", "问题", "类别")
+RECORD_NONE = "无"
+RECORD_SIGNATURES = ("屋场长（签字）：", "记录员（签字）：", "日期：")
+RECORD_UNKNOWN_MEETING = "没有编号为 {meeting_id} 的会议。"
+RECORD_BAD_SUFFIX = "只能写成 .pdf 或 .xlsx 文件：{path}"
+RECORD_WRITTEN = "已写出会议记录：{path}"
 
 # --- the problem ledger (rules I1-I7) ---------------------------------------------------
 ISSUE_USAGE = "请这样发：/issue 问题标题，例如 /issue 村口路灯坏了"
@@ -357,6 +427,12 @@ HELP_CONFIRM = CommandHelp("/confirm 月份", "确认并发布红黄旗")
 HELP_CANCEL = CommandHelp("/cancel [原因]", "取消已安排的会议")
 # Issue 13: the list (问题清单制, rule I5).
 HELP_ISSUES = CommandHelp("/issues [超期]", "看问题清单：本屋场的，或待你这一级办理的")
+# Before and after a meeting (rules M8-M9).
+HELP_POLL = CommandHelp("/poll 日期 时间 日期 时间", "征询开会时间（/poll 看户数，/poll 结束 截止）")
+HELP_REQUEST = CommandHelp("/request 议题", "提议开会")
+HELP_TOPIC = CommandHelp("/topic 主题", "定本村本月的议事主题")
+HELP_DECISIONS = CommandHelp("/decisions", "看本屋场的决议和办理情况")
+HELP_DONE = CommandHelp("/done 编号 说明", "报决议办结")
 
 # --- chat platforms ------------------------------------------------------------------
 # The delivery policy, on channels whose groups cannot show buttons or do not reach the bot.
@@ -393,4 +469,5 @@ def format_when(local: datetime) -> str:
 
 def format_day(day: date) -> str:
     """A date as people read it on a phone: 12月16日."""
+    """A day as people read it: 12月6日."""
     return f"{day.month}月{day.day}日"

@@ -15,10 +15,11 @@ from core.meetings import (
     quorum_met,
     votes_required,
 )
-from core.messages import Button, Outgoing
+from core.messages import Button, Outgoing, split_for_phone
 from core.models import Homestead, Office
 from core.permissions import Place
 from core.roles import Role
+from handlers import decisions
 from handlers.context import Context, Refusal, Request
 from storage import issues, meetings, notify, rounds
 from storage.meetings import Attendance, Meeting
@@ -76,7 +77,8 @@ async def open_meeting(context: Context, request: Request) -> list[Outgoing]:
     if waiting:
         opened.append(request.reply(texts.MEETING_AWAITING_RATINGS.format(issues="、".join(
             texts.AWAITING_ITEM.format(number=item.id, title=item.title) for item in waiting))))
-    return opened
+    # Rules M8, M9: the village's topic of the month and the decisions overdue.
+    return [*opened, *await decisions.opening_notes(context, request, homestead, found)]
 
 
 def _board(meeting: Meeting, resident: int, progress: str = "") -> str:
@@ -288,18 +290,21 @@ async def end_meeting(context: Context, request: Request) -> list[Outgoing]:
     if motion is not None:
         replies.append(request.reply(await _close(request, found, motion)))
     await meetings.set_status(request.connection, found.id, meetings.ENDED, ended_at=request.now)
+    await decisions.record_decisions(context, request, found, homestead)  # rule M9
     summary = await meeting_summary(context, request, found, homestead)
     await request.log(f"meeting:{found.id}", "meeting.ended", {"summary": summary})
     cadres = Office(Role.VILLAGE_CADRE, Place(homestead.township_id, homestead.village_id))
-    await notify.tell(request.connection, [cadres], key=f"meeting:{found.id}:summary",
-                      text=summary, now=request.now)
-    replies.append(request.reply(summary))
+    # The minutes go verbatim with the summary, in as many messages as a phone needs (M9).
+    for number, part in enumerate(split_for_phone(summary), start=1):
+        key = f"meeting:{found.id}:summary" + (f":{number}" if number > 1 else "")
+        await notify.tell(request.connection, [cadres], key=key, text=part, now=request.now)
+        replies.append(request.reply(part))
     return replies
 
 
 async def meeting_summary(context: Context, request: Request, meeting: Meeting,
                           homestead: Homestead) -> str:
-    """The summary of a meeting: attendance, quorum, motions and minutes."""
+    """The summary of a meeting: attendance, quorum, motions, decisions and the minutes."""
     present = await meetings.attendance(request.connection, meeting.id)
     resident = meeting.resident_households or 0
     met = quorum_met(present.households_present, resident)
@@ -317,10 +322,14 @@ async def meeting_summary(context: Context, request: Request, meeting: Meeting,
             number=number, text=motion.text, verdict=texts.PASSED if motion.passed
             else texts.FAILED, yes=yes, no=no, abstain=abstain,
             binding="" if motion.binding else texts.NOT_BINDING_SHORT))
+    lines += await decisions.summary_lines(request.connection, meeting.id)
     raised = await issues.raised_in_meeting(request.connection, meeting.id)
     if raised:
         lines.append(texts.SUMMARY_ISSUES.format(
             count=len(raised), titles="、".join(f"{found.id}号{found.title}" for found in raised)))
     minutes = await meetings.minutes_of(request.connection, meeting.id)
-    lines.append(texts.SUMMARY_MINUTES.format(count=len(minutes)))
+    lines.append(texts.SUMMARY_MINUTES.format(count=len(minutes)) if minutes
+                 else texts.SUMMARY_NO_MINUTES)
+    lines += [texts.SUMMARY_MINUTE.format(time=f"{context.local(at):%H:%M}", name=name,
+                                          text=text) for at, name, text in minutes]
     return "\n".join(lines)

@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 from core import texts
 from core.flags import ONSITE_CATEGORY, Flag, MonthResult, Placement
 
+CJK_FONT = files("noto_cjk_sans_otc").joinpath("NotoSansCJK-Regular.ttc")
 SIMPLIFIED_CHINESE = 2  # the face index of Noto Sans CJK SC in the collection
 RED, YELLOW = (214, 40, 40), (245, 197, 24)
 INK, GRID_LINE, HEADER_FILL = (30, 30, 30), (200, 200, 200), (240, 240, 240)
@@ -25,7 +26,7 @@ CELL_W, NAME_W, ROW_H, PAD = 118, 110, 40, 16
 
 @cache
 def _font(size: int) -> ImageFont.FreeTypeFont:
-    with as_file(files("noto_cjk_sans_otc").joinpath("NotoSansCJK-Regular.ttc")) as path:
+    with as_file(CJK_FONT) as path:
         return ImageFont.truetype(str(path), size, index=SIMPLIFIED_CHINESE)
 
 

@@ -6,7 +6,16 @@ from core import texts
 from core.messages import ChatKind, Outgoing
 from core.permissions import covers
 from core.roles import EVERYONE, HOMESTEAD_LEADERS, OFFICIALS, Role
-from handlers import binding, flags, issue_list, issues, meeting_schedule, meetings
+from handlers import (
+    binding,
+    decisions,
+    flags,
+    issue_list,
+    issues,
+    meeting_prep,
+    meeting_schedule,
+    meetings,
+)
 from handlers.context import Context, Request
 from handlers.router import Command, Router, Where
 
@@ -66,6 +75,17 @@ COMMANDS: list[Command] = [
             aliases=("取消",), help=texts.HELP_CANCEL),
     Command("mreplace", meeting_schedule.replace, Where.ANY, roles=HEAD_ONLY, button_only=True),
     Command("mkeep", meeting_schedule.keep, Where.ANY, roles=HEAD_ONLY, button_only=True),
+    # Before and after a meeting (rules M8-M9).
+    Command("poll", meeting_prep.poll, Where.ANY, roles=HEAD_ONLY, aliases=("征询",),
+            help=texts.HELP_POLL),
+    Command("pollpick", meeting_prep.pick_time, Where.ANY, roles=EVERYONE, button_only=True),
+    Command("request", meeting_prep.request_meeting, Where.ANY, roles=EVERYONE,
+            aliases=("提议开会",), help=texts.HELP_REQUEST),
+    Command("topic", meeting_prep.set_topic, Where.ANY, roles=frozenset({Role.VILLAGE_CADRE}),
+            help=texts.HELP_TOPIC),
+    Command("decisions", decisions.list_decisions, Where.ANY, roles=EVERYONE,
+            reads_only=True, help=texts.HELP_DECISIONS),
+    Command("done", decisions.done, Where.ANY, roles=HEAD_ONLY, help=texts.HELP_DONE),
     # The problem ledger (rules I1-I7).
     Command("issue", issues.raise_issue, Where.ANY, roles=EVERYONE, aliases=("问题",),
             help=texts.HELP_ISSUE),

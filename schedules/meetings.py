@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from core import texts
-from core.meetings import HOUR_BEFORE, evening_before
+from core.meetings import HOUR_BEFORE, blackout_for, evening_before
+from core.models import Office
 from core.roles import Role
-from storage import meetings, notify, org, outbox
+from core.tasks import TaskKind, overdue_decisions
+from storage import meeting_prep, meetings, notify, org, outbox, tasks
 from storage.context import Context
+from storage.meetings import Meeting
 
 LOOK_AHEAD = timedelta(days=2)
 
@@ -38,11 +43,32 @@ async def send_reminders(context: Context) -> int:
             queued += await outbox.to_homesteads(
                 connection, [meeting.homestead_id], key=f"meeting:{meeting.id}:remind:{kind}",
                 text=text, now=now)
+            queued += await _remind_head_of_decisions(context, connection, meeting)
     return queued
 
 
+async def _remind_head_of_decisions(context: Context, connection: AsyncConnection,
+                                    meeting: Meeting) -> int:
+    """Before a meeting, tell its head privately of decisions overdue (rule M9), once."""
+    late = await tasks.of_homestead(connection, TaskKind.DECISION, meeting.homestead_id,
+                                    overdue_on=context.local(context.clock.now()).date())
+    homestead = await org.homestead_by_id(connection, meeting.homestead_id)
+    if not late or homestead is None:
+        return 0
+    text = "\n".join([texts.OVERDUE_DECISIONS_HEAD.format(homestead=homestead.full_name),
+                      overdue_decisions(late)])
+    return await notify.tell(connection, [Office(Role.HEAD, homestead.place)],
+                             key=f"meeting:{meeting.id}:remind:decisions", text=text,
+                             now=context.clock.now())
+
+
 async def remind_missing_meetings(context: Context) -> int:
-    """From the configured day of the month, remind heads whose 屋场 has no meeting (rule M1)."""
+    """From the configured day of the month, remind heads whose 屋场 has no meeting (rule M1).
+
+    Not while the village is in a busy farming season (rules M2, M9): the reminder waits
+    for the season's end, if the month still has no meeting then. It names the village's
+    topic for the month and the 屋场's decisions overdue.
+    """
     now = context.clock.now()
     local = context.local(now)
     if local.day < context.rules.missing_meeting_day:
@@ -53,10 +79,21 @@ async def remind_missing_meetings(context: Context) -> int:
     async with context.db.write() as connection:
         held = await meetings.homesteads_with_meeting(connection, month_start, next_month)
         for head in await org.persons_with_role(connection, Role.HEAD):
-            if head.homestead_id is None or head.homestead_id in held:
+            if head.homestead_id is None or head.homestead_id in held or head.village is None:
                 continue
+            if blackout_for(context.rules.blackouts, local.date(), head.village):  # M2, M9
+                continue
+            lines = [texts.REMIND_NO_MEETING.format(month=local.month,
+                                                    homestead=head.place_name)]
+            topic = (await meeting_prep.topic_of(connection, head.village_id, f"{local:%Y-%m}")
+                     if head.village_id is not None else None)
+            if topic is not None:
+                lines.append(texts.TOPIC_LINE.format(topic=topic))  # rule M8
+            late = await tasks.of_homestead(connection, TaskKind.DECISION, head.homestead_id,
+                                            overdue_on=local.date())
+            if late:
+                lines += [texts.OVERDUE_DECISIONS, overdue_decisions(late)]
             queued += await notify.tell(
                 connection, [head.id], key=f"meeting:missing:{head.homestead_id}:{local:%Y-%m}",
-                text=texts.REMIND_NO_MEETING.format(month=local.month,
-                                                    homestead=head.place_name), now=now)
+                text="\n".join(lines), now=now)
     return queued

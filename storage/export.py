@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.flags import Scheme, draft_month
 from core.issues import Level, Rating, satisfaction_rate
 from core.meetings import has_party_group, households_required, quorum_met
-from storage import flags, ledger, meetings, org, rounds
+from storage import flags, ledger, meetings, org, rounds, tasks
 from storage.issues import Issue, Round
 from storage.schema import grid, homestead, household, person, township, village
 
@@ -29,6 +29,26 @@ async def snapshot(connection: AsyncConnection, zone: ZoneInfo,
         "issues": await _issues(connection, zone),
         "flags": found_flags,
         "settlements": found_settlements,
+        **await _tasks(connection),
+    }
+
+
+async def _tasks(connection: AsyncConnection) -> dict[str, list[dict[str, Any]]]:
+    """Follow-up tasks (DESIGN §3), and among them the meetings' decisions (rule M9)."""
+    names = {found.id: found.name for found in await org.all_homesteads(connection)}
+    held = await tasks.decision_meetings(connection)
+    every = await tasks.all_tasks(connection)
+    return {
+        "decisions": [{"id": found.id, "homestead": names.get(found.place.homestead_id or 0),
+                       "meeting_id": held[found.id][0], "text": found.subject,
+                       "status": found.status.value, "due": found.due.isoformat(),
+                       "report": found.report}
+                      for found in every if found.id in held],
+        "tasks": [{"id": found.id, "kind": found.kind.value, "owner": found.owner.title,
+                   "owner_role": found.owner.role.value, "due": found.due.isoformat(),
+                   "status": found.status.value, "subject": found.subject,
+                   "homestead": names.get(found.place.homestead_id or 0)}
+                  for found in every],
     }
 
 

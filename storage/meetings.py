@@ -385,3 +385,17 @@ async def forget_household(connection: AsyncConnection, meeting_id: int,
     await connection.execute(delete(meeting_household).where(
         meeting_household.c.meeting_id == meeting_id,
         meeting_household.c.household_id == household_id))
+
+
+async def checked_in_names(connection: AsyncConnection, meeting_id: int) -> dict[int, list[str]]:
+    """Names of those who checked in to a meeting, by household number."""
+    rows = await connection.execute(
+        select(household.c.number, person.c.name).select_from(meeting_checkin)
+        .join(household, household.c.id == meeting_checkin.c.household_id)
+        .join(person, person.c.id == meeting_checkin.c.person_id)
+        .where(meeting_checkin.c.meeting_id == meeting_id)
+        .order_by(household.c.number, meeting_checkin.c.at))
+    names: dict[int, list[str]] = {}
+    for row in rows:
+        names.setdefault(row.number, []).append(row.name)
+    return names

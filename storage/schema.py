@@ -377,3 +377,76 @@ flag_settlement = Table(
     Column("amount", Integer, nullable=False),
     Column("consequences", Text, nullable=False),
 )
+
+# Follow-up tasks (DESIGN §3): decisions today, rectifications and sent-back criteria later.
+# The row is a projection of the task's events (stream ``task:ID``), like an issue's.
+task = Table(
+    "task", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("origin", String(16), nullable=False),
+    Column("origin_id", Integer),
+    Column("township_id", ForeignKey("township.id"), nullable=False),
+    Column("village_id", ForeignKey("village.id")),
+    Column("homestead_id", ForeignKey("homestead.id")),
+    Column("owner_role", String(32), nullable=False),
+    Column("owner_person_id", ForeignKey("person.id")),
+    Column("owner_title", String(100), nullable=False),
+    Column("due", Date, nullable=False),
+    Column("status", String(8), nullable=False),
+    Column("report", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("done_at", UTCDateTime),
+    Column("done_by", ForeignKey("person.id")),
+    Index("ix_task_place", "kind", "homestead_id", "id"),
+    Index("ix_task_origin", "origin", "origin_id"),
+    Index("ix_task_due", "status", "due"),
+)
+
+# Before a meeting (rule M8): time polls, villagers' requests for a meeting, village topics.
+meeting_poll = Table(
+    "meeting_poll", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("homestead_id", ForeignKey("homestead.id"), nullable=False),
+    Column("created_by", ForeignKey("person.id"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("closed_at", UTCDateTime),
+    Index("ix_meeting_poll_homestead", "homestead_id", "id"),
+)
+
+meeting_poll_option = Table(
+    "meeting_poll_option", metadata,
+    Column("poll_id", ForeignKey("meeting_poll.id"), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("starts_at", UTCDateTime, nullable=False),
+)
+
+meeting_poll_choice = Table(
+    "meeting_poll_choice", metadata,
+    Column("poll_id", ForeignKey("meeting_poll.id"), primary_key=True),
+    Column("person_id", ForeignKey("person.id"), primary_key=True),
+    Column("household_id", ForeignKey("household.id"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+)
+
+meeting_request = Table(
+    "meeting_request", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("homestead_id", ForeignKey("homestead.id"), nullable=False),
+    Column("person_id", ForeignKey("person.id"), nullable=False),
+    Column("household_id", ForeignKey("household.id"), nullable=False),
+    Column("topic", Text, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_meeting_request_homestead", "homestead_id", "at"),
+)
+
+village_topic = Table(
+    "village_topic", metadata,
+    Column("village_id", ForeignKey("village.id"), primary_key=True),
+    Column("month", String(7), primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("set_by", ForeignKey("person.id"), nullable=False),
+    Column("set_at", UTCDateTime, nullable=False),
+)

@@ -108,11 +108,15 @@ def _when(moment: datetime | None, zone: ZoneInfo) -> str:
 
 @cli.command()
 def verify() -> None:
-    """Check the event log's hash chain and that every issue matches its ledger."""
+    """Check the event log's hash chain and that every issue and task matches its events."""
     from bot.admin import verify as check
+    from bot.admin import verify_tasks
 
-    broken, mismatched = with_app(check)
-    if broken is None and not mismatched:
+    async def both(app: App) -> tuple[int | None, list[int], list[int]]:
+        return (*await check(app), await verify_tasks(app))
+
+    broken, mismatched, tasks = with_app(both)
+    if broken is None and not mismatched and not tasks:
         typer.echo("事件记录完整，哈希链校验通过。")
         return
     if broken is not None:
@@ -120,6 +124,9 @@ def verify() -> None:
     if mismatched:
         numbers = "、".join(str(number) for number in mismatched)
         typer.echo(f"问题清单与事件记录不一致：{numbers}号问题。", err=True)
+    if tasks:
+        numbers = "、".join(str(number) for number in tasks)
+        typer.echo(f"决议等跟进事项与事件记录不一致：{numbers}号。", err=True)
     raise typer.Exit(1)
 
 
@@ -181,6 +188,24 @@ def _export_xlsx(output: Path, month: str | None, village: str | None) -> None:
 
     count = with_app(work, settings)
     typer.echo(f"已导出 {count} 个问题到 {output}")
+
+
+@cli.command()
+def minutes(
+    meeting_id: Annotated[int, typer.Argument(help="the meeting's id (wuchang export)")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="FILE.pdf or FILE.xlsx")],
+) -> None:
+    """Write a meeting's printable record (台账): A4 PDF or a spreadsheet, by the suffix."""
+    from bot.files.meeting_record import UnknownMeeting, write_record
+    from core import texts
+
+    if output.suffix.lower() not in (".pdf", ".xlsx"):
+        raise fail(texts.RECORD_BAD_SUFFIX.format(path=output))
+    try:
+        with_app(lambda app: write_record(app.context, meeting_id, output))
+    except UnknownMeeting:
+        raise fail(texts.RECORD_UNKNOWN_MEETING.format(meeting_id=meeting_id), 1) from None
+    typer.echo(texts.RECORD_WRITTEN.format(path=output))
 
 
 @cli.command()

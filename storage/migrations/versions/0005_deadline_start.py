@@ -2,7 +2,7 @@
 
 Issues escalated before this revision keep both empty: their events recorded no start.
 
-Revision ID: 0006
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-25
 """
@@ -10,7 +10,7 @@ Create Date: 2026-11-25
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
+revision = "0005"
 down_revision = "0004"
 branch_labels = None
 depends_on = None
