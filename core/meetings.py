@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
+from core.when import parse_day, parse_time
+
 QUORUM_PERCENT = 80
 PASS_PERCENT = 80
 ADULT_AGE = 18
@@ -139,32 +141,27 @@ HOUR_BEFORE = timedelta(hours=1)
 # --- before a meeting (rule M8) -----------------------------------------------------
 POLL_MIN_OPTIONS, POLL_MAX_OPTIONS = 2, 4
 REQUEST_WINDOW = timedelta(days=30)
-POLL_TIME = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
-CLOCK_TIME = re.compile(r"^(\d{1,2})[:：](\d{2})$")
 
 
 class PollSyntaxError(ValueError):
     """A /poll argument list that is not 2-4 pairs of ``日期 时间``; args[0] is the bad part."""
 
 
-def parse_poll(text: str, zone: tzinfo) -> list[datetime]:
-    """Parse ``2026-11-10 19:30 2026-11-12 19:30`` into 2-4 distinct local times (rule M8).
+def parse_poll(text: str, zone: tzinfo, today: date) -> list[datetime]:
+    """Parse ``2026-11-10 19:30 12月12日 19点半`` into 2-4 distinct local times (rule M8).
 
-    Raises PollSyntaxError naming the first date or time that cannot be read, or the
-    whole text when there are too few or too many pairs or two are the same.
+    Each candidate is a day and a time as ``core.when`` reads them. Raises
+    PollSyntaxError naming the first day and time that cannot be read, or the whole
+    text when there are too few or too many pairs or two are the same.
     """
     words = text.split()
     if len(words) % 2 or not POLL_MIN_OPTIONS <= len(words) // 2 <= POLL_MAX_OPTIONS:
         raise PollSyntaxError(text)
     times: list[datetime] = []
     for day, clock in zip(words[::2], words[1::2], strict=True):
-        day_match, clock_match = POLL_TIME.match(day), CLOCK_TIME.match(clock)
         try:
-            if day_match is None or clock_match is None:
-                raise ValueError(day)
-            year, month, date_of_month = (int(group) for group in day_match.groups())
-            hour, minute = (int(group) for group in clock_match.groups())
-            times.append(datetime(year, month, date_of_month, hour, minute, tzinfo=zone))
+            times.append(datetime.combine(parse_day(day, today), parse_time(clock),
+                                          tzinfo=zone))
         except ValueError:
             raise PollSyntaxError(f"{day} {clock}") from None
     if len(set(times)) != len(times):

@@ -80,7 +80,8 @@ async def poll(context: Context, request: Request) -> list[Outgoing]:
         return await _to_group(context, request, homestead, f"poll:{current.id}:closed",
                                _result(context, closed))
     try:
-        times = parse_poll(request.args, context.timezone)  # rule M8
+        today = context.local(request.now).date()
+        times = parse_poll(request.args, context.timezone, today)  # rule M8
     except PollSyntaxError as error:
         raise Refusal(texts.POLL_BAD.format(value=error.args[0])) from None
     for starts_at in times:

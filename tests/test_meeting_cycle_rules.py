@@ -29,16 +29,24 @@ from core.tasks import (
 )
 from tests.conftest import SHANGHAI
 
+TODAY = date(2026, 11, 5)
+
+
+def test_poll_reads_the_days_and_times_heads_type() -> None:
+    assert parse_poll("明天 19点半 11月12日 晚上7点", SHANGHAI, TODAY) == [
+        datetime(2026, 11, 6, 19, 30, tzinfo=SHANGHAI),
+        datetime(2026, 11, 12, 19, 0, tzinfo=SHANGHAI)]
+
 
 def _times(count: int) -> str:
     return " ".join(f"2026-11-1{day} 19:30" for day in range(count))
 
 
 def test_poll_takes_two_to_four_distinct_times() -> None:
-    assert parse_poll("2026-11-10 19:30 2026年11月12日 19：30", SHANGHAI) == [
+    assert parse_poll("2026-11-10 19:30 2026年11月12日 19：30", SHANGHAI, TODAY) == [
         datetime(2026, 11, 10, 19, 30, tzinfo=SHANGHAI),
         datetime(2026, 11, 12, 19, 30, tzinfo=SHANGHAI)]
-    assert len(parse_poll(_times(4), SHANGHAI)) == 4
+    assert len(parse_poll(_times(4), SHANGHAI, TODAY)) == 4
 
 
 @pytest.mark.parametrize(("text", "bad"), [
@@ -52,7 +60,7 @@ def test_poll_takes_two_to_four_distinct_times() -> None:
 ])
 def test_poll_refuses_what_it_cannot_read(text: str, bad: str) -> None:
     with pytest.raises(PollSyntaxError) as raised:
-        parse_poll(text, SHANGHAI)
+        parse_poll(text, SHANGHAI, TODAY)
     assert raised.value.args[0] == bad
 
 
