@@ -355,3 +355,33 @@ async def test_help_lists_the_publication_commands_by_role(app: App, bot: FakeBo
     for usage in ("/notice 内容", "/publicize [天数] 内容", "/answer 编号 序号 答复", "/notices"):
         assert usage in head and usage not in villager
     assert "/object 编号 理由" in villager and "/object 编号 理由" in head
+
+
+async def test_confirmed_flags_are_published_as_results(app: App, bot: FakeBot) -> None:
+    month = "2026-10"
+    for village, score in (("金竹村", 90), ("丰收村", 80)):
+        for category in app.context.rules.scheme.categories:
+            await bot.say(OFFICIAL, "private", f"/score {month} {village} {category} {score}")
+    assert texts_of(await bot.say(OFFICIAL, "private", f"/confirm {month}"))[0] == \
+        texts.CONFIRMED.format(month=month, version=1)
+    category = app.context.rules.scheme.categories[0]
+    await bot.say(OFFICIAL, "private", f"/score {month} 丰收村 {category} 85")
+    assert texts_of(await bot.say(OFFICIAL, "private", f"/confirm {month}"))[0] == \
+        texts.CONFIRMED.format(month=month, version=2)
+    async with app.context.db.read() as connection:
+        state = await snapshot(connection, SHANGHAI)
+        fengshou = (await org.homesteads_named(connection, FENGSHOU_OLD))[0].village_id
+        board = await publication.board_notices(connection, fengshou, bot.clock.now())
+        kinds = [entry.kind for entry in await events.stream_events(connection, "notice:1")]
+    title = texts.FLAGS_TITLE.format(month=month, state=texts.FLAGS_CONFIRMED.format(version=1))
+    assert [(item["id"], item["kind"], item["scope"], item["status"], item["publicity"])
+            for item in state["notices"]] == [(1, "考评结果", "金溪镇", "open", False),
+                                              (2, "考评结果", "金溪镇", "open", False)]
+    assert state["notices"][0]["text"].startswith(title + "\n" + texts.FLAGS_GRID.format(
+        grid="东片网格"))
+    assert state["notices"][1]["text"].startswith(
+        texts.VILLAGE_RESULT_CORRECTION.format(version=2))
+    assert [(item.id, item.corrects) for item in board] == [(2, 1), (1, None)]
+    assert kinds == ["notice.sent"]
+    # The official who confirmed finds them among their notices.
+    assert texts_of(await bot.say(OFFICIAL, "private", "/notices"))[0].count("考评结果") == 2
