@@ -184,7 +184,8 @@ async def how_to_object(context: Context, request: Request) -> list[Outgoing]:
     """异议: tell the presser how to object, while the 公示 runs (P2)."""
     found = await _pressed(request)
     _member(request.require_person(), found)
-    assert found.ends_at is not None
+    if found.ends_at is None:
+        raise Refusal(texts.OBJECT_NOT_PUBLICITY.format(number=found.id))
     if not found.running(request.now):
         raise Refusal(texts.OBJECT_ENDED.format(number=found.id,
                                                 ends=_day(context, found.ends_at)))
