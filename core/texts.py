@@ -390,6 +390,65 @@ SCORES_IMPORTED = "已导入{count}项分数。"
 SCORES_ROW_ERROR = "第{row}行：{message}"
 SCORES_MISSING_COLUMNS = "表头缺少列：{columns}"
 
+# --- publication: notices and 公示 (rules P1-P2) -----------------------------------------
+NOTICE_USAGE = "请这样发：/notice 通知内容；更正已发的通知：/notice 更正 编号 内容"
+PUBLICIZE_USAGE = "请这样发：/publicize [天数] 公示内容，例如 /publicize 5 2026年低保名单……（天数可省，默认5个工作日）"
+PUBLICIZE_BAD_DAYS = "公示天数“{value}”不对，应为1到{most}个工作日。"
+CORRECTION_USAGE = "更正请这样发：/notice 更正 编号 新内容（公示用 /publicize 更正 编号 新内容），编号是原来那条的编号。"
+NOTICE_TOO_LONG = "内容太长了，最多{most}个字。请分几条发。"
+NOTICE_NO_SCOPE = "你没有所属的屋场或村，不能发通知。"
+NOTICE_BAD_NUMBER = "请写编号，例如 {usage}"
+NOTICE_UNKNOWN = "没有第{number}号通知或公示。"
+NOTICE_NOT_YOURS = "第{number}号不是发给你所在屋场或村的，不能这样操作。"
+CORRECTION_NOT_YOURS = "第{number}号不是你这一级发的，不能更正。"
+NOTICE_CHOOSE_KIND = "第{number}号{what}还没发出，请选择类别：\n{excerpt}"
+NOTICE_WHAT = "通知"
+PUBLICITY_WHAT = "公示"
+NOTICE_KIND_NOT_YOURS = "只有发布人可以选类别。"
+NOTICE_ALREADY_SENT = "第{number}号已经发出了。"
+NOTICE_SENT = "第{number}号{what}（{kind}）已发到{scope}的{groups}个屋场群。发送 /notices 看已阅户数。"
+NOTICE_NO_GROUPS = "第{number}号{what}（{kind}）已发布，但{scope}还没有绑定的屋场群。"
+NOTICE_TEXT = "【{kind}】{scope}通知（第{number}号）{correction}\n{text}\n——{publisher}"
+PUBLICITY_TEXT = ("【{kind}】{scope}公示（第{number}号，{ends}止）{correction}\n{text}\n——{publisher}\n"
+                  "有异议请按“异议”，或发送 /object {number} 理由。")
+NOTICE_CORRECTS = "【更正第{number}号】"
+NOTICE_SYSTEM_PUBLISHER = "系统发布"
+READ_BUTTON = "已阅"
+OBJECT_BUTTON = "异议"
+READ_RECORDED = "已阅，谢谢。"
+READ_ALREADY = "你家已经阅过了。"
+READ_NOT_MEMBER = "这条是发给{scope}的，只有那里的住户点“已阅”才算数。"
+OBJECT_HOW = "对第{number}号公示有异议，请发送：/object {number} 理由（{ends}前）。"
+OBJECT_USAGE = "请这样发：/object 编号 理由，例如 /object 12 名单里漏了3号户"
+OBJECT_NOT_PUBLICITY = "第{number}号是通知，不是公示，不能提异议。"
+OBJECT_ENDED = "第{number}号公示已于{ends}结束，不能再提异议。"
+OBJECT_TOO_LONG = "理由太长了，最多{most}个字。"
+OBJECTED = "已收到你对第{number}号公示的异议（第{sequence}条）。答复后会告诉你。"
+OBJECTION_TO_PUBLISHER = "第{number}号公示（{excerpt}）收到第{sequence}条异议：{text}\n请答复：/answer {number} {sequence} 答复内容"
+ANSWER_USAGE = "请这样发：/answer 编号 序号 答复，例如 /answer 12 1 已核实，补上3号户"
+ANSWER_NOT_YOURS = "第{number}号公示的异议由发布人或同级的{role}答复，你不能答复。"
+ANSWER_NOT_PUBLICITY = "第{number}号是通知，不是公示，没有异议可答复。"
+OBJECTION_UNKNOWN = "第{number}号公示没有第{sequence}条异议（共{count}条）。"
+OBJECTION_ANSWERED_ALREADY = "第{number}号公示的第{sequence}条异议已经答复过了。"
+ANSWERED = "已答复第{number}号公示的第{sequence}条异议，并告诉了提出人。"
+ANSWER_TO_OBJECTOR = "你对第{number}号公示（{excerpt}）的异议：{text}\n答复：{answer}"
+PUBLICITY_ENDED = "第{number}号公示期满（{kind}）：{excerpt}"
+PUBLICITY_NO_OBJECTIONS = "公示期间没有收到异议。"
+PUBLICITY_OBJECTIONS = "公示期间收到异议{count}条："
+OBJECTION_LINE = "{number}. {text}"
+OBJECTION_ANSWER = "   答复：{answer}"
+OBJECTION_NO_ANSWER = "   尚未答复"
+PUBLICITY_UNANSWERED = "还有{count}条异议没有答复（第{numbers}条），请发布人尽快答复。"
+PUBLICITY_ALL_ANSWERED = "异议都已答复。"
+NOTICES_NONE = "你还没有发过通知。发送 /notice 内容 发通知，/publicize 内容 发公示。"
+NOTICES_HEADER = "你发的通知和公示（最近{count}条）："
+NOTICES_LINE = "第{number}号 {kind}{state}：{excerpt}｜已阅{read}/{bound}户{objections}"
+NOTICES_RUNNING = "公示，{ends}止"
+NOTICES_ENDED = "公示已结束"
+NOTICES_PLAIN = "通知"
+NOTICES_OBJECTIONS = "｜异议{count}条"
+NOTICES_UNANSWERED = "（{count}条未答复）"
+
 # Usage and one-line summary of every typed command, kept on its row of the command
 # table (handlers/table.py) and shown by /help and in the Telegram command menu.
 class CommandHelp(NamedTuple):
@@ -433,6 +492,12 @@ HELP_REQUEST = CommandHelp("/request 议题", "提议开会")
 HELP_TOPIC = CommandHelp("/topic 主题", "定本村本月的议事主题")
 HELP_DECISIONS = CommandHelp("/decisions", "看本屋场的决议和办理情况")
 HELP_DONE = CommandHelp("/done 编号 说明", "报决议办结")
+# Publication: notices and 公示 (rules P1-P2).
+HELP_NOTICE = CommandHelp("/notice 内容", "发通知，按钮选类别（更正：/notice 更正 编号 内容）")
+HELP_PUBLICIZE = CommandHelp("/publicize [天数] 内容", "发公示，默认5个工作日，群众可提异议")
+HELP_OBJECT = CommandHelp("/object 编号 理由", "对公示提异议")
+HELP_ANSWER = CommandHelp("/answer 编号 序号 答复", "答复公示的异议")
+HELP_NOTICES = CommandHelp("/notices", "看你发的通知、已阅户数和异议")
 
 # --- chat platforms ------------------------------------------------------------------
 # The delivery policy, on channels whose groups cannot show buttons or do not reach the bot.

@@ -12,10 +12,12 @@ from core.flags import ONSITE_CATEGORY, Flag, MonthResult, VillageInfo, draft_mo
 from core.messages import Outgoing
 from core.models import Office
 from core.permissions import Place
+from core.publication import Kind, sent_event
 from core.roles import Role
 from handlers.context import Context, Refusal, Request
 from handlers.pictures import grid_pictures
-from storage import events, flags, notify, org, outbox
+from storage import events, flags, notify, org, outbox, publication
+from storage.events import SYSTEM, Actor
 
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 MISSING_SHOWN = 8
@@ -121,8 +123,23 @@ async def record_onsite(context: Context, request: Request) -> list[Outgoing]:
 
 
 def describe(result: MonthResult, state: str) -> str:
-    """The ranking as text, grid by grid and category by category."""
-    lines = [texts.FLAGS_TITLE.format(month=result.month, state=state)]
+    """The ranking as text, with the scores missing and the bot's own figures."""
+    lines = [texts.FLAGS_TITLE.format(month=result.month, state=state), *_ranking(result)]
+    if result.missing:
+        lines.append(texts.FLAGS_MISSING.format(count=len(result.missing),
+                                                items=result.missing_text(MISSING_SHOWN)))
+    lines.append(texts.FLAGS_INDICATORS)
+    for found in result.villages:
+        figures = result.indicators.get(found.name, {})
+        lines.append(texts.FLAGS_INDICATOR_LINE.format(
+            village=found.name, **{name: f"{round(figures.get(name, 0.0) * 100)}%"
+                                   for name in INDICATOR_NAMES}))
+    return "\n".join(lines)
+
+
+def _ranking(result: MonthResult) -> list[str]:
+    """The flags of each grid, category by category."""
+    lines = []
     grids = sorted({found.grid for found in result.villages})
     for grid in grids:
         lines.append(texts.FLAGS_GRID.format(grid=grid))
@@ -139,16 +156,7 @@ def describe(result: MonthResult, state: str) -> str:
         onsite = [p.village for p in in_grid if p.category == ONSITE_CATEGORY]
         if onsite:
             lines.append(texts.FLAGS_ONSITE.format(villages="、".join(onsite)))
-    if result.missing:
-        lines.append(texts.FLAGS_MISSING.format(count=len(result.missing),
-                                                items=result.missing_text(MISSING_SHOWN)))
-    lines.append(texts.FLAGS_INDICATORS)
-    for found in result.villages:
-        figures = result.indicators.get(found.name, {})
-        lines.append(texts.FLAGS_INDICATOR_LINE.format(
-            village=found.name, **{name: f"{round(figures.get(name, 0.0) * 100)}%"
-                                   for name in INDICATOR_NAMES}))
-    return "\n".join(lines)
+    return lines
 
 
 async def show_flags(context: Context, request: Request) -> list[Outgoing]:
@@ -221,15 +229,31 @@ async def _store_and_publish(connection: AsyncConnection, request: Request, resu
     await events.record(connection, request.actor(), at=request.now,
                         stream=f"flags:{result.month}", kind="flags.confirmed",
                         payload={"version": version})
-    await publish(connection, person.township_id, result, version, pictures, request.now)
+    await publish(connection, person.township_id, result, version, pictures, request.now,
+                  by=request.actor())
     return request.reply(texts.CONFIRMED.format(month=result.month, version=version))
 
 
 async def publish(connection: AsyncConnection, township_id: int, result: MonthResult,
-                  version: int, pictures: dict[str, bytes], now: datetime) -> None:
-    """Each village's groups get its result and its grid's picture; officials get it all."""
+                  version: int, pictures: dict[str, bytes], now: datetime, *,
+                  by: Actor = SYSTEM) -> None:
+    """Each village's groups get its result and its grid's picture; officials get it all.
+
+    The month's ranking is also published as a notice of the results kind to the
+    township (P2), which a later version corrects; the messages stay as they are.
+    """
     key = f"flags:{township_id}:{result.month}:v{version}"
     correction = texts.VILLAGE_RESULT_CORRECTION.format(version=version) if version > 1 else ""
+    title = texts.FLAGS_TITLE.format(month=result.month,
+                                     state=texts.FLAGS_CONFIRMED.format(version=version))
+    scope = Place(township_id)
+    published = await publication.publish(
+        connection, kind=Kind.RESULTS, scope=scope, now=now, publisher_id=by.person_id,
+        text="\n".join([correction + title, *_ranking(result)]),
+        subject=f"flags:{township_id}:{result.month}")
+    names = await publication.scope_names(connection, [scope])
+    await events.record(connection, by, at=now, stream=f"notice:{published.id}",
+                        kind="notice.sent", payload=sent_event(published, names[scope]))
     money = {item.village: item.amount for item in result.settlements}
     homesteads_by_village: dict[int, list[int]] = {}
     for homestead in await org.all_homesteads(connection):

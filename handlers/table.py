@@ -5,6 +5,7 @@ from __future__ import annotations
 from core import texts
 from core.messages import ChatKind, Outgoing
 from core.permissions import covers
+from core.publication import PUBLISHERS
 from core.roles import EVERYONE, HOMESTEAD_LEADERS, OFFICIALS, Role
 from handlers import (
     binding,
@@ -15,6 +16,7 @@ from handlers import (
     meeting_prep,
     meeting_schedule,
     meetings,
+    publication,
 )
 from handlers.context import Context, Request
 from handlers.router import Command, Router, Where
@@ -120,6 +122,20 @@ COMMANDS: list[Command] = [
     # /confirm draws its pictures first, then writes in a short transaction of its own.
     Command("confirm", flags.confirm, Where.ANY, roles=OFFICIALS, aliases=("确认",),
             reads_only=True, help=texts.HELP_CONFIRM),
+    # Publication: notices and 公示 (rules P1-P2).
+    Command("notice", publication.send_notice, Where.ANY, roles=PUBLISHERS, aliases=("通知",),
+            help=texts.HELP_NOTICE),
+    Command("publicize", publication.publicize, Where.ANY, roles=PUBLISHERS,
+            aliases=("公示",), help=texts.HELP_PUBLICIZE),
+    Command("nkind", publication.choose_kind, Where.ANY, roles=EVERYONE, button_only=True),
+    Command("nread", publication.mark_read, Where.ANY, roles=EVERYONE, button_only=True),
+    Command("nobj", publication.how_to_object, Where.ANY, roles=EVERYONE, button_only=True),
+    Command("object", publication.object_to, Where.ANY, roles=EVERYONE, aliases=("异议",),
+            help=texts.HELP_OBJECT),
+    Command("answer", publication.answer, Where.ANY, roles=PUBLISHERS, aliases=("答复",),
+            help=texts.HELP_ANSWER),
+    Command("notices", publication.list_notices, Where.ANY, roles=PUBLISHERS,
+            reads_only=True, help=texts.HELP_NOTICES),
 ]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schedules import flags, issues, meetings
+from schedules import flags, issues, meetings, publication
 from schedules.dispatcher import Dispatcher
 from schedules.jobs import Job
 
@@ -18,5 +18,6 @@ def all_jobs(dispatcher: Dispatcher) -> list[Job]:
         Job("issue_promises", 3600, issues.mark_broken_promises),
         Job("rating_rounds", 60, issues.close_rating_rounds),
         Job("missing_scores", 3600, flags.remind_missing_scores),
+        Job("publicity_ends", 60, publication.end_publicity),
         Job("outbox", OUTBOX_EVERY_SECONDS, lambda context: dispatcher.drain()),
     ]

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.flags import Scheme, draft_month
 from core.issues import Level, Rating, satisfaction_rate
 from core.meetings import has_party_group, households_required, quorum_met
-from storage import flags, ledger, meetings, org, rounds, tasks
+from storage import flags, ledger, meetings, org, publication, rounds, tasks
 from storage.issues import Issue, Round
 from storage.schema import grid, homestead, household, person, township, village
 
@@ -30,6 +30,7 @@ async def snapshot(connection: AsyncConnection, zone: ZoneInfo,
         "flags": found_flags,
         "settlements": found_settlements,
         **await _tasks(connection),
+        "notices": await _notices(connection, zone),
     }
 
 
@@ -254,3 +255,19 @@ def _deadline_start(found: Issue) -> dict[str, Any]:
             "start": window.start.isoformat(), "from": window.counted_from.value,
             "deadline": window.deadline.isoformat()},
     }
+async def _notices(connection: AsyncConnection, zone: ZoneInfo) -> list[dict[str, Any]]:
+    """Every notice and 公示 sent, with objections and answers but never who objected."""
+    found = await publication.sent_notices(connection)
+    ids = [item.id for item in found]
+    read = await publication.households_read(connection, ids)
+    raised = await publication.objections(connection, ids)
+    names = await publication.scope_names(connection, [item.scope for item in found])
+    return [{
+        "id": item.id, "kind": item.kind.label if item.kind is not None else None,
+        "scope": names[item.scope], "text": item.text, "publicity": item.publicity,
+        "ends": item.ends_at.astimezone(zone).isoformat() if item.ends_at is not None else None,
+        "status": item.status.value,
+        "objections": [{"text": objection.text, "answer": objection.answer}
+                       for objection in raised.get(item.id, [])],
+        "households_read": read.get(item.id, 0),
+    } for item in found]

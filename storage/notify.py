@@ -8,12 +8,16 @@ bound on, under ``{key}:p{person}:{channel}``, so the same call twice queues not
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core import texts
+from core.calendar import WorkCalendar
 from core.messages import Button
 from core.models import Office
+from core.permissions import Place
+from core.roles import Role
 from storage import org, outbox
 
 Recipient = int | Office
@@ -48,3 +52,15 @@ async def tell(connection: AsyncConnection, recipients: Iterable[Recipient], *, 
                   if person_id not in besides]
     return await outbox.to_persons(connection, person_ids, key=key, text=text, now=now,
                                    buttons=buttons, image=image, not_before=not_before)
+
+
+async def warn_unknown_years(connection: AsyncConnection, calendar: WorkCalendar,
+                             days: Iterable[date], *, township_id: int, now: datetime) -> None:
+    """Tell a township's officials, once a year, that a deadline counted weekdays only.
+
+    For a year whose official holidays the calendar does not know (I3, P2).
+    """
+    for year in sorted(calendar.unknown_years(days)):
+        await tell(connection, [Office(Role.TOWNSHIP_OFFICIAL, Place(township_id))],
+                   key=f"calendar:unknown:{year}:{township_id}",
+                   text=texts.CALENDAR_UNKNOWN.format(year=year), now=now)

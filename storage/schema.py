@@ -450,3 +450,48 @@ village_topic = Table(
     Column("set_by", ForeignKey("person.id"), nullable=False),
     Column("set_at", UTCDateTime, nullable=False),
 )
+
+# Publication (rules P1-P2): a notice's scope is the place it went to, as narrow as the
+# publisher's office: a 屋场 (all three ids), a village (no 屋场) or a township.
+notice = Table(
+    "notice", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("township_id", ForeignKey("township.id"), nullable=False),
+    Column("village_id", ForeignKey("village.id")),
+    Column("homestead_id", ForeignKey("homestead.id")),
+    Column("kind", String(32)),
+    Column("text", Text, nullable=False),
+    Column("publisher_id", ForeignKey("person.id")),
+    Column("publicity", Boolean, nullable=False),
+    Column("days", Integer),
+    Column("ends_at", UTCDateTime),
+    Column("status", String(8), nullable=False),
+    Column("corrects_id", ForeignKey("notice.id")),
+    Column("subject", String(100)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime),
+    Column("ended_at", UTCDateTime),
+    Index("ix_notice_due", "status", "ends_at"),
+    Index("ix_notice_publisher", "publisher_id", "id"),
+    Index("ix_notice_subject", "subject", "id"),
+)
+
+notice_read = Table(
+    "notice_read", metadata,
+    Column("notice_id", ForeignKey("notice.id"), primary_key=True),
+    Column("household_id", ForeignKey("household.id"), primary_key=True),
+    Column("person_id", ForeignKey("person.id"), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+)
+
+notice_objection = Table(
+    "notice_objection", metadata,
+    Column("notice_id", ForeignKey("notice.id"), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("person_id", ForeignKey("person.id"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("answer", Text),
+    Column("answered_by", ForeignKey("person.id")),
+    Column("answered_at", UTCDateTime),
+)
