@@ -12,7 +12,7 @@ import email.policy
 import json
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -21,6 +21,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
 
 class _QuietServer(uvicorn.Server):
@@ -31,11 +32,15 @@ class _QuietServer(uvicorn.Server):
         yield
 
 
-@asynccontextmanager
-async def serving(path: str, endpoint: Callable[[Request], Awaitable[Response]],
-                  ) -> AsyncIterator[int]:
+def serving(path: str, endpoint: Callable[[Request], Awaitable[Response]],
+            ) -> AbstractAsyncContextManager[int]:
     """Serve ``endpoint`` at ``path`` (GET and POST) until the block ends; yield the port."""
-    app = Starlette(routes=[Route(path, endpoint, methods=["GET", "POST"])])
+    return serving_app(Starlette(routes=[Route(path, endpoint, methods=["GET", "POST"])]))
+
+
+@asynccontextmanager
+async def serving_app(app: ASGIApp) -> AsyncIterator[int]:
+    """Serve an ASGI app until the block ends; yield the port."""
     server = _QuietServer(uvicorn.Config(app, log_level="warning", lifespan="off",
                                          access_log=False))
     with socket.socket() as listener:

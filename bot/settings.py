@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     rules_file: str = "wuchang.toml"
     holiday_file: str = "holidays.toml"
+    public_pages: bool = True
 
     @field_validator("database_url")
     @classmethod

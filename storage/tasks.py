@@ -108,6 +108,13 @@ async def from_origins(connection: AsyncConnection, origin: str,
     return [_task(row) for row in rows]
 
 
+async def of_village(connection: AsyncConnection, kind: TaskKind, village_id: int) -> list[Task]:
+    """A village's tasks of one kind (its own and its 屋场'), by number."""
+    rows = await connection.execute(select(task).where(
+        task.c.kind == kind.value, task.c.village_id == village_id).order_by(task.c.id))
+    return [_task(row) for row in rows]
+
+
 async def all_tasks(connection: AsyncConnection) -> list[Task]:
     """Every task, by number."""
     return [_task(row) for row in await connection.execute(select(task).order_by(task.c.id))]

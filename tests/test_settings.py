@@ -38,6 +38,7 @@ EVERY_SETTING = {
     "WUCHANG_TIMEZONE": "Asia/Urumqi",
     "WUCHANG_RULES_FILE": "township.toml",
     "WUCHANG_HOLIDAY_FILE": "holidays-2027.toml",
+    "WUCHANG_PUBLIC_PAGES": "false",
 }
 EXPECTED = {
     "database_url": "postgresql+asyncpg://wuchang:pw@db.example:5432/wuchang",
@@ -56,6 +57,7 @@ EXPECTED = {
     "timezone": "Asia/Urumqi",
     "rules_file": "township.toml",
     "holiday_file": "holidays-2027.toml",
+    "public_pages": False,
 }
 # (variables to set, the variable the error must name)
 MALFORMED = [

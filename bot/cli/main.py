@@ -209,6 +209,27 @@ def minutes(
 
 
 @cli.command()
+def poster(
+    village: Annotated[str, typer.Argument(help="村, or 镇/村 where two townships have one")],
+    month: Annotated[str, typer.Option("--month", help="YYYY-MM")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="FILE.pdf or FILE.png")],
+) -> None:
+    """Print a village's month on one A4 page (PDF or PNG) for the physical 公开栏."""
+    from bot.files.a4 import FORMATS
+    from bot.files.poster import PosterRefused, month_board, write_poster
+    from core import texts
+
+    if output.suffix.lower() not in FORMATS:
+        raise fail(texts.POSTER_BAD_SUFFIX)
+    try:
+        board = with_app(lambda app: month_board(app.context, village, month))
+    except PosterRefused as refused:
+        raise fail(str(refused)) from None
+    write_poster(board, month, output)
+    typer.echo(texts.POSTER_WRITTEN.format(village=board.village, month=month, path=output))
+
+
+@cli.command()
 def replay(script: Annotated[Path, typer.Argument(help="JSONL script")]) -> None:
     """Play a script through the real handlers and print every outgoing message as JSON."""
     from bot.replay import ScriptError, parse_script, play
