@@ -15,7 +15,7 @@ from enum import Enum, StrEnum
 from typing import Any
 
 from core import texts
-from core.flags import Consequence, Flag
+from core.flags import Flag
 from core.issues import Level, Status
 from core.publication import BoardNotice, BoardObjection
 
@@ -105,14 +105,17 @@ class BoardFlag:
 
 @dataclass(frozen=True, slots=True)
 class BoardSettlement:
-    """The village's confirmed money and consequences of one month (F6, F7)."""
+    """The village's confirmed money of one month (F6).
+
+    Its consequences (F7: 约谈, warnings, suspension) go to the officials alone (F8),
+    so the public board has no field for them.
+    """
 
     month: str
     version: int
     reds: int
     yellows: int
     amount: int
-    consequences: tuple[Consequence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,8 @@ from datetime import date, time, timedelta
 WEEKDAY_NUMBERS = {name: number for number, name in enumerate("一二三四五六日")} | {"天": 6}
 RELATIVE_DAYS = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}
 AFTERNOON = ("下午", "晚上")
+NOON = "中午"  # 中午12点 is noon, 中午1点 and 中午2点 are 13:00 and 14:00
+RECENT = timedelta(days=7)  # a month-day gone by this recently is the past, not next year
 
 _FULL_DATE = r"(?P<year>\d{4})[-/.年](?P<month>\d{1,2})[-/.月](?P<day>\d{1,2})[日号]?"
 _MONTH_DAY = r"(?P<month>\d{1,2})[-/.月](?P<day>\d{1,2})[日号]?"
@@ -33,17 +35,20 @@ def _full(found: re.Match[str], today: date) -> date:
 
 
 def _month_day(found: re.Match[str], today: date) -> date:
-    """The nearest such day, before or after today (a tie goes ahead).
+    """The next such day from today on, unless it went by within the last ``RECENT`` days.
 
-    Over New Year 1-2 is next January; a day just gone (11-04 on 11-05) stays behind
-    today, so that it is refused as past rather than moved a year on in silence.
+    Over New Year 1-2 is next January, and 12-31 typed in March is this December; a
+    day just gone (11-04 on 11-05) stays behind today, so that it is refused as past
+    rather than moved a year on in silence.
     """
     month, day = int(found["month"]), int(found["day"])
     days = [date(year, month, day) for year in (today.year - 1, today.year, today.year + 1)
             if _valid(year, month, day)]
     if not days:
         raise ValueError(found.group())
-    return min(days, key=lambda candidate: (abs(candidate - today), candidate < today))
+    ahead = [candidate for candidate in days if candidate >= today]
+    recent = [candidate for candidate in days if today - RECENT <= candidate < today]
+    return recent[-1] if recent else ahead[0]
 
 
 def _valid(year: int, month: int, day: int) -> bool:
@@ -99,14 +104,18 @@ def parse_day(text: str, today: date) -> date:
 def parse_time(text: str) -> time:
     """A time of day: 19:30, 19：30, 19点30, 19点30分, 19点半, 19点, 晚上7点半.
 
-    下午 and 晚上 move 1 to 11 o'clock into the afternoon. Raise ValueError otherwise.
+    下午 and 晚上 move 1 to 11 o'clock into the afternoon, 中午 1 and 2 o'clock too.
+    晚上12点 (midnight, or noon?) is refused as unclear. Raise ValueError otherwise.
     """
     found = _TIME.fullmatch(_normal(text))
     if found is None:
         raise ValueError(text)
     hour = int(found["hour"])
     minute = 30 if found["half"] else int(found["minute"] or found["minutes"] or 0)
-    if found["part"] in AFTERNOON and 1 <= hour < 12:
+    if found["part"] in AFTERNOON and hour == 12:
+        raise ValueError(text)
+    if (found["part"] in AFTERNOON and 1 <= hour < 12) or (found["part"] == NOON
+                                                           and 1 <= hour <= 2):
         hour += 12
     return time(hour, minute)
 

@@ -120,7 +120,7 @@ def settlement_heading(settlement: BoardSettlement) -> str:
 
 
 def settlement_lines(settlement: BoardSettlement, flags: Iterable[BoardFlag]) -> list[str]:
-    """A confirmed month: red and yellow categories, money, scores, consequences (F6-F8)."""
+    """A confirmed month: red and yellow categories, money and scores (F6, F8)."""
     month = [found for found in flags if found.month == settlement.month]
     reds = "、".join(found.category for found in month if found.flag is Flag.RED)
     yellows = "、".join(found.category for found in month if found.flag is Flag.YELLOW)
@@ -131,7 +131,4 @@ def settlement_lines(settlement: BoardSettlement, flags: Iterable[BoardFlag]) ->
                        if found.score is not None)
     if scores:
         lines.append(texts.BOARD_SCORES.format(items=scores))
-    if settlement.consequences:
-        lines.append(texts.BOARD_CONSEQUENCES.format(
-            items="、".join(found.label for found in settlement.consequences)))
     return lines

@@ -6,9 +6,8 @@ product; the board reaches them through ``Sources``, whose defaults show none.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -27,7 +26,7 @@ from core.board import (
     MeetingState,
     VillageRef,
 )
-from core.flags import Consequence, Flag
+from core.flags import Flag
 from core.issues import Level, Status
 from core.meetings import households_required, quorum_met
 from core.tasks import TaskKind, TaskStatus
@@ -37,7 +36,9 @@ from storage.schema import grid, homestead, issue, meeting, township, village
 NO_END = datetime.max.replace(tzinfo=UTC)  # a period without end
 
 # The open notices and 公示 of a village at a moment (rules P1-P2), and its decisions (M9).
-NoticeSource = Callable[[AsyncConnection, int, datetime], Awaitable[list[BoardNotice]]]
+# (connection, village id, now, since): open at now, and every one sent since.
+NoticeSource = Callable[[AsyncConnection, int, datetime, datetime],
+                        Awaitable[list[BoardNotice]]]
 DecisionSource = Callable[[AsyncConnection, int, datetime], Awaitable[list[BoardDecision]]]
 
 
@@ -80,7 +81,9 @@ async def board(connection: AsyncConnection, where: VillageRef, *, now: datetime
     Issues still open are shown whatever their age; ``until`` None has no end, so
     meetings scheduled ahead are shown too.
     """
-    notices = await sources.notices(connection, where.id, now)
+    notices = [replace(found, sent_at=found.sent_at.astimezone(zone),
+                       ends_at=found.ends_at.astimezone(zone) if found.ends_at else None)
+               for found in await sources.notices(connection, where.id, now, since)]
     decisions = await sources.decisions(connection, where.id, now)
     found_flags, settlements = await _flags(connection, where, since, until, zone)
     return Board(where.township, where.grid, where.name, now.astimezone(zone),
@@ -170,8 +173,7 @@ async def _flags(connection: AsyncConnection, where: VillageRef, since: datetime
                       Flag(row["flag"]) if row["flag"] else None)
             for row in results if row["village"] == where.name)
         settlements.extend(
-            BoardSettlement(month, version, row["reds"], row["yellows"], row["amount"],
-                            tuple(Consequence(item) for item in json.loads(row["consequences"])))
+            BoardSettlement(month, version, row["reds"], row["yellows"], row["amount"])
             for row in money if row["village"] == where.name)
     return found_flags, settlements
 

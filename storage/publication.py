@@ -237,22 +237,28 @@ async def sent_notices(connection: AsyncConnection) -> list[Notice]:
     return [_notice(row) for row in rows]
 
 
-async def board_notices(connection: AsyncConnection, village_id: int,
-                        now: datetime) -> list[BoardNotice]:
-    """The open notices and 公示 a village sees, newest first (P3's notice board reads these).
+async def board_notices(connection: AsyncConnection, village_id: int, now: datetime,
+                        since: datetime | None = None) -> list[BoardNotice]:
+    """The notices and 公示 a village sees, newest first (P3's notice board reads these).
 
-    A village sees its own 屋场's notices, its village's and its township's. Open: a
-    notice (it has no end), or a 公示 whose period has not run out at ``now``.
-    Objections show their text and answer only, never who raised them.
+    A village sees its own 屋场's notices, its village's and its township's: those open
+    at ``now`` (a notice has no end; a 公示 until its period runs out), and with
+    ``since`` also every one sent from then on, ended 公示 with their objections
+    included (a month's poster, a board's recent past). Objections show their text and
+    answer only, never who raised them.
     """
     township_id = await connection.scalar(
         select(village.c.township_id).where(village.c.id == village_id))
     if township_id is None:
         return []
     own_homesteads = select(homestead.c.id).where(homestead.c.village_id == village_id)
+    shown = and_(notice.c.status == Status.OPEN.value,
+                 or_(notice.c.ends_at.is_(None), notice.c.ends_at > now))
+    if since is not None:
+        shown = or_(shown, and_(notice.c.status != Status.DRAFT.value,
+                                notice.c.sent_at >= since, notice.c.sent_at < now))
     rows = await connection.execute(select(notice).where(
-        notice.c.status == Status.OPEN.value,
-        or_(notice.c.ends_at.is_(None), notice.c.ends_at > now),
+        shown,
         or_(notice.c.homestead_id.in_(own_homesteads),
             and_(notice.c.village_id == village_id, notice.c.homestead_id.is_(None)),
             and_(notice.c.township_id == township_id, notice.c.village_id.is_(None))),

@@ -142,7 +142,7 @@ async def test_feed_is_the_same_board_as_json(app: App, bot: FakeBot,
     assert feed["flags"] == [{"month": "2026-10", "category": "党建引领发展", "score": 91.5,
                               "flag": "red", "flag_label": "红旗"}]
     assert feed["settlements"] == [{"month": "2026-10", "version": 2, "reds": 1, "yellows": 0,
-                                    "amount": 1000, "consequences": []}]
+                                    "amount": 1000}]
     assert feed["notices"] == []
     # The meeting's passed, binding motion became a decision (M9), wired from the tasks.
     assert feed["decisions"] == [{"number": 1, "meeting": meeting["number"], "homestead": "枫树湾",
@@ -219,7 +219,8 @@ async def test_notices_and_decisions_from_their_sources(app: App, clock: ManualC
     asked: list[tuple[int, datetime]] = []
     sent = datetime(2026, 11, 2, 9, 0, tzinfo=SHANGHAI)
 
-    async def notices(connection: object, village_id: int, now: datetime) -> list[BoardNotice]:
+    async def notices(connection: object, village_id: int, now: datetime,
+                      since: datetime) -> list[BoardNotice]:
         asked.append((village_id, now))
         return [
             BoardNotice(7, "财务公开", "金竹村", "<b>10月收支</b>：收入3200元", sent,
@@ -279,3 +280,30 @@ async def test_a_notice_and_a_publicity_sent_in_the_chat_reach_the_board(
         {"number": 1, "text": "名单漏了颜荣香", "answer": None}]
     assert "明天上午&lt;b&gt;修路&lt;/b&gt;，请挪车" in body
     assert "李平杰" not in body and "李平杰" not in str(feed)  # the objector is never named
+
+
+async def test_a_yellow_month_shows_no_consequence_and_notice_times_are_local(
+        app: App, bot: FakeBot, http: httpx.AsyncClient) -> None:
+    async with app.context.db.write() as connection:
+        township_id = (await connection.execute(
+            select(township.c.id).where(township.c.name == "金溪镇"))).scalar_one()
+        village_id = (await connection.execute(
+            select(village.c.id).where(village.c.name == "金竹村"))).scalar_one()
+        created = await connection.execute(insert(flag_confirmation).values(
+            township_id=township_id, month="2026-10", version=1,
+            confirmed_at=app.context.clock.now()))
+        await connection.execute(insert(flag_settlement).values(
+            confirmation_id=created.inserted_primary_key[0],  # type: ignore[index]
+            village_id=village_id, reds=0, yellows=3, amount=-5000,
+            consequences='["talk", "warning"]'))
+    await bot.say("C01", "private", "/publicize 3 2026年低保名单")
+    await bot.press("C01", "private", "财务公开")
+
+    body = (await http.get(page("金竹村"))).text
+    feed = (await http.get(page("金竹村") + ".json")).json()
+
+    # F8: 约谈 and warnings go to the officials alone, never to the public board.
+    assert "约谈" not in body and "警告" not in body and "consequences" not in str(feed)
+    # Sent at 19:00 Shanghai time (START), shown as such, not in UTC.
+    assert "11月5日（周四）19:00发布" in body
+    assert feed["notices"][0]["sent_at"] == "2026-11-05T19:00:00+08:00"

@@ -20,7 +20,7 @@ from core.board import (
     find_villages,
     month_of,
 )
-from core.flags import Consequence, Flag
+from core.flags import Flag
 from core.issues import Level, Status
 from tests.conftest import SHANGHAI
 
@@ -53,7 +53,7 @@ BOARD = Board(
     flags=(BoardFlag("2026-11", "党建引领发展", 90, Flag.RED),
            BoardFlag("2026-10", "党建引领发展", 60, Flag.YELLOW)),
     settlements=(BoardSettlement("2026-11", 1, 1, 0, 1000),
-                 BoardSettlement("2026-10", 2, 0, 1, -1000, (Consequence.TALK,))))
+                 BoardSettlement("2026-10", 2, 0, 1, -1000)))
 
 
 def test_month_of_keeps_what_belongs_to_the_month_in_local_time() -> None:
@@ -87,7 +87,7 @@ def test_json_gives_values_labels_and_iso_times() -> None:
     assert document["issues"][1]["deadline"] == "2026-11-20"
     assert document["flags"][1] == {"month": "2026-10", "category": "党建引领发展",
                                     "score": 60, "flag": "yellow", "flag_label": "黄旗"}
-    assert document["settlements"][1]["consequences"] == ["talk"]
+    assert "consequences" not in document["settlements"][1]  # officials' alone (F8)
     assert document["notices"][0]["objections"] == []
 
 

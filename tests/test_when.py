@@ -29,6 +29,8 @@ SUNDAY = date(2026, 11, 8)
     ("1-2", NEW_YEARS_EVE, date(2027, 1, 2)),
     ("12-31", NEW_YEARS_EVE, date(2026, 12, 31)),
     ("12-30", date(2027, 1, 3), date(2026, 12, 30)),          # just gone, last year
+    ("12-31", date(2026, 3, 2), date(2026, 12, 31)),          # a year-end promise in March
+    ("10-20", date(2026, 11, 5), date(2027, 10, 20)),         # gone weeks ago: next year
     ("2-29", date(2027, 3, 1), date(2028, 2, 29)),            # the next leap year
     ("2-29", date(2028, 3, 1), date(2028, 2, 29)),
     ("今天", THURSDAY, THURSDAY),
@@ -72,7 +74,9 @@ def test_parse_day_refuses(text: str) -> None:
     ("23:59", time(23, 59)),
     ("晚上7点半", time(19, 30)),
     ("下午3点", time(15, 0)),
-    ("晚上12点", time(12, 0)),        # only 1 to 11 o'clock move
+    ("中午12点", time(12, 0)),
+    ("中午1点", time(13, 0)),        # not one in the night
+    ("中午2点半", time(14, 30)),
     ("上午9点", time(9, 0)),
 ])
 def test_parse_time(text: str, moment: time) -> None:
@@ -80,7 +84,7 @@ def test_parse_time(text: str, moment: time) -> None:
 
 
 @pytest.mark.parametrize("text", ["", "晚上", "24:00", "19:60", "19点60", "19", "19:3",
-                                  "七点", "19点半30"])
+                                  "七点", "19点半30", "晚上12点"])  # midnight or noon?
 def test_parse_time_refuses(text: str) -> None:
     with pytest.raises(ValueError):
         parse_time(text)
