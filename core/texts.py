@@ -15,6 +15,7 @@ UNKNOWN_COMMAND = "没有“{command}”这个命令。发送 /help 查看你能
 NOT_A_COMMAND_PRIVATE = "请发送命令，例如 /help 查看你能用的命令。"
 NOT_BOUND = "你还没有绑定身份。请发送 /start 邀请码（邀请码向屋场长索取）。"
 GROUP_NOT_BOUND = "本群还没有绑定屋场。请屋场长在群里发送 /bind 邀请码。"
+NUMBER_TOO_LARGE = "数字太大了，请检查编号或人数后重发。"
 ROLE_REFUSED = "{role}不能使用 {command}。发送 /help 查看你能用的命令。"
 PLACE_REFUSED = "你不属于{place}，不能在这里操作。"
 PRIVATE_ONLY = "{command} 请在和我的私聊中发送。"
@@ -223,6 +224,7 @@ RECORD_ISSUE_COLUMNS = ("编号", "问题", "类别")
 RECORD_NONE = "无"
 RECORD_SIGNATURES = ("屋场长（签字）：", "记录员（签字）：", "日期：")
 RECORD_UNKNOWN_MEETING = "没有编号为 {meeting_id} 的会议。"
+RECORD_NOT_HELD = "{meeting_id}号会议还没有开完（或已取消），散会后才有台账。"
 RECORD_BAD_SUFFIX = "只能写成 .pdf 或 .xlsx 文件：{path}"
 RECORD_WRITTEN = "已写出会议记录：{path}"
 

@@ -94,7 +94,7 @@ async def done(context: Context, request: Request) -> list[Outgoing]:
     """The head reports a decision carried out, with what was done; the group is told."""
     number, _, report = request.args.partition(" ")
     report = report.strip()
-    if not number.isdigit() or not report:
+    if not number.isdecimal() or not report:
         raise Refusal(texts.DONE_USAGE)
     homestead = await request.own_homestead(texts.MEETING_NO_HOMESTEAD)
     found = await tasks.get(request.connection, int(number))

@@ -69,7 +69,7 @@ async def queue(context: Context, channel: str, key: str, replies: list[Outgoing
 
 async def sent(context: Context, row: str) -> Outgoing | None:
     """The message the dispatcher delivers as outbox row ``row`` (its ``OUTBOX_ROW``)."""
-    if not row.isdigit():
+    if not row.isdecimal():
         return None
     async with context.db.read() as connection:
         return await outbox.row_message(connection, int(row))

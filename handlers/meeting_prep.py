@@ -121,9 +121,9 @@ async def pick_time(context: Context, request: Request) -> list[Outgoing]:
     """A villager's pick of a candidate time: one each, changeable until the poll closes."""
     poll_id, _, number = request.args.partition(":")
     found = (await meeting_prep.get_poll(request.connection, int(poll_id))
-             if poll_id.isdigit() else None)
+             if poll_id.isdecimal() else None)
     homestead = await request.own_homestead(texts.POLL_NOT_MEMBER)
-    if found is None or found.homestead_id != homestead.id or not number.isdigit() \
+    if found is None or found.homestead_id != homestead.id or not number.isdecimal() \
             or int(number) not in found.options:
         raise Refusal(texts.BUTTON_EXPIRED)
     if found.closed_at is not None:

@@ -86,7 +86,7 @@ async def _scheduled(context: Context, request: Request, meeting_id: int) -> lis
 async def _pending(request: Request) -> Meeting:
     """The meeting a button names, still waiting for the head's answer, not yet past."""
     found = None
-    if request.args.isdigit():
+    if request.args.isdecimal():
         found = await meetings.get(request.connection, int(request.args))
     person = request.require_person()
     if found is None or found.homestead_id != person.homestead_id:

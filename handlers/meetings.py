@@ -100,7 +100,7 @@ async def check_in(context: Context, request: Request) -> list[Outgoing]:
     """
     homestead = await request.own_homestead(texts.MEETING_NO_HOMESTEAD)
     person = request.require_person()
-    if request.args.isdigit():
+    if request.args.isdecimal():
         meeting_id = int(request.args)
     else:
         meeting_id = (await _open_meeting(request, homestead)).id
@@ -191,7 +191,7 @@ async def cast_vote(context: Context, request: Request) -> list[Outgoing]:
     """A button vote: only persons checked in, one vote each, changeable until closed."""
     motion_id, _, choice = request.args.partition(":")
     found = (await meetings.get_motion(request.connection, int(motion_id))
-             if motion_id.isdigit() else None)
+             if motion_id.isdecimal() else None)
     homestead = await request.own_homestead(texts.MEETING_NO_HOMESTEAD)
     meeting = await meetings.get(request.connection, found.meeting_id) if found else None
     if found is None or meeting is None or meeting.homestead_id != homestead.id \
@@ -215,7 +215,7 @@ async def tally(context: Context, request: Request) -> list[Outgoing]:
     """Record the show-of-hands count of the open motion; it replaces the button votes."""
     homestead = await request.own_homestead(texts.MEETING_NO_HOMESTEAD)
     numbers = request.args.split()
-    if len(numbers) != 3 or not all(number.isdigit() for number in numbers):
+    if len(numbers) != 3 or not all(number.isdecimal() for number in numbers):
         raise Refusal(texts.TALLY_USAGE)
     yes, no, abstain = (int(number) for number in numbers)
     found = await _open_meeting(request, homestead)

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core import texts
@@ -134,6 +135,17 @@ class Router:
         except Refusal as refusal:
             return [_reply(incoming, refusal.text, toast=incoming.payload is not None,
                            refused=True)]
+        except (OverflowError, DBAPIError) as error:
+            if not _out_of_range(error):
+                logger.exception("handling %r from %s:%s failed", name, incoming.channel,
+                                 incoming.user_id)
+                return [_reply(incoming, texts.INTERNAL_ERROR, refused=True)]
+            # A number past what the database holds (a typed or forged 编号): the
+            # transaction was rolled back; say what to check instead of "internal error".
+            logger.info("number out of range in %r from %s:%s", name, incoming.channel,
+                        incoming.user_id)
+            return [_reply(incoming, texts.NUMBER_TOO_LARGE,
+                           toast=incoming.payload is not None, refused=True)]
         except Exception:
             logger.exception("handling %r from %s:%s failed", name, incoming.channel,
                              incoming.user_id)
@@ -169,3 +181,12 @@ def _reply(incoming: Incoming, text: str, *, toast: bool = False,
            refused: bool = False) -> Outgoing:
     return Outgoing(chat_id=incoming.chat_id, text=text, chat_kind=incoming.chat_kind,
                     toast=toast, extra={REFUSED: "1"} if refused else {})
+
+
+def _out_of_range(error: Exception) -> bool:
+    """Whether the database refused a number too large for its column (SQLite, PostgreSQL)."""
+    if isinstance(error, OverflowError):
+        return True
+    reason = str(getattr(error, "orig", error))
+    return "out of int32 range" in reason or "out of int64 range" in reason \
+        or "out of range for type" in reason

@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.schema import (
+    household,
     meeting_poll,
     meeting_poll_choice,
     meeting_poll_option,
@@ -104,10 +105,16 @@ async def add_request(connection: AsyncConnection, homestead_id: int, person_id:
 
 async def households_asking(connection: AsyncConnection, homestead_id: int,
                             since: datetime) -> int:
-    """Households of a 屋场 that asked for a meeting since ``since``."""
+    """Resident households (在家) of a 屋场 that asked for a meeting since ``since``.
+
+    Compared with the resident households (rule M8), so a household living away that
+    asks is not counted on one side only.
+    """
     count = await connection.scalar(
-        select(func.count(meeting_request.c.household_id.distinct())).where(
-            meeting_request.c.homestead_id == homestead_id, meeting_request.c.at >= since))
+        select(func.count(meeting_request.c.household_id.distinct()))
+        .join(household, household.c.id == meeting_request.c.household_id)
+        .where(meeting_request.c.homestead_id == homestead_id, meeting_request.c.at >= since,
+               household.c.at_home.is_(True)))
     return int(count or 0)
 
 

@@ -181,3 +181,11 @@ async def test_missing_meeting_reminder_waits_out_the_busy_season(app: App,
     assert sorted(message.chat_id for message in after) == ["H02", "H04"]
     assert after[0].text.startswith("11月")
     assert await bot.tick(at(11, 27, 9)) == []
+
+
+async def test_a_household_living_away_is_not_counted_against_the_resident_ones(
+        more: FakeBot) -> None:
+    # 颜荣香's household (4号) lives away: it may ask, but the threshold counts resident
+    # households on both sides (rule M8), so her request adds none.
+    away = await more.say("V03", "枫树湾", "/request 修路")
+    assert texts_of(away) == [texts.REQUEST_RECORDED.format(topic="修路", asking=0, resident=4)]

@@ -109,6 +109,7 @@ def test_minutes_command_writes_the_file_or_says_why_not(
             bot = FakeBot(app, clock)
             await bot.start(set())
             await _hold_meeting(bot)
+            await bot.say("H01", "枫树湾", "/meeting 2026-12-06 19:30 晒谷坪 再议修路")
         finally:
             await app.close()
 
@@ -122,6 +123,9 @@ def test_minutes_command_writes_the_file_or_says_why_not(
     unknown = runner.invoke(cli, ["minutes", "9", "-o", "台账.pdf"])
     assert unknown.exit_code == 1
     assert texts.RECORD_UNKNOWN_MEETING.format(meeting_id=9) in unknown.stderr
+    not_held = runner.invoke(cli, ["minutes", "2", "-o", "未开.pdf"])  # only scheduled
+    assert not_held.exit_code == 1 and not (tmp_path / "未开.pdf").exists()
+    assert texts.RECORD_NOT_HELD.format(meeting_id=2) in not_held.stderr
     wrong = runner.invoke(cli, ["minutes", "1", "-o", "台账.doc"])
     assert wrong.exit_code == 2 and not (tmp_path / "台账.doc").exists()
     # `wuchang verify` holds each decision to its events, as it does each issue.

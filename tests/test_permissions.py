@@ -6,7 +6,7 @@ import pytest
 
 from bot.wiring import App
 from core import texts
-from core.messages import Outgoing
+from core.messages import ChatKind, Incoming, Outgoing
 from core.permissions import Place, covers
 from core.roles import EVERYONE, HOMESTEAD_LEADERS, OFFICIALS, Role
 from handlers.context import Context, Request
@@ -153,3 +153,21 @@ def test_a_typed_command_has_help_and_a_button_only_one_none() -> None:
         Command("mute", _ok, Where.ANY, roles=EVERYONE)
     with pytest.raises(ValueError, match="button-only command 'press' is never listed"):
         Command("press", _ok, Where.ANY, roles=EVERYONE, button_only=True, help=TEST_HELP)
+
+
+@pytest.mark.parametrize("text", ["/status 99999999999999999999999",
+                                  "/solve 99999999999999999999 修好了",
+                                  "/decisions", "/done 99999999999999999999 已办"])
+async def test_a_number_too_large_is_refused_not_an_internal_error(
+        bot: FakeBot, text: str) -> None:
+    replies = await bot.say("H01", "枫树湾", text)
+    assert texts.INTERNAL_ERROR not in [reply.text for reply in replies]
+    assert replies
+
+
+async def test_a_forged_payload_with_a_huge_number_is_refused(bot: FakeBot) -> None:
+    incoming = Incoming(channel="console", chat_id="V01", chat_kind=ChatKind.PRIVATE,
+                        user_id="V01", payload="rate:99999999999999999999999:satisfied")
+    replies = await bot.app.answer(incoming)
+    assert [reply.text for reply in replies] in ([texts.NUMBER_TOO_LARGE],
+                                                  [texts.BUTTON_EXPIRED])

@@ -196,7 +196,7 @@ def minutes(
     output: Annotated[Path, typer.Option("--output", "-o", help="FILE.pdf or FILE.xlsx")],
 ) -> None:
     """Write a meeting's printable record (台账): A4 PDF or a spreadsheet, by the suffix."""
-    from bot.files.meeting_record import UnknownMeeting, write_record
+    from bot.files.meeting_record import MeetingNotHeld, UnknownMeeting, write_record
     from core import texts
 
     if output.suffix.lower() not in (".pdf", ".xlsx"):
@@ -205,6 +205,8 @@ def minutes(
         with_app(lambda app: write_record(app.context, meeting_id, output))
     except UnknownMeeting:
         raise fail(texts.RECORD_UNKNOWN_MEETING.format(meeting_id=meeting_id), 1) from None
+    except MeetingNotHeld:
+        raise fail(texts.RECORD_NOT_HELD.format(meeting_id=meeting_id), 1) from None
     typer.echo(texts.RECORD_WRITTEN.format(path=output))
 
 

@@ -32,12 +32,18 @@ class UnknownMeeting(LookupError):
     """No meeting has this id."""
 
 
+class MeetingNotHeld(LookupError):
+    """The meeting has not ended (scheduled, open or cancelled): it has no record yet."""
+
+
 async def load_record(context: Context, meeting_id: int) -> MeetingRecord:
     """Read one meeting and all it produced, in one read transaction."""
     async with context.db.read() as connection:
         found = await meetings.get(connection, meeting_id)
         if found is None:
             raise UnknownMeeting(meeting_id)
+        if found.status != meetings.ENDED:
+            raise MeetingNotHeld(meeting_id)
         homestead = await org.homestead_by_id(connection, found.homestead_id)
         assert homestead is not None
         local = context.local(found.starts_at)
