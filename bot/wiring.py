@@ -14,6 +14,7 @@ from bot.settings import Settings
 from core.clock import Clock, SystemClock
 from core.messages import Capabilities, Incoming, Outgoing
 from handlers import delivery
+from handlers.pictures import digest_picture
 from handlers.router import Router
 from handlers.table import build_router
 from schedules.dispatcher import Dispatcher, Sender
@@ -70,7 +71,7 @@ async def build_app(settings: Settings, clock: Clock | None = None, *,
                       rules=rules)
     dispatcher = Dispatcher(context, {})
     return App(settings=settings, context=context, router=build_router(),
-               dispatcher=dispatcher, jobs=all_jobs(dispatcher))
+               dispatcher=dispatcher, jobs=all_jobs(dispatcher, digest_picture))
 
 
 def settle_heap() -> None:

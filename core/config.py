@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from core.calendar import WorkCalendar
 from core.flags import Scheme
 from core.meetings import Blackout
+from core.supervision import SupervisionRules
 
 DEFAULT_MISSING_MEETING_DAY = 20
 DEFAULT_EVENING_REMINDER_HOUR = 19
@@ -18,7 +19,7 @@ DEFAULT_SCHEME = "monthly"
 
 @dataclass(frozen=True, slots=True)
 class Rules:
-    """What a township may configure: seasons, reminders, rating rounds, flags, holidays."""
+    """What a township may configure: seasons, reminders, ratings, flags, supervision."""
 
     blackouts: tuple[Blackout, ...] = ()
     missing_meeting_day: int = DEFAULT_MISSING_MEETING_DAY
@@ -29,3 +30,4 @@ class Rules:
     scheme_name: str = DEFAULT_SCHEME
     results_due_day: int = DEFAULT_RESULTS_DUE_DAY
     scheme: Scheme = field(default_factory=lambda: Scheme("", ()))
+    supervision: SupervisionRules = field(default_factory=SupervisionRules)

@@ -28,6 +28,7 @@ class TaskKind(StrEnum):
     DECISION = "decision"  # a motion passed at a quorate meeting (rule M9)
     RECTIFICATION = "rectification"  # 整改 after a yellow flag (rule F13)
     CRITERION = "criterion"  # an award criterion sent back (rule A2)
+    TALK = "talk"  # a township official's talk (约谈) with a village (rules S2, F7)
 
 
 class TaskStatus(StrEnum):

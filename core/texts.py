@@ -451,6 +451,46 @@ NOTICES_PLAIN = "通知"
 NOTICES_OBJECTIONS = "｜异议{count}条"
 NOTICES_UNANSWERED = "（{count}条未答复）"
 
+# --- township supervision (rules S1-S3): digests, lagging 屋场, talks, the quarter --------
+DIGEST_TITLE = "{place}{month}红色屋场工作月报"
+DIGEST_LEGEND = "会议/达法定｜到会率｜表决/决议｜问题 提出/销号/按时/超期｜满意度"
+DIGEST_LINE = "{0}：{1}｜{2}｜{3}｜{4}｜{5}"
+DIGEST_NONE = "—"
+DIGEST_EMPTY = "本月没有数据。"
+DIGEST_LAGGING = "工作滞后的屋场："
+DIGEST_LAG_LINE = "{place}：{reason}"
+DIGEST_TALKS = "未结的约谈："
+DIGEST_PICTURE_HEADER = ("屋场", "会议/达法定", "到会率", "表决/决议", "问题 提出/销号/按时/超期",
+                         "满意度")
+DIGEST_PICTURE_VILLAGE = "村"
+DIGEST_PICTURE_FOOTER = "黄底为工作滞后；会议只计已结束的；按时、超期按本月提出的问题计。"
+DIGEST_USAGE = "请发送 /digest 或 /digest 2026-10（月份可省略，默认上个月）。"
+DIGEST_NO_PLACE = "你不属于哪个村，没有月报可看。"
+LAG_NO_MEETING = "连续{months}个月没有开会"
+LAG_QUORUM = "最近{meetings}次会议到会户数都不足法定"
+LAG_OVERDUE = "有问题超期超过{days}个工作日"
+TALK_USAGE = "请发送 /talk 村 事由，例如 /talk 金竹村 连续两个月没有开会。"
+TALK_LINE = "{number}号 {village}：{reason}（{since}起）"
+TALK_OPENED = "已记录约谈{number}号：{village}，事由：{reason}。请在{due}前约谈并用 /talkdone {number} 结果 办结。"
+TALK_TOLD = "镇里{official}将约谈{village}主职干部（约谈{number}号），事由：{reason}。"
+TALK_YELLOW_REASON = "{month}得黄旗（{categories}）"
+TALK_LEADER = "镇主要领导"
+TALKDONE_USAGE = "请发送 /talkdone 编号 结果，例如 /talkdone 3 已约谈村支书，限期整改。"
+TALK_UNKNOWN = "没有约谈{number}号。"
+TALK_CLOSED_ALREADY = "约谈{number}号已经办结。"
+TALK_NOT_YOURS = "约谈{number}号由{official}办理，请由其本人办结。"
+TALK_DONE = "约谈{number}号已办结：{result}"
+TALK_DONE_TOLD = "约谈{number}号（{village}：{reason}）已办结：{result}"
+QUARTER_BAD = "季度“{value}”不对，请写成 2026-Q4。"
+ASSESS_USAGE = "请发送 /assess 2026-Q4。"
+ASSESS_TITLE = "{quarter}红色屋场季度考核（得分+加分=合计）："
+ASSESS_LINE = "{rank}. {village} {score:g}+{bonus:g}={total:g}"
+ASSESS_BONUS_LINE = "   加分{points:+g}：{reason}"
+ASSESS_EMPTY = "本镇没有村。"
+BONUS_USAGE = "请发送 /bonus 2026-Q4 村 分 事由，例如 /bonus 2026-Q4 金竹村 2 屋场议事经验在全县推广。"
+BONUS_POINTS_BAD = "加分“{value}”不对，请写 -{limit:g} 到 {limit:g} 之间的数。"
+BONUS_RECORDED = "已为{village}{quarter}季度党建考核加分{points:+g}，事由：{reason}。"
+
 # Usage and one-line summary of every typed command, kept on its row of the command
 # table (handlers/table.py) and shown by /help and in the Telegram command menu.
 class CommandHelp(NamedTuple):
@@ -500,6 +540,12 @@ HELP_PUBLICIZE = CommandHelp("/publicize [天数] 内容", "发公示，默认5�
 HELP_OBJECT = CommandHelp("/object 编号 理由", "对公示提异议")
 HELP_ANSWER = CommandHelp("/answer 编号 序号 答复", "答复公示的异议")
 HELP_NOTICES = CommandHelp("/notices", "看你发的通知、已阅户数和异议")
+# Township supervision (rules S1-S3).
+HELP_DIGEST = CommandHelp("/digest [月份]", "看红色屋场工作月报（默认上个月）")
+HELP_TALK = CommandHelp("/talk 村 事由", "记录约谈，告知村干部")
+HELP_TALKDONE = CommandHelp("/talkdone 编号 结果", "约谈办结")
+HELP_ASSESS = CommandHelp("/assess 2026-Q4", "看各村季度考核排名")
+HELP_BONUS = CommandHelp("/bonus 季度 村 分 事由", "季度党建考核加分")
 
 # --- chat platforms ------------------------------------------------------------------
 # The delivery policy, on channels whose groups cannot show buttons or do not reach the bot.

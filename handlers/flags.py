@@ -14,6 +14,7 @@ from core.models import Office
 from core.permissions import Place
 from core.publication import Kind, sent_event
 from core.roles import Role
+from handlers import talks
 from handlers.context import Context, Refusal, Request
 from handlers.pictures import grid_pictures
 from storage import events, flags, notify, org, outbox, publication
@@ -211,13 +212,14 @@ async def confirm(context: Context, request: Request) -> list[Outgoing]:
         async with context.db.write() as connection:
             drawn, result = result, await _draft(context, connection, township_id, month)
             if result == drawn:
-                return [await _store_and_publish(connection, request, result, pictures)]
+                return [await _store_and_publish(context, connection, request, result,
+                                                 pictures)]
         _require_complete(result)
     raise Refusal(texts.CONFIRM_CHANGING.format(month=month))
 
 
-async def _store_and_publish(connection: AsyncConnection, request: Request, result: MonthResult,
-                             pictures: dict[str, bytes]) -> Outgoing:
+async def _store_and_publish(context: Context, connection: AsyncConnection, request: Request,
+                             result: MonthResult, pictures: dict[str, bytes]) -> Outgoing:
     """Store the month's next version and queue its messages, unless it is confirmed as is."""
     person = request.require_person()
     unchanged = await flags.confirmed_as(connection, result, person.township_id)
@@ -231,6 +233,8 @@ async def _store_and_publish(connection: AsyncConnection, request: Request, resu
                         payload={"version": version})
     await publish(connection, person.township_id, result, version, pictures, request.now,
                   by=request.actor())
+    await talks.open_yellow_talks(context, connection, person.township_id, result,  # F7, S2
+                                  request.actor(), request.now)
     return request.reply(texts.CONFIRMED.format(month=result.month, version=version))
 
 

@@ -17,6 +17,7 @@ from handlers import (
     meeting_schedule,
     meetings,
     publication,
+    supervision,
 )
 from handlers.context import Context, Request
 from handlers.router import Command, Router, Where
@@ -136,6 +137,18 @@ COMMANDS: list[Command] = [
             help=texts.HELP_ANSWER),
     Command("notices", publication.list_notices, Where.ANY, roles=PUBLISHERS,
             reads_only=True, help=texts.HELP_NOTICES),
+    # Township supervision: digests, talks, the quarter (rules S1-S3).
+    Command("digest", supervision.show_digest, Where.ANY,
+            roles=frozenset({Role.VILLAGE_CADRE, Role.TOWNSHIP_OFFICIAL}), aliases=("月报",),
+            reads_only=True, help=texts.HELP_DIGEST),
+    Command("talk", supervision.talk, Where.ANY, roles=OFFICIALS, aliases=("约谈",),
+            help=texts.HELP_TALK),
+    Command("talkdone", supervision.talk_done, Where.ANY, roles=OFFICIALS,
+            aliases=("约谈办结",), help=texts.HELP_TALKDONE),
+    Command("assess", supervision.assess, Where.ANY, roles=OFFICIALS, aliases=("季度考核",),
+            reads_only=True, help=texts.HELP_ASSESS),
+    Command("bonus", supervision.bonus, Where.ANY, roles=OFFICIALS, aliases=("加分",),
+            help=texts.HELP_BONUS),
 ]
 
 

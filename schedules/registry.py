@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from schedules import flags, issues, meetings, publication
+from schedules import flags, issues, meetings, publication, supervision
 from schedules.dispatcher import Dispatcher
 from schedules.jobs import Job
 
 OUTBOX_EVERY_SECONDS = 2
 
 
-def all_jobs(dispatcher: Dispatcher) -> list[Job]:
-    """The jobs of the service; the outbox dispatcher runs last so a tick delivers what it made."""
+def all_jobs(dispatcher: Dispatcher, draw_digest: supervision.DigestDrawer) -> list[Job]:
+    """The jobs of the service; the outbox dispatcher runs last so a tick delivers what it made.
+
+    ``draw_digest`` draws the monthly digest's picture: presentation, which the wiring
+    brings from ``handlers`` because schedules may not import it.
+    """
     return [
         Job("meeting_reminders", 60, meetings.send_reminders),
         Job("missing_meetings", 3600, meetings.remind_missing_meetings),
@@ -19,5 +23,6 @@ def all_jobs(dispatcher: Dispatcher) -> list[Job]:
         Job("rating_rounds", 60, issues.close_rating_rounds),
         Job("missing_scores", 3600, flags.remind_missing_scores),
         Job("publicity_ends", 60, publication.end_publicity),
+        Job("monthly_digests", 300, supervision.monthly_digests(draw_digest)),
         Job("outbox", OUTBOX_EVERY_SECONDS, lambda context: dispatcher.drain()),
     ]

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.flags import Scheme, draft_month
 from core.issues import Level, Rating, satisfaction_rate
 from core.meetings import has_party_group, households_required, quorum_met
-from storage import flags, ledger, meetings, org, publication, rounds, tasks
+from core.tasks import TaskKind
+from storage import flags, ledger, meetings, org, publication, rounds, supervision, tasks
 from storage.issues import Issue, Round
 from storage.schema import grid, homestead, household, person, township, village
 
@@ -35,10 +36,11 @@ async def snapshot(connection: AsyncConnection, zone: ZoneInfo,
 
 
 async def _tasks(connection: AsyncConnection) -> dict[str, list[dict[str, Any]]]:
-    """Follow-up tasks (DESIGN §3), and among them the meetings' decisions (rule M9)."""
+    """Follow-up tasks (DESIGN §3), and among them decisions (M9) and talks (S2)."""
     names = {found.id: found.name for found in await org.all_homesteads(connection)}
     held = await tasks.decision_meetings(connection)
     every = await tasks.all_tasks(connection)
+    villages = await supervision.village_names(connection)
     return {
         "decisions": [{"id": found.id, "homestead": names.get(found.place.homestead_id or 0),
                        "meeting_id": held[found.id][0], "text": found.subject,
@@ -50,6 +52,12 @@ async def _tasks(connection: AsyncConnection) -> dict[str, list[dict[str, Any]]]
                    "status": found.status.value, "subject": found.subject,
                    "homestead": names.get(found.place.homestead_id or 0)}
                   for found in every],
+        # Talks (约谈, rule S2) are tasks of their own kind: the official owns them.
+        "talks": [{"id": found.id, "village": villages.get(found.place.village_id or 0),
+                   "official": found.owner.title, "reason": found.subject,
+                   "status": found.status.value, "due": found.due.isoformat(),
+                   "result": found.report}
+                  for found in every if found.kind is TaskKind.TALK],
     }
 
 

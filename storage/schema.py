@@ -495,3 +495,16 @@ notice_objection = Table(
     Column("answered_by", ForeignKey("person.id")),
     Column("answered_at", UTCDateTime),
 )
+
+# Points the township adds to a village's quarter (季度党建考核加分, rule S3).
+assessment_bonus = Table(
+    "assessment_bonus", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("quarter", String(8), nullable=False),
+    Column("village_id", ForeignKey("village.id"), nullable=False),
+    Column("points", Float, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("entered_by", ForeignKey("person.id")),
+    Column("entered_at", UTCDateTime, nullable=False),
+    Index("ix_assessment_bonus_quarter", "quarter", "village_id"),
+)

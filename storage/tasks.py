@@ -115,6 +115,15 @@ async def of_village(connection: AsyncConnection, kind: TaskKind, village_id: in
     return [_task(row) for row in rows]
 
 
+async def of_township(connection: AsyncConnection, kind: TaskKind, township_id: int, *,
+                      status: TaskStatus | None = None) -> list[Task]:
+    """A township's tasks of one kind (at every level), by number; ``status`` narrows them."""
+    query = select(task).where(task.c.kind == kind.value, task.c.township_id == township_id)
+    if status is not None:
+        query = query.where(task.c.status == status.value)
+    return [_task(row) for row in await connection.execute(query.order_by(task.c.id))]
+
+
 async def all_tasks(connection: AsyncConnection) -> list[Task]:
     """Every task, by number."""
     return [_task(row) for row in await connection.execute(select(task).order_by(task.c.id))]

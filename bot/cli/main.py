@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -229,6 +230,37 @@ def poster(
         raise fail(str(refused)) from None
     write_poster(board, month, output)
     typer.echo(texts.POSTER_WRITTEN.format(village=board.village, month=month, path=output))
+
+
+@cli.command()
+def digest(
+    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM; default last month")]
+    = None,
+) -> None:
+    """Print each township's monthly digest of the 红色屋场 work (rules S1, S2)."""
+    from core import texts
+    from core.clock import SystemClock
+    from core.supervision import digest_text, draft_digest, judged_on, previous_month
+    from storage import flags as flag_store
+    from storage import supervision
+
+    settings = settings_or_fail()
+    today = SystemClock().now().astimezone(settings.zone).date()
+    if month is None:
+        month = previous_month(today)
+    elif re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month) is None:
+        raise fail(texts.MONTH_BAD.format(value=month))
+
+    async def work(app: App) -> list[str]:
+        rules = app.context.rules
+        async with app.context.db.read() as connection:
+            return [digest_text(draft_digest(await supervision.digest_inputs(
+                connection, await supervision.scope_of(connection, township_id), month,
+                app.context.timezone, rules.supervision), judged_on(month, today),
+                rules.calendar, rules.supervision))
+                for township_id in await flag_store.township_ids(connection)]
+
+    typer.echo("\n\n".join(with_app(work, settings)))
 
 
 @cli.command()

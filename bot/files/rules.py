@@ -17,6 +17,7 @@ from core.config import (
     Rules,
 )
 from core.meetings import Blackout
+from core.supervision import INDICATORS, SupervisionRules
 
 LEAP_YEAR = 2000  # a yearly season's 02-29 must parse
 
@@ -65,7 +66,38 @@ def parse_rules(data: dict[str, Any], source: str = "rules") -> Rules:
     due_day = _int(flags, "results_due_day", DEFAULT_RESULTS_DUE_DAY, 1, 28, source, "flags")
     return Rules(blackouts=blackouts, missing_meeting_day=missing_day,
                  evening_reminder_hour=evening_hour, rating_window_hours=window,
-                 min_raters=min_raters, scheme_name=scheme, results_due_day=due_day)
+                 min_raters=min_raters, scheme_name=scheme, results_due_day=due_day,
+                 supervision=_supervision(data, source))
+
+
+def _supervision(data: dict[str, Any], source: str) -> SupervisionRules:
+    """The [supervision] table: lag thresholds (S2), talks, quarter weights (S3)."""
+    table = data.get("supervision", {})
+    if not isinstance(table, dict):
+        raise RulesFileError(f"{source}: [supervision] must be a table")
+    defaults = SupervisionRules()
+    section = "supervision"
+    weights = table.get("weights", dict(defaults.weights))
+    if not isinstance(weights, dict) or not weights or any(
+            name not in INDICATORS or isinstance(value, bool)
+            or not isinstance(value, int | float) or value < 0
+            for name, value in weights.items()):
+        raise RulesFileError(f"{source}: supervision.weights must give numbers ≥ 0 to "
+                             f"{', '.join(INDICATORS)}")
+    limit = table.get("bonus_limit", defaults.bonus_limit)
+    if isinstance(limit, bool) or not isinstance(limit, int | float) or not 0 < limit <= 100:
+        raise RulesFileError(f"{source}: supervision.bonus_limit must be a number 0-100")
+    return SupervisionRules(
+        no_meeting_months=_int(table, "no_meeting_months", defaults.no_meeting_months, 1, 12,
+                               source, section),
+        quorum_missed_meetings=_int(table, "quorum_missed_meetings",
+                                    defaults.quorum_missed_meetings, 1, 12, source, section),
+        overdue_working_days=_int(table, "overdue_working_days",
+                                  defaults.overdue_working_days, 1, 250, source, section),
+        talk_working_days=_int(table, "talk_working_days", defaults.talk_working_days, 1, 250,
+                               source, section),
+        bonus_limit=float(limit),
+        weights={name: float(value) for name, value in weights.items()})
 
 
 def _int(table: dict[str, Any], key: str, default: int, low: int, high: int, source: str,
