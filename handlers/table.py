@@ -19,7 +19,7 @@ from handlers import (
     publication,
 )
 from handlers.context import Context, Request
-from handlers.router import Command, Router, Where
+from handlers.router import ATTACHMENT, Command, Router, Where
 
 
 async def help_command(context: Context, request: Request) -> list[Outgoing]:
@@ -136,6 +136,9 @@ COMMANDS: list[Command] = [
             help=texts.HELP_ANSWER),
     Command("notices", publication.list_notices, Where.ANY, roles=PUBLISHERS,
             reads_only=True, help=texts.HELP_NOTICES),
+    # A picture or file without a command: it joins its sender's notice, if any (P1).
+    Command(ATTACHMENT, publication.attach, Where.ANY, roles=None, needs_bound_group=False,
+            attachment_only=True),
 ]
 
 
