@@ -4,7 +4,8 @@ It speaks enough of the real protocol (form or multipart requests, ``{"ok": ...}
 answers, error codes with ``parameters``) that python-telegram-bot cannot tell the
 difference. It queues updates, records every call, keeps the messages it delivered
 and the pictures by file id; chats can be made to refuse the bot the way Telegram
-does, and any call can be made to fail once (429 with ``retry_after``, say). With
+does, and any call can be made to fail once (429 with ``retry_after``, say). People's
+photos and documents are kept for getFile and the file download route. With
 ``flood_limits`` it also enforces Telegram's limits, 30 messages a second overall
 and 20 a minute per group, answering a message over either 429 and not delivering it.
 """
@@ -22,10 +23,12 @@ from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
+from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
-from bench.loopback import request_fields, serving
+from bench.loopback import request_fields, serving_app
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 BOT = {"id": 123456789, "is_bot": True, "first_name": "屋场助手", "username": "wuchang_test_bot"}
@@ -35,6 +38,7 @@ SENDS = OUTPUT[:2]
 OVERALL_PER_SECOND = 30
 GROUP_PER_MINUTE = 20
 LONG_POLL_CAP = 0.5  # seconds a getUpdates waits at most, whatever timeout it asks for
+DOWNLOAD_LIMIT = 20 * 1024 * 1024  # the largest file a bot may get (getFile)
 
 Json = dict[str, Any]
 
@@ -114,6 +118,8 @@ class FakeTelegram:
         self.failures: dict[str, list[Failure]] = {}
         self.answered: dict[str, int] = {}
         self.photos: dict[str, bytes] = {}  # file id -> picture, as Telegram keeps them
+        self.files: dict[str, bytes] = {}  # file id -> what people sent, for getFile
+        self.downloads: list[str] = []  # the file paths downloaded, in order
         self.held: dict[int, asyncio.Event] = {}
         self.flood_limits = FloodLimits() if flood_limits else None
         self.port = 0
@@ -127,7 +133,9 @@ class FakeTelegram:
     async def running(cls, *, flood_limits: bool = False) -> AsyncIterator[FakeTelegram]:
         """Serve the fake on a free port of 127.0.0.1 in this event loop until the block ends."""
         fake = cls(flood_limits=flood_limits)
-        async with serving("/bot{token}/{method}", fake._endpoint) as port:
+        routes = [Route("/bot{token}/{method}", fake._endpoint, methods=["GET", "POST"]),
+                  Route("/file/bot{token}/{file_path:path}", fake._download)]
+        async with serving_app(Starlette(routes=routes)) as port:
             fake.port = port
             yield fake
 
@@ -158,6 +166,30 @@ class FakeTelegram:
     def say(self, person: Json, chat: Json, text: str) -> int:
         """``person`` writes ``text`` in ``chat``."""
         return self.push(self.message_update(person, chat, text))
+
+    def send_file(self, person: Json, chat: Json, content: bytes, *,
+                  name: str | None = None, mime_type: str = "application/pdf",
+                  caption: str | None = None, declared_size: int | None = None) -> int:
+        """``person`` sends a photo (no ``name``) or a document in ``chat``, captioned or not.
+
+        ``declared_size`` is the size the update states (Telegram's, for a large file).
+        """
+        self.chats.setdefault(chat["id"], chat)
+        file_id = f"sent{len(self.files) + 1}"
+        self.files[file_id] = content
+        size = len(content) if declared_size is None else declared_size
+        message: Json = {"message_id": next(self._message_ids), "date": int(time.time()),
+                         "chat": chat, "from": person}
+        described = {"file_id": file_id, "file_unique_id": "u" + file_id, "file_size": size}
+        if name is None:
+            message["photo"] = [{**described, "file_id": file_id + "small", "width": 90,
+                                 "height": 90, "file_size": 1},
+                                {**described, "width": 1280, "height": 960}]
+        else:
+            message["document"] = {**described, "file_name": name, "mime_type": mime_type}
+        if caption is not None:
+            message["caption"] = caption
+        return self.push({"message": message})
 
     def press(self, person: Json, message: Json, data: str | None = None,
               label: str | None = None) -> str:
@@ -326,6 +358,24 @@ class FakeTelegram:
             return Failure(400, "Bad Request: query is too old and response timeout expired "
                                 "or query ID is invalid")
         return True
+
+    async def _getFile(self, params: Json, files: dict[str, bytes]) -> Json | Failure:
+        file_id = str(params["file_id"])
+        if file_id not in self.files:
+            return Failure(400, "Bad Request: invalid file_id")
+        if len(self.files[file_id]) > DOWNLOAD_LIMIT:
+            return Failure(400, "Bad Request: file is too big")
+        return {"file_id": file_id, "file_unique_id": "u" + file_id,
+                "file_size": len(self.files[file_id]), "file_path": f"documents/{file_id}"}
+
+    async def _download(self, request: Request) -> Response:
+        """The file route: ``/file/bot<token>/<file_path>`` answers the bytes."""
+        file_path = request.path_params["file_path"]
+        file_id = file_path.rpartition("/")[2]
+        if request.path_params["token"] != TOKEN or file_id not in self.files:
+            return Response(status_code=404)
+        self.downloads.append(file_path)
+        return Response(self.files[file_id], media_type="application/octet-stream")
 
     async def _sendMessage(self, params: Json, files: dict[str, bytes]) -> Json | Failure:
         return self._new_message(params, {"text": params["text"]})

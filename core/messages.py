@@ -22,12 +22,46 @@ class Button:
     payload: str
 
 
+class AttachmentKind(StrEnum):
+    """A picture (shown in the chat) or any other file."""
+
+    PICTURE = "picture"
+    FILE = "file"
+
+
+# The largest picture or file a channel hands over (Telegram bots can fetch 20 MB at most).
+MAX_ATTACHMENT = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A picture or file sent with a message, as the channel downloaded it.
+
+    ``size`` is what the platform declared; a channel does not download one over
+    ``MAX_ATTACHMENT`` and passes it with empty ``content``, so the handlers (not the
+    adapter) decide what to say about it.
+    """
+
+    kind: AttachmentKind
+    name: str
+    mime_type: str
+    content: bytes
+    size: int
+
+    @property
+    def too_big(self) -> bool:
+        """Whether it is over the limit (its content was then not downloaded)."""
+        return self.size > MAX_ATTACHMENT
+
+
 @dataclass(frozen=True, slots=True)
 class Incoming:
     """A message or a button press from a person, as every channel delivers it.
 
     For a press, ``payload`` is the button's payload and ``message_id`` the
     platform's id of the message the button was on, where the platform has one.
+    ``attachment`` is a picture or file sent with the message (its caption is
+    ``text``), on channels that pass them (``Capabilities.passes_files``).
     """
 
     channel: str
@@ -38,11 +72,12 @@ class Incoming:
     payload: str | None = None
     user_name: str = ""
     message_id: str | None = None
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Outgoing:
-    """A message for one chat: text, optional button rows and an optional PNG image.
+    """A message for one chat: text, optional button rows and an optional image (PNG or JPEG).
 
     Two hints for replies to a button press: ``toast`` is a short acknowledgement
     for the presser alone (Telegram shows it as the callback answer, not in the
@@ -84,6 +119,7 @@ class Capabilities:
     edit: bool = True  # rewrite the message a button was pressed on
     toast: bool = True  # a short answer for the presser alone
     pictures: bool = True
+    passes_files: bool = False  # pictures and files people send reach the bot
     parallel_sends: int = 1
 
 

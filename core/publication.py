@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from core import texts
@@ -24,6 +24,9 @@ MAX_TEXT = 2000  # characters of a notice: one message on every channel
 MAX_OBJECTION = 500
 EXCERPT = 16  # characters of a notice's text shown in lists and summaries
 CORRECTION_WORD = "更正"
+ATTACH_WINDOW = timedelta(minutes=10)  # a picture or file this soon after a notice joins it
+MAX_ATTACHMENTS = 9  # per notice: an album of pictures, and no more
+PUSHED_PICTURE = 2 * 1024 * 1024  # a larger picture reaches the groups as its name only
 
 
 class Kind(StrEnum):
@@ -180,6 +183,34 @@ def read_request(args: str, *, publicity: bool) -> Published:
     return Published(text, days, corrects)
 
 
+def attachment_for(newest: Notice | None, attached: int, now: datetime) -> Notice:
+    """The notice a picture or file its publisher sends at ``now`` is attached to (rule P1).
+
+    ``newest`` is the newest notice the publisher drafted or sent, ``attached`` how many
+    it carries already. It is that notice when it was sent at most ``ATTACH_WINDOW``
+    before: a newer notice closes the older one's window, other messages in between do
+    not. A notice whose kind is not chosen yet takes none. Raise ValueError otherwise,
+    its message the text to show.
+    """
+    if newest is not None and newest.status is Status.DRAFT:
+        raise ValueError(texts.ATTACH_DRAFT.format(number=newest.id))
+    if newest is None or newest.sent_at is None or now - newest.sent_at > ATTACH_WINDOW:
+        raise ValueError(texts.ATTACH_NO_NOTICE.format(
+            minutes=int(ATTACH_WINDOW.total_seconds()) // 60))
+    if attached >= MAX_ATTACHMENTS:
+        raise ValueError(texts.ATTACH_TOO_MANY.format(number=newest.id, most=MAX_ATTACHMENTS))
+    return newest
+
+
+def size_label(size: int) -> str:
+    """A file's size as people read it: 800 字节, 12 KB, 3.4 MB."""
+    if size < 1024:
+        return f"{size} 字节"
+    if size < 1024 * 1024:
+        return f"{size // 1024} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
 def sent_event(notice: Notice, scope_name: str) -> dict[str, object]:
     """What the event of a notice going out records (rule I7)."""
     return {"kind": notice.kind.value if notice.kind is not None else None,
@@ -265,3 +296,4 @@ class BoardNotice:
     objections: tuple[BoardObjection, ...]
     households_read: int
     corrects: int | None = None
+    attachments: tuple[str, ...] = ()  # the names of its pictures and files

@@ -450,6 +450,16 @@ NOTICES_ENDED = "公示已结束"
 NOTICES_PLAIN = "通知"
 NOTICES_OBJECTIONS = "｜异议{count}条"
 NOTICES_UNANSWERED = "（{count}条未答复）"
+# Pictures and files attached to a notice (rule P1).
+NOTICE_ATTACH_HINT = "\n要附图片或文件，请在{minutes}分钟内接着发过来。"
+ATTACH_DRAFT = "第{number}号还没发出：请先选类别，再发图片或文件。"
+ATTACH_NO_NOTICE = "图片和文件要附在通知后面：请先用 /notice 内容 发通知，再在{minutes}分钟内发图片或文件。"
+ATTACH_TOO_MANY = "第{number}号通知最多附{most}个图片或文件。"
+ATTACH_TOO_BIG = "文件太大了，最多{most}。请压缩后再发。"
+ATTACH_NOT_PUBLISHER = "只有屋场长、村干部和镇干部发通知时能附图片或文件。"
+ATTACHED = "已附到第{number}号通知（第{sequence}个附件：{name}），并发到了{groups}个屋场群。"
+ATTACHED_PICTURE = "第{number}号通知的附图（{name}）"
+ATTACHED_FILE = "第{number}号通知附有文件：{name}（{size}），需要的请找{publisher}。"
 
 # --- township supervision (rules S1-S3): digests, lagging 屋场, talks, the quarter --------
 DIGEST_TITLE = "{place}{month}红色屋场工作月报"

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, time, timedelta
 
 from core import texts
-from core.messages import Button, Outgoing
+from core.messages import (
+    MAX_ATTACHMENT,
+    Attachment,
+    AttachmentKind,
+    Button,
+    Capabilities,
+    ChatKind,
+    Outgoing,
+)
 from core.models import Person
+from core.permissions import covers
 from core.publication import (
+    ATTACH_WINDOW,
     CHOSEN_KINDS,
     DEFAULT_PUBLICITY_DAYS,
     MAX_OBJECTION,
     MAX_TEXT,
+    PUSHED_PICTURE,
     Notice,
     Status,
+    attachment_for,
     excerpt,
     office_for,
     publicity_ends_on,
@@ -21,6 +34,7 @@ from core.publication import (
     read_request,
     scope_for,
     sent_event,
+    size_label,
     unanswered,
 )
 from handlers.context import Context, Refusal, Request
@@ -28,6 +42,7 @@ from storage import chats, notify, outbox, publication
 
 KIND_ROW = 2
 LISTED = 10  # notices /notices shows
+NO_FILES = Capabilities()  # a channel not running (a test's) passes no files
 
 
 def _day(context: Context, ends_at: datetime) -> str:
@@ -140,9 +155,15 @@ async def choose_kind(context: Context, request: Request) -> list[Outgoing]:
     groups = len({chat for _, _, chat in await chats.groups_of(request.connection, homesteads)})
     assert sent.kind is not None
     template = texts.NOTICE_SENT if groups else texts.NOTICE_NO_GROUPS
+    hint = texts.NOTICE_ATTACH_HINT.format(minutes=_window_minutes()) \
+        if context.channels.get(request.incoming.channel, NO_FILES).passes_files else ""
     return [request.reply(template.format(
         number=sent.id, what=texts.PUBLICITY_WHAT if sent.publicity else texts.NOTICE_WHAT,
-        kind=sent.kind.label, scope=scope_name, groups=groups))]
+        kind=sent.kind.label, scope=scope_name, groups=groups) + hint)]
+
+
+def _window_minutes() -> int:
+    return int(ATTACH_WINDOW.total_seconds()) // 60
 
 
 def _text(context: Context, sent: Notice, scope_name: str, publisher: Person) -> str:
@@ -285,3 +306,59 @@ async def list_notices(context: Context, request: Request) -> list[Outgoing]:
             excerpt=excerpt(item.text), read=read.get(item.id, 0), bound=bound[item.scope],
             objections=note))
     return [request.reply("\n".join(lines))]
+
+
+async def attach(context: Context, request: Request) -> list[Outgoing]:
+    """Attach a picture or file its publisher sends right after a notice to it (P1).
+
+    In a group, one that belongs to no notice is left alone without a word: people
+    share pictures in their groups all day. In a private chat the sender is told why.
+    """
+    attachment = request.incoming.attachment
+    assert attachment is not None  # the router sends nothing else here
+    try:
+        return await _attach(context, request, attachment)
+    except Refusal:
+        if request.incoming.chat_kind is ChatKind.GROUP:
+            return []
+        raise
+
+
+async def _attach(context: Context, request: Request, attachment: Attachment) -> list[Outgoing]:
+    person = request.person
+    if person is None:
+        raise Refusal(texts.NOT_BOUND)
+    homestead = request.homestead
+    in_place = request.incoming.chat_kind is ChatKind.PRIVATE or (
+        homestead is not None and covers(person.role, person.place, homestead.place))
+    if scope_for(person.role, person.place) is None or not in_place:  # rule P1
+        raise Refusal(texts.ATTACH_NOT_PUBLISHER)
+    if attachment.too_big:
+        raise Refusal(texts.ATTACH_TOO_BIG.format(most=size_label(MAX_ATTACHMENT)))
+    newest = await publication.newest_of_publisher(request.connection, person.id)
+    attached = await publication.attachment_count(request.connection, newest.id) \
+        if newest is not None else 0
+    try:
+        found = attachment_for(newest, attached, request.now)  # rule P1
+    except ValueError as error:
+        raise Refusal(str(error)) from None
+    sequence = await publication.attach(request.connection, found.id, attachment, person.id,
+                                        request.now)
+    size = len(attachment.content)
+    await request.log(f"notice:{found.id}", "notice.attached", {
+        "number": sequence, "kind": attachment.kind.value, "name": attachment.name,
+        "mime_type": attachment.mime_type, "size": size,
+        "sha256": hashlib.sha256(attachment.content).hexdigest()})
+    homesteads = await publication.scope_homesteads(request.connection, found.scope)
+    picture = attachment.kind is AttachmentKind.PICTURE and size <= PUSHED_PICTURE
+    text = (texts.ATTACHED_PICTURE.format(number=found.id, name=attachment.name) if picture
+            else texts.ATTACHED_FILE.format(number=found.id, name=attachment.name,
+                                            size=size_label(size),
+                                            publisher=f"{person.name}（{person.role.label}）"))
+    await outbox.to_homesteads(request.connection, homesteads,
+                               key=f"notice:{found.id}:attachment:{sequence}", text=text,
+                               image=attachment.content if picture else None, now=request.now,
+                               channels=context.channels)
+    groups = len({chat for _, _, chat in await chats.groups_of(request.connection, homesteads)})
+    return [request.reply(texts.ATTACHED.format(number=found.id, sequence=sequence,
+                                                name=attachment.name, groups=groups))]

@@ -26,6 +26,9 @@ COMMAND_MARKS = ("/", "／")
 
 Handler = Callable[[Context, Request], Awaitable[list[Outgoing]]]
 
+# The command a picture or file goes to when its caption names no command.
+ATTACHMENT = "attachment"
+
 
 class Where(StrEnum):
     """Which kind of chat a command is meant for."""
@@ -58,12 +61,24 @@ class Command:
     listed_for: frozenset[Role] | None = None
     reads_only: bool = False
     help: texts.CommandHelp | None = None
+    attachment_only: bool = False
 
     def __post_init__(self) -> None:
-        if not self.button_only and self.help is None:
+        typed = not (self.button_only or self.attachment_only)
+        if typed and self.help is None:
             raise ValueError(f"typed command {self.name!r} has no help")
         if self.button_only and self.help is not None:
             raise ValueError(f"button-only command {self.name!r} is never listed: no help")
+        if self.attachment_only and self.help is not None:
+            raise ValueError(f"attachment command {self.name!r} is never listed: no help")
+
+    def takes(self, incoming: Incoming) -> bool:
+        """Whether the message is of the form the command takes: typed, pressed or a file."""
+        if self.button_only:
+            return incoming.payload is not None
+        if self.attachment_only:
+            return incoming.attachment is not None
+        return True
 
     def fits(self, chat_kind: ChatKind) -> bool:
         """Whether the command may be used in this kind of chat."""
@@ -94,10 +109,20 @@ class Router:
                 self._by_name[name] = command
 
     def parse(self, incoming: Incoming) -> tuple[str, str] | None:
-        """Return (command name, arguments) of a message, or None if it is not for the bot."""
+        """Return (command name, arguments) of a message, or None if it is not for the bot.
+
+        A picture or file whose caption names no command goes to ``ATTACHMENT``.
+        """
         if incoming.payload is not None:
             name, _, args = incoming.payload.partition(":")
             return name, args
+        typed = self._typed(incoming)
+        if typed is None and incoming.attachment is not None:
+            return ATTACHMENT, (incoming.text or "").strip()
+        return typed
+
+    def _typed(self, incoming: Incoming) -> tuple[str, str] | None:
+        """The command and arguments typed in a message's text, if it names one."""
         words = (incoming.text or "").split(maxsplit=1)  # any space, the full-width one too
         if not words:
             return None
@@ -122,7 +147,7 @@ class Router:
             return []
         name, args = parsed
         command = self._by_name.get(name)
-        if command is None or (command.button_only and incoming.payload is None):
+        if command is None or not command.takes(incoming):
             if incoming.payload is not None:
                 return [_reply(incoming, texts.BUTTON_EXPIRED, toast=True, refused=True)]
             return [_reply(incoming, texts.UNKNOWN_COMMAND.format(command="/" + name),

@@ -20,7 +20,7 @@ from handlers import (
     supervision,
 )
 from handlers.context import Context, Request
-from handlers.router import Command, Router, Where
+from handlers.router import ATTACHMENT, Command, Router, Where
 
 
 async def help_command(context: Context, request: Request) -> list[Outgoing]:
@@ -149,6 +149,9 @@ COMMANDS: list[Command] = [
             reads_only=True, help=texts.HELP_ASSESS),
     Command("bonus", supervision.bonus, Where.ANY, roles=OFFICIALS, aliases=("加分",),
             help=texts.HELP_BONUS),
+    # A picture or file without a command: it joins its sender's notice, if any (P1).
+    Command(ATTACHMENT, publication.attach, Where.ANY, roles=None, needs_bound_group=False,
+            attachment_only=True),
 ]
 
 

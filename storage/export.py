@@ -269,6 +269,7 @@ async def _notices(connection: AsyncConnection, zone: ZoneInfo) -> list[dict[str
     ids = [item.id for item in found]
     read = await publication.households_read(connection, ids)
     raised = await publication.objections(connection, ids)
+    attached = await publication.attachment_names(connection, ids)
     names = await publication.scope_names(connection, [item.scope for item in found])
     return [{
         "id": item.id, "kind": item.kind.label if item.kind is not None else None,
@@ -278,4 +279,5 @@ async def _notices(connection: AsyncConnection, zone: ZoneInfo) -> list[dict[str
         "objections": [{"text": objection.text, "answer": objection.answer}
                        for objection in raised.get(item.id, [])],
         "households_read": read.get(item.id, 0),
+        "attachments": attached.get(item.id, []),
     } for item in found]

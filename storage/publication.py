@@ -15,6 +15,7 @@ from sqlalchemy import Row, and_, exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.messages import Attachment
 from core.permissions import Place
 from core.publication import (
     BoardNotice,
@@ -29,6 +30,7 @@ from storage.schema import (
     homestead,
     household,
     notice,
+    notice_attachment,
     notice_objection,
     notice_read,
     person,
@@ -95,6 +97,48 @@ async def of_publisher(connection: AsyncConnection, person_id: int, limit: int) 
         notice.c.publisher_id == person_id, notice.c.status != Status.DRAFT.value,
     ).order_by(notice.c.id.desc()).limit(limit))
     return [_notice(row) for row in rows]
+
+
+async def newest_of_publisher(connection: AsyncConnection, person_id: int) -> Notice | None:
+    """The newest notice a person drafted or sent: the one their picture or file joins."""
+    row = (await connection.execute(select(notice).where(notice.c.publisher_id == person_id)
+                                    .order_by(notice.c.id.desc()).limit(1))).first()
+    return _notice(row) if row else None
+
+
+async def attachment_count(connection: AsyncConnection, notice_id: int) -> int:
+    """How many pictures and files a notice carries."""
+    return int(await connection.scalar(select(func.count()).where(
+        notice_attachment.c.notice_id == notice_id)) or 0)
+
+
+async def attach(connection: AsyncConnection, notice_id: int, attachment: Attachment,
+                 person_id: int, now: datetime) -> int:
+    """Store a picture or file with a notice and return its number there (from 1)."""
+    last = await connection.scalar(select(func.max(notice_attachment.c.number)).where(
+        notice_attachment.c.notice_id == notice_id))
+    number = int(last or 0) + 1
+    await connection.execute(insert(notice_attachment).values(
+        notice_id=notice_id, number=number, kind=attachment.kind.value, name=attachment.name,
+        mime_type=attachment.mime_type, size=len(attachment.content),
+        content=attachment.content, person_id=person_id, at=now))
+    return number
+
+
+async def attachment_names(connection: AsyncConnection,
+                           notice_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The names of each notice's pictures and files, in order (those without are left out)."""
+    ids = list(notice_ids)
+    if not ids:
+        return {}
+    rows = await connection.execute(
+        select(notice_attachment.c.notice_id, notice_attachment.c.name)
+        .where(notice_attachment.c.notice_id.in_(ids))
+        .order_by(notice_attachment.c.notice_id, notice_attachment.c.number))
+    found: dict[int, list[str]] = {}
+    for row in rows:
+        found.setdefault(row.notice_id, []).append(row.name)
+    return found
 
 
 def _in_scope(scope: Place) -> Any:
@@ -267,6 +311,7 @@ async def board_notices(connection: AsyncConnection, village_id: int, now: datet
     ids = [item.id for item in found]
     read = await households_read(connection, ids)
     raised = await objections(connection, ids)
+    attached = await attachment_names(connection, ids)
     names = await scope_names(connection, [item.scope for item in found])
     board = []
     for item in found:
@@ -276,5 +321,6 @@ async def board_notices(connection: AsyncConnection, village_id: int, now: datet
             sent_at=item.sent_at, publicity=item.publicity, ends_at=item.ends_at,
             objections=tuple(BoardObjection(objection.number, objection.text, objection.answer)
                              for objection in raised.get(item.id, [])),
-            households_read=read.get(item.id, 0), corrects=item.corrects))
+            households_read=read.get(item.id, 0), corrects=item.corrects,
+            attachments=tuple(attached.get(item.id, []))))
     return board

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -507,4 +508,19 @@ assessment_bonus = Table(
     Column("entered_by", ForeignKey("person.id")),
     Column("entered_at", UTCDateTime, nullable=False),
     Index("ix_assessment_bonus_quarter", "quarter", "village_id"),
+)
+
+# A picture or file its publisher sent right after a notice (rule P1), numbered from 1
+# per notice; the bytes are kept here (at most MAX_ATTACHMENT), on SQLite and PostgreSQL.
+notice_attachment = Table(
+    "notice_attachment", metadata,
+    Column("notice_id", ForeignKey("notice.id"), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("kind", String(8), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("mime_type", String(127), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("person_id", ForeignKey("person.id"), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
 )

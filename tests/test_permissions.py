@@ -148,7 +148,8 @@ def test_duplicate_command_names_are_rejected() -> None:
 
 
 def test_a_typed_command_has_help_and_a_button_only_one_none() -> None:
-    assert all(command.help is not None for command in COMMANDS if not command.button_only)
+    assert all(command.help is not None for command in COMMANDS
+               if not (command.button_only or command.attachment_only))
     with pytest.raises(ValueError, match="typed command 'mute' has no help"):
         Command("mute", _ok, Where.ANY, roles=EVERYONE)
     with pytest.raises(ValueError, match="button-only command 'press' is never listed"):
@@ -171,3 +172,5 @@ async def test_a_forged_payload_with_a_huge_number_is_refused(bot: FakeBot) -> N
     replies = await bot.app.answer(incoming)
     assert [reply.text for reply in replies] in ([texts.NUMBER_TOO_LARGE],
                                                   [texts.BUTTON_EXPIRED])
+    with pytest.raises(ValueError, match="attachment command 'file' is never listed"):
+        Command("file", _ok, Where.ANY, roles=EVERYONE, attachment_only=True, help=TEST_HELP)

@@ -239,7 +239,7 @@ async def test_publicity_with_objections_answers_and_its_end(app: App, bot: Fake
         "ends": "2026-11-11T00:00:00+08:00", "status": "ended",
         "objections": [{"text": "名单漏了5号户", "answer": "已核实，补上5号户"},
                        {"text": "4号户家里有车", "answer": "车已登记，不影响"}],
-        "households_read": 0}]
+        "households_read": 0, "attachments": []}]
 
 
 async def test_a_publicity_with_every_objection_answered_or_none_says_so(
@@ -302,7 +302,8 @@ async def test_a_correction_is_a_new_notice_naming_the_old_one(app: App, bot: Fa
     assert [(item["id"], item["text"]) for item in state["notices"]] == [
         (1, ROAD), (2, "修路改到后天上午"), (3, "全村停水一天")]
     assert all(set(item) == {"id", "kind", "scope", "text", "publicity", "ends", "status",
-                             "objections", "households_read"} for item in state["notices"])
+                             "objections", "households_read", "attachments"}
+               for item in state["notices"])
     assert state["notices"][0]["status"] == "open" and state["notices"][0]["ends"] is None
 
 

@@ -44,6 +44,7 @@ from core.clock import ManualClock
 from core.messages import Button, ChatKind, Outgoing
 from handlers.table import COMMANDS
 from storage import chats, invites, outbox
+from storage.schema import notice_attachment
 from storage.schema import outbox as outbox_table
 from tests.conftest import SHANGHAI, SMALL_ROSTER, FakeBot
 
@@ -190,7 +191,8 @@ async def test_command_menu_is_in_chinese(sqlite_app: App, fake: FakeTelegram) -
     async with running(sqlite_app, fake):
         pass
     [menu] = fake.calls_of("setMyCommands")
-    typed = [command for command in COMMANDS if not command.button_only]
+    typed = [command for command in COMMANDS
+             if not (command.button_only or command.attachment_only)]
     assert menu.params["commands"] == [
         {"command": command.name, "description": command.help.summary} for command in typed]
     assert {"command": "meeting", "description": "安排议事恳谈会"} in menu.params["commands"]
@@ -520,3 +522,70 @@ async def test_wuchang_run_serves_telegram_and_stops_on_sigterm(fake: FakeTelegr
     assert "channels ['telegram']" in output.decode()
     assert "wuchang stopped" in output.decode()
     assert fake.calls_of("setMyCommands")
+
+
+async def test_a_photo_after_a_notice_is_downloaded_attached_and_reaches_the_group(
+        sqlite_app: App, fake: FakeTelegram) -> None:
+    head = private_chat(H01)
+    photo = b"\xff\xd8\xff\xe0 JPEG of the road"
+    async with running(sqlite_app, fake):
+        await start(sqlite_app, fake, V01, "V01")
+        await bind(sqlite_app, fake, H01, "H01", MAPLE)
+        # A picture with nothing to attach to changes nothing, and says what to do.
+        since = len(fake.calls)
+        fake.send_file(H01, head, photo)
+        [alone] = await fake.outputs(since, 1)
+        assert text_of(alone) == texts.ATTACH_NO_NOTICE.format(minutes=10)
+
+        await say(fake, H01, head, "/notice 明天上午修村口的路")
+        sent = await press(fake, H01, fake.newest_with(H01["id"], "村务公开"), "村务公开",
+                           outputs=2)
+        assert text_of(sent["sendMessage"]).endswith(
+            texts.NOTICE_ATTACH_HINT.format(minutes=10))
+        assert await sqlite_app.dispatcher.drain() == 1  # the notice to 枫树湾's group
+
+        since = len(fake.calls)
+        fake.send_file(H01, head, photo, caption="村口的路")
+        [attached] = await fake.outputs(since, 1)
+        assert text_of(attached) == texts.ATTACHED.format(number=1, sequence=1, name="图片.jpg",
+                                                          groups=1)
+        assert fake.downloads[-1] == "documents/sent2"  # the photo's largest size
+        assert await sqlite_app.dispatcher.drain() == 1
+        [pushed] = fake.calls_of("sendPhoto", since=since)
+        assert pushed.params["chat_id"] == str(MAPLE["id"])
+        assert pushed.files["photo"] == photo
+        assert text_of(pushed) == texts.ATTACHED_PICTURE.format(number=1, name="图片.jpg")
+
+        # A villager's picture in the group is left alone; the head's next command is
+        # answered after it (a chat's updates are handled in order).
+        since = len(fake.calls)
+        fake.send_file(V01, MAPLE, b"\xff\xd8 a cat")
+        fake.say(H01, MAPLE, "/notices")
+        outputs = await fake.outputs(since, 1)
+        assert [text_of(call).split("\n")[0] for call in outputs] == [
+            texts.NOTICES_HEADER.format(count=1)]
+
+        # Too big: refused without being downloaded.
+        since = len(fake.calls)
+        fake.send_file(H01, head, b"%PDF small", name="名单.pdf",
+                       declared_size=11 * 1024 * 1024)
+        [big] = await fake.outputs(since, 1)
+        assert text_of(big) == texts.ATTACH_TOO_BIG.format(most="10.0 MB")
+        # A document: its name and type kept, the group told its name.
+        since = len(fake.calls)
+        fake.send_file(H01, head, b"%PDF list", name="名单.pdf")
+        [filed] = await fake.outputs(since, 1)
+        assert text_of(filed) == texts.ATTACHED.format(number=1, sequence=2, name="名单.pdf",
+                                                       groups=1)
+        assert await sqlite_app.dispatcher.drain() == 1
+        [line] = fake.calls_of("sendMessage", since=since)[1:]
+        assert text_of(line) == texts.ATTACHED_FILE.format(
+            number=1, name="名单.pdf", size="9 字节", publisher="李勇（屋场长）")
+    assert "documents/sent4" not in fake.downloads
+    assert fake.downloads[-1] == "documents/sent5"
+    async with sqlite_app.context.db.read() as connection:
+        stored = (await connection.execute(select(
+            notice_attachment.c.number, notice_attachment.c.kind, notice_attachment.c.mime_type,
+            notice_attachment.c.content))).all()
+    assert [tuple(row) for row in stored] == [(1, "picture", "image/jpeg", photo),
+                                              (2, "file", "application/pdf", b"%PDF list")]

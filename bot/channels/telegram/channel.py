@@ -58,7 +58,7 @@ class TelegramChannel(ChannelDefaults):
 
     name = CHANNEL
     # Enough chats at once to reach Telegram's 30 messages a second (see TelegramSender).
-    capabilities = Capabilities(parallel_sends=16)
+    capabilities = Capabilities(passes_files=True, parallel_sends=16)
 
     def __init__(self, app: App, settings: Settings) -> None:
         if not settings.telegram_token:

@@ -31,7 +31,14 @@ from telegram.ext import (
 from bot.channels.telegram import send as telegram_send
 from bot.wiring import App
 from core import texts
-from core.messages import ChatKind, Incoming, Outgoing
+from core.messages import (
+    MAX_ATTACHMENT,
+    Attachment,
+    AttachmentKind,
+    ChatKind,
+    Incoming,
+    Outgoing,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +50,9 @@ KINDS: dict[str, ChatKind] = {ChatType.PRIVATE: ChatKind.PRIVATE,
                               ChatType.GROUP: ChatKind.GROUP,
                               ChatType.SUPERGROUP: ChatKind.GROUP}
 PRESENT = {ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
+PHOTO_NAME = "图片.jpg"  # Telegram sends photos as JPEG, without a name
+PHOTO_TYPE = "image/jpeg"
+FILE_TYPE = "application/octet-stream"
 
 Context = ContextTypes.DEFAULT_TYPE
 TelegramApp = Application[telegram_send.Bot, Context, dict[Any, Any], dict[Any, Any],
@@ -118,6 +128,8 @@ class UpdateHandlers:
         add(ChatMemberHandler(self._on_membership, ChatMemberHandler.MY_CHAT_MEMBER))
         add(CallbackQueryHandler(self._on_press))
         add(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, self._on_text))
+        add(MessageHandler(filters.UpdateType.MESSAGE & (filters.PHOTO | filters.Document.ALL),
+                           self._on_file))
         self.application.add_error_handler(self._on_error)
 
     async def _on_text(self, update: Update, _: Context) -> None:
@@ -130,6 +142,49 @@ class UpdateHandlers:
                             user_id=str(user.id), text=message.text, user_name=user.full_name)
         for reply in await self.app.answer(incoming):
             await self._send(reply)
+
+    async def _on_file(self, update: Update, _: Context) -> None:
+        """A photo or a document, downloaded (up to the limit) and handed on with its caption."""
+        message, user = update.message, update.effective_user
+        kind = chat_kind(message.chat) if message else None
+        if message is None or user is None or user.is_bot or kind is None \
+                or (message.caption is not None and self._for_another_bot(message.caption)):
+            return
+        attachment = await self._download(message)
+        if attachment is None:
+            return
+        incoming = Incoming(channel=CHANNEL, chat_id=str(message.chat.id), chat_kind=kind,
+                            user_id=str(user.id), text=message.caption,
+                            user_name=user.full_name, attachment=attachment)
+        for reply in await self.app.answer(incoming):
+            await self._send(reply)
+
+    async def _download(self, message: Message) -> Attachment | None:
+        """The message's photo (its largest size) or document; not its content when too big."""
+        if message.photo:
+            photo = message.photo[-1]
+            file_id, size = photo.file_id, photo.file_size
+            kind, name, mime_type = AttachmentKind.PICTURE, PHOTO_NAME, PHOTO_TYPE
+        elif message.document is not None:
+            document = message.document
+            file_id, size = document.file_id, document.file_size
+            kind, name = AttachmentKind.FILE, document.file_name or document.file_unique_id
+            mime_type = document.mime_type or FILE_TYPE
+        else:
+            return None
+        if size is not None and size > MAX_ATTACHMENT:
+            return Attachment(kind, name, mime_type, b"", size)
+        try:
+            found = await self.bot.get_file(file_id)
+            if found.file_size is not None and found.file_size > MAX_ATTACHMENT:
+                return Attachment(kind, name, mime_type, b"", found.file_size)
+            content = bytes(await found.download_as_bytearray())
+        except TelegramError as error:
+            if "too big" in error.message.lower():  # over what bots may download (20 MB)
+                return Attachment(kind, name, mime_type, b"", max(size or 0, MAX_ATTACHMENT + 1))
+            logger.warning("could not download telegram file %s: %s", file_id, error)
+            return None
+        return Attachment(kind, name, mime_type, content, len(content))
 
     async def _on_press(self, update: Update, _: Context) -> None:
         query = update.callback_query
