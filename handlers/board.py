@@ -41,6 +41,8 @@ def notice_meta(notice: BoardNotice) -> str:
     meta = texts.BOARD_NOTICE_META.format(number=notice.id, when=when(notice.sent_at))
     if notice.ends_at is not None:
         meta += "｜" + texts.BOARD_PUBLICITY_ENDS.format(when=when(notice.ends_at))
+    if notice.attachments:
+        meta += "｜" + texts.BOARD_ATTACHMENTS.format(names="、".join(notice.attachments))
     return meta
 
 

@@ -112,3 +112,13 @@ def test_village_addresses_name_the_township_only_when_needed() -> None:
     assert board_path(ours, villages) == "金溪镇/金竹村"
     assert board_path(alone, villages) == "丰收村"
     assert board_path(ours, [ours, alone]) == "金竹村"
+
+
+def test_a_notice_names_its_attachments() -> None:
+    from handlers.board import notice_meta
+
+    notice = BoardNotice(3, "村务公开", "金竹村", "修路", NOW, False, None, (), 0,
+                         attachments=("路线图.jpg", "预算.xlsx"))
+    assert notice_meta(notice).endswith("｜附件：路线图.jpg、预算.xlsx")
+    assert "附件" not in notice_meta(BoardNotice(4, "村务公开", "金竹村", "修路", NOW, False,
+                                                 None, (), 0))
