@@ -389,6 +389,14 @@ SCORES_REMINDER = "{month}红黄旗还缺{count}项分数（{items}），请在{
 SCORES_IMPORTED = "已导入{count}项分数。"
 SCORES_ROW_ERROR = "第{row}行：{message}"
 SCORES_MISSING_COLUMNS = "表头缺少列：{columns}"
+# Flags F9-F13 (issue 17): scored items (F9).
+ITEM_SCORE_BAD = "“{item}”的分数“{value}”不对，应在0到{high:g}之间。"
+ITEM_SCORE_RECORDED = "已录入：{month} {village} {category}·{item} {score:g}分。{note}{progress}"
+ITEM_PROGRESS = "{category}还缺：{items}。"
+ITEM_COMPLETE = "{category}合计{total:g}分。"
+ITEM_AND_TOTAL = "“{category}”和它的分项“{item}”不能同时填，请只填一种。"
+FLAGS_ITEMS = "分项得分："
+FLAGS_ITEM_LINE = "{village} {category}：{items}"
 
 # --- publication: notices and 公示 (rules P1-P2) -----------------------------------------
 NOTICE_USAGE = "请这样发：/notice 通知内容；更正已发的通知：/notice 更正 编号 内容"
@@ -477,7 +485,7 @@ HELP_ASSIGN = CommandHelp("/assign 编号 部门 负责人 日期", "交办问�
 HELP_SOLVE = CommandHelp("/solve 编号 说明", "报问题办结，群众评价")
 HELP_STATUS = CommandHelp("/status 编号", "看问题的全部经过")
 HELP_RATINGS = CommandHelp("/ratings 编号 满意 基本满意 不满意", "登记会上举手评价（问题评价人数不足时）")
-HELP_SCORE = CommandHelp("/score 月份 村 类别 分数", "录入月度评比分数")
+HELP_SCORE = CommandHelp("/score 月份 村 类别或分项 分数", "录入月度评比分数（类别合计或分项）")
 HELP_FLAGS = CommandHelp("/flags 月份", "看红黄旗草稿")
 HELP_VETO = CommandHelp("/veto 月份 村 事由", "记录一票否决")
 HELP_ONSITE = CommandHelp("/onsite 月份 村", "记录承办区级现场会")

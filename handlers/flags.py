@@ -52,14 +52,15 @@ async def _draft(context: Context, connection: AsyncConnection, township_id: int
 
 
 async def enter_score(context: Context, request: Request) -> list[Outgoing]:
-    """Enter one village's score in one category for a month (F2)."""
+    """Enter one village's score in one category, or in one item of it, for a month (F2, F9)."""
     parts = request.args.split()
     if len(parts) != 4:
         raise Refusal(texts.SCORE_USAGE)
     month = _month(context, request, parts[0])
     found = await _village(request, parts[1])
     scheme = context.rules.scheme
-    category = parts[2]
+    item = scheme.item(parts[2])
+    category = item[0] if item else parts[2]
     if category not in scheme.categories:
         raise Refusal(texts.CATEGORY_UNKNOWN.format(name=category,
                                                     categories="、".join(scheme.categories)))
@@ -69,25 +70,41 @@ async def enter_score(context: Context, request: Request) -> list[Outgoing]:
         score = float(parts[3])
     except ValueError:
         score = float("nan")
-    if not scheme.score_min <= score <= scheme.score_max:
+    person = request.require_person()
+    if item is not None:
+        if not 0 <= score <= item[1].max_points:  # rule F9
+            raise Refusal(texts.ITEM_SCORE_BAD.format(item=item[1].name, value=parts[3],
+                                                      high=item[1].max_points))
+        previous = await flags.set_item_score(
+            request.connection, month=month, village_id=found.id, category=category,
+            item=item[1].name, score=score, by=person.id, now=request.now)
+    elif not scheme.score_min <= score <= scheme.score_max:
         raise Refusal(texts.SCORE_BAD.format(value=parts[3], low=scheme.score_min,
                                              high=scheme.score_max))
-    person = request.require_person()
-    previous = await flags.set_score(request.connection, month=month, village_id=found.id,
-                                     category=category, score=score, by=person.id,
-                                     now=request.now)
+    else:
+        previous = await flags.set_score(request.connection, month=month, village_id=found.id,
+                                         category=category, score=score, by=person.id,
+                                         now=request.now)
+    payload = {"village": found.name, "category": category, "score": score,
+               "previous": previous}
     await request.log(f"flags:{month}", "flags.score",
-                      {"village": found.name, "category": category, "score": score,
-                       "previous": previous})
+                      {**payload, "item": item[1].name} if item else payload)
     note = texts.SCORE_REPLACED.format(previous=previous) if previous is not None else ""
-    confirmed = [item for item in await flags.confirmed_versions(request.connection,
-                                                                  person.township_id)
-                 if item[2] == month]
+    confirmed = [found for found in await flags.confirmed_versions(request.connection,
+                                                                    person.township_id)
+                 if found[2] == month]
     if confirmed:
         note += texts.SCORE_AFTER_CONFIRM.format(month=month)
-    return [request.reply(texts.SCORE_RECORDED.format(month=month, village=found.name,
-                                                      category=category, score=score,
-                                                      note=note))]
+    if item is None:
+        return [request.reply(texts.SCORE_RECORDED.format(
+            month=month, village=found.name, category=category, score=score, note=note))]
+    entered = await flags.item_scores(request.connection, month, found.id, category)
+    left = [listed.name for listed in scheme.items[category] if listed.name not in entered]
+    progress = (texts.ITEM_PROGRESS.format(category=category, items="、".join(left)) if left
+                else texts.ITEM_COMPLETE.format(category=category, total=sum(entered.values())))
+    return [request.reply(texts.ITEM_SCORE_RECORDED.format(
+        month=month, village=found.name, category=category, item=item[1].name, score=score,
+        note=note, progress=progress))]
 
 
 async def record_veto(context: Context, request: Request) -> list[Outgoing]:
@@ -128,6 +145,13 @@ def describe(result: MonthResult, state: str) -> str:
     if result.missing:
         lines.append(texts.FLAGS_MISSING.format(count=len(result.missing),
                                                 items=result.missing_text(MISSING_SHOWN)))
+    item_lines = [texts.FLAGS_ITEM_LINE.format(
+        village=village, category=category,
+        items=" ".join(f"{item}{score:g}" for item, score in entered.items()))
+        for village, categories in result.items.items()
+        for category, entered in categories.items()]
+    if item_lines:
+        lines += [texts.FLAGS_ITEMS, *item_lines]
     lines.append(texts.FLAGS_INDICATORS)
     for found in result.villages:
         figures = result.indicators.get(found.name, {})

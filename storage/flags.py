@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -25,6 +25,7 @@ from core.flags import (
 from storage import meetings
 from storage.schema import (
     flag_confirmation,
+    flag_item_score,
     flag_onsite,
     flag_result,
     flag_score,
@@ -64,7 +65,38 @@ async def set_score(connection: AsyncConnection, *, month: str, village_id: int,
     ).on_conflict_do_update(index_elements=["month", "village_id", "category"],
                             set_={"score": score, "entered_by": by, "entered_at": now})
     await connection.execute(statement)
+    await connection.execute(delete(flag_item_score).where(  # rule F9: a total replaces items
+        flag_item_score.c.month == month, flag_item_score.c.village_id == village_id,
+        flag_item_score.c.category == category))
     return previous
+
+
+async def set_item_score(connection: AsyncConnection, *, month: str, village_id: int,
+                         category: str, item: str, score: float, by: int | None,
+                         now: datetime) -> float | None:
+    """Enter or replace an item's score (F9), dropping the category's total; return the old."""
+    where = (flag_item_score.c.month == month, flag_item_score.c.village_id == village_id,
+             flag_item_score.c.category == category, flag_item_score.c.item == item)
+    previous = await connection.scalar(select(flag_item_score.c.score).where(*where))
+    statement = _dialect(connection).insert(flag_item_score).values(
+        month=month, village_id=village_id, category=category, item=item, score=score,
+        entered_by=by, entered_at=now,
+    ).on_conflict_do_update(index_elements=["month", "village_id", "category", "item"],
+                            set_={"score": score, "entered_by": by, "entered_at": now})
+    await connection.execute(statement)
+    await connection.execute(delete(flag_score).where(
+        flag_score.c.month == month, flag_score.c.village_id == village_id,
+        flag_score.c.category == category))
+    return previous
+
+
+async def item_scores(connection: AsyncConnection, month: str, village_id: int,
+                      category: str) -> dict[str, float]:
+    """The item scores entered for one village's category of a month (F9)."""
+    rows = await connection.execute(select(flag_item_score.c.item, flag_item_score.c.score).where(
+        flag_item_score.c.month == month, flag_item_score.c.village_id == village_id,
+        flag_item_score.c.category == category))
+    return {row.item: row.score for row in rows}
 
 
 async def add_veto(connection: AsyncConnection, *, month: str, village_id: int, reason: str,
@@ -99,9 +131,14 @@ async def month_inputs(connection: AsyncConnection, township_id: int, month: str
     for row in await connection.execute(select(flag_score).where(
             flag_score.c.month == month, flag_score.c.village_id.in_(ids))):
         scores[row.village_id][row.category] = row.score
+    items: dict[int, dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
+    for row in await connection.execute(select(flag_item_score).where(
+            flag_item_score.c.month == month, flag_item_score.c.village_id.in_(ids))):
+        items[row.village_id][row.category][row.item] = row.score
     start, end = month_bounds(zone, month)
     return MonthInputs(
         month, tuple(villages), dict(scores),
+        item_scores={village_id: dict(found) for village_id, found in items.items()},
         vetoed=await _ids(connection, flag_veto, month, ids),
         onsite_last_month=await _ids(connection, flag_onsite, shift_month(month, -1), ids),
         activity=await _activity(connection, ids, start, end),

@@ -329,6 +329,18 @@ flag_score = Table(
     Column("entered_at", UTCDateTime, nullable=False),
 )
 
+# A category's standard scored item by item (F9); a category total replaces its items.
+flag_item_score = Table(
+    "flag_item_score", metadata,
+    Column("month", String(7), primary_key=True),
+    Column("village_id", ForeignKey("village.id"), primary_key=True),
+    Column("category", String(32), primary_key=True),
+    Column("item", String(32), primary_key=True),
+    Column("score", Float, nullable=False),
+    Column("entered_by", ForeignKey("person.id")),
+    Column("entered_at", UTCDateTime, nullable=False),
+)
+
 flag_veto = Table(
     "flag_veto", metadata,
     Column("id", Integer, primary_key=True),
