@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -14,9 +14,10 @@ from core.models import Office
 from core.permissions import Place
 from core.publication import Kind, sent_event
 from core.roles import Role
+from core.when import parse_day
 from handlers.context import Context, Refusal, Request
 from handlers.pictures import grid_pictures
-from storage import events, flags, notify, org, outbox, publication
+from storage import events, flag_review, flags, notify, org, outbox, publication
 from storage.events import SYSTEM, Actor
 
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -26,7 +27,7 @@ FIRST_YEAR = 2000
 CONFIRM_ATTEMPTS = 3  # drafts drawn before /confirm gives up on a month that keeps changing
 
 
-def _month(context: Context, request: Request, text: str) -> str:
+def month_of(context: Context, request: Request, text: str) -> str:
     """A YYYY-MM month that is not in the future (F2)."""
     match = MONTH.match(text)
     if match is None or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < FIRST_YEAR:
@@ -45,8 +46,9 @@ async def _village(request: Request, name: str) -> VillageInfo:
     raise Refusal(texts.VILLAGE_UNKNOWN.format(name=name))
 
 
-async def _draft(context: Context, connection: AsyncConnection, township_id: int,
+async def draft(context: Context, connection: AsyncConnection, township_id: int,
                  month: str) -> MonthResult:
+    """A township's month as it stands: inputs as stored, ranked by the scheme."""
     inputs = await flags.month_inputs(connection, township_id, month, context.timezone)
     return draft_month(context.rules.scheme, inputs)
 
@@ -56,7 +58,7 @@ async def enter_score(context: Context, request: Request) -> list[Outgoing]:
     parts = request.args.split()
     if len(parts) != 4:
         raise Refusal(texts.SCORE_USAGE)
-    month = _month(context, request, parts[0])
+    month = month_of(context, request, parts[0])
     found = await _village(request, parts[1])
     scheme = context.rules.scheme
     item = scheme.item(parts[2])
@@ -112,7 +114,7 @@ async def record_veto(context: Context, request: Request) -> list[Outgoing]:
     parts = request.args.split(maxsplit=2)
     if len(parts) != 3:
         raise Refusal(texts.VETO_USAGE)
-    month = _month(context, request, parts[0])
+    month = month_of(context, request, parts[0])
     found = await _village(request, parts[1])
     person = request.require_person()
     await flags.add_veto(request.connection, month=month, village_id=found.id, reason=parts[2],
@@ -128,7 +130,7 @@ async def record_onsite(context: Context, request: Request) -> list[Outgoing]:
     parts = request.args.split()
     if len(parts) != 2:
         raise Refusal(texts.ONSITE_USAGE)
-    month = _month(context, request, parts[0])
+    month = month_of(context, request, parts[0])
     found = await _village(request, parts[1])
     person = request.require_person()
     if not await flags.add_onsite(request.connection, month=month, village_id=found.id,
@@ -188,8 +190,8 @@ async def show_flags(context: Context, request: Request) -> list[Outgoing]:
     parts = request.args.split()
     if len(parts) != 1:
         raise Refusal(texts.FLAGS_USAGE)
-    month = _month(context, request, parts[0])
-    result = await _draft(context, request.connection, request.require_person().township_id,
+    month = month_of(context, request, parts[0])
+    result = await draft(context, request.connection, request.require_person().township_id,
                           month)
     return [request.reply(describe(result, texts.FLAGS_DRAFT))]
 
@@ -211,6 +213,29 @@ def _require_complete(result: MonthResult) -> None:
                                                    items=result.missing_text(MISSING_SHOWN)))
 
 
+def _meeting_day(context: Context, request: Request, text: str) -> date:
+    """The township meeting's (班子会) day that decided the month, not after today (F10)."""
+    today = context.local(request.now).date()
+    try:
+        day = parse_day(text, today)
+    except ValueError:
+        day = None
+    if day is None or day > today:
+        raise Refusal(texts.CONFIRM_BAD_MEETING_DAY.format(value=text))
+    return day
+
+
+async def _require_reviewed(connection: AsyncConnection, township_id: int, month: str) -> None:
+    """Refuse a month not reviewed, or with an objection unanswered (rule F10)."""
+    if await flag_review.review_of(connection, township_id, month) is None:
+        raise Refusal(texts.CONFIRM_NOT_REVIEWED.format(month=month))
+    unanswered = [found.id for found in await flag_review.appeals(connection, township_id, month)
+                  if found.answer is None]
+    if unanswered:
+        raise Refusal(texts.CONFIRM_UNANSWERED.format(
+            month=month, count=len(unanswered), numbers="、".join(map(str, unanswered))))
+
+
 async def confirm(context: Context, request: Request) -> list[Outgoing]:
     """Confirm a complete month and publish it; a later confirmation is a correction (F8).
 
@@ -221,27 +246,31 @@ async def confirm(context: Context, request: Request) -> list[Outgoing]:
     version confirmed. A month that changed is drawn again, a few times at most.
     """
     parts = request.args.split()
-    if len(parts) != 1:
+    if len(parts) not in (1, 2):
         raise Refusal(texts.CONFIRM_USAGE)
-    month = _month(context, request, parts[0])
+    month = month_of(context, request, parts[0])
+    meeting_day = _meeting_day(context, request, parts[1]) if len(parts) == 2 else None
     township_id = request.require_person().township_id
-    result = await _draft(context, request.connection, township_id, month)
+    result = await draft(context, request.connection, township_id, month)
     _require_complete(result)
+    await _require_reviewed(request.connection, township_id, month)
     unchanged = await flags.confirmed_as(request.connection, result, township_id)
     if unchanged is not None:
         return [request.reply(texts.CONFIRMED_ALREADY.format(month=month, version=unchanged))]
     for _ in range(CONFIRM_ATTEMPTS):
         pictures = grid_pictures(context.rules.scheme.categories, result)
         async with context.db.write() as connection:
-            drawn, result = result, await _draft(context, connection, township_id, month)
+            drawn, result = result, await draft(context, connection, township_id, month)
             if result == drawn:
-                return [await _store_and_publish(connection, request, result, pictures)]
+                await _require_reviewed(connection, township_id, month)
+                return [await _store_and_publish(connection, request, result, pictures,
+                                                 meeting_day)]
         _require_complete(result)
     raise Refusal(texts.CONFIRM_CHANGING.format(month=month))
 
 
 async def _store_and_publish(connection: AsyncConnection, request: Request, result: MonthResult,
-                             pictures: dict[str, bytes]) -> Outgoing:
+                             pictures: dict[str, bytes], meeting_day: date | None) -> Outgoing:
     """Store the month's next version and queue its messages, unless it is confirmed as is."""
     person = request.require_person()
     unchanged = await flags.confirmed_as(connection, result, person.township_id)
@@ -249,10 +278,11 @@ async def _store_and_publish(connection: AsyncConnection, request: Request, resu
         return request.reply(texts.CONFIRMED_ALREADY.format(month=result.month,
                                                             version=unchanged))
     version = await flags.confirm(connection, result, person.township_id, person.id,
-                                  request.now)
+                                  request.now, meeting_day)
     await events.record(connection, request.actor(), at=request.now,
                         stream=f"flags:{result.month}", kind="flags.confirmed",
-                        payload={"version": version})
+                        payload={"version": version, "meeting_date":
+                                 meeting_day.isoformat() if meeting_day else None})
     await publish(connection, person.township_id, result, version, pictures, request.now,
                   by=request.actor())
     return request.reply(texts.CONFIRMED.format(month=result.month, version=version))

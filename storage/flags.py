@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -216,7 +216,7 @@ async def _attendance(connection: AsyncConnection, village_ids: list[int], start
 
 
 async def confirm(connection: AsyncConnection, result: MonthResult, township_id: int,
-                  by: int | None, now: datetime) -> int:
+                  by: int | None, now: datetime, meeting_date: date | None = None) -> int:
     """Freeze a draft as the month's next confirmed version; return the version number."""
     version = int(await connection.scalar(select(func.coalesce(
         func.max(flag_confirmation.c.version), 0)).where(
@@ -224,7 +224,7 @@ async def confirm(connection: AsyncConnection, result: MonthResult, township_id:
         flag_confirmation.c.month == result.month)) or 0) + 1
     created = await connection.execute(insert(flag_confirmation).values(
         township_id=township_id, month=result.month, version=version, confirmed_by=by,
-        confirmed_at=now))
+        confirmed_at=now, meeting_date=meeting_date))
     assert created.inserted_primary_key is not None
     confirmation_id = created.inserted_primary_key[0]
     ids = {found.name: found.id for found in result.villages}

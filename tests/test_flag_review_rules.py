@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
+from bot.files.rules import RulesFileError, parse_rules
 from bot.files.scheme import SchemeError, load_scheme, parse_scheme
+from core.calendar import WorkCalendar
+from core.flag_review import Standing, appeal_open, appeals_until, may_review, standings
 from core.flags import (
+    Flag,
     MonthInputs,
     Scheme,
     ScoreItem,
@@ -85,3 +90,41 @@ def test_items_up_to_score_max_are_accepted_a_computed_category_keeps_none() -> 
     scheme = parse_scheme({**BASE, "items": {HOME: {"洁化": 60, "绿化": 40},
                                              "数据治理": {"甲": 10}}})
     assert scheme.items == {HOME: (ScoreItem("洁化", 60), ScoreItem("绿化", 40))}
+
+
+# --- F10: review and objections -------------------------------------------------------------
+
+def test_only_an_official_who_entered_no_score_may_review() -> None:
+    assert may_review(7, {None, 3})
+    assert not may_review(3, {None, 3})
+    assert may_review(3, set())
+
+
+def test_objections_run_for_working_days_after_the_review() -> None:
+    calendar = WorkCalendar(holidays=frozenset({date(2026, 10, 1), date(2026, 10, 2)}),
+                            workdays=frozenset({date(2026, 10, 10)}))
+    thursday, friday = date(2026, 11, 5), date(2026, 11, 6)
+    assert appeals_until(thursday, calendar, 2) == date(2026, 11, 9)  # over the weekend
+    assert appeals_until(friday, calendar, 2) == date(2026, 11, 10)
+    assert appeals_until(date(2026, 9, 30), calendar, 2) == date(2026, 10, 6)
+    assert appeals_until(date(2026, 10, 9), calendar, 1) == date(2026, 10, 10)  # 调休
+    until = appeals_until(thursday, calendar, 2)
+    assert appeal_open(until, until) and not appeal_open(until, until + timedelta(days=1))
+
+
+def test_standings_rank_a_village_within_its_grid() -> None:
+    result = draft_month(ITEMS, MonthInputs(
+        "2026-10", (*VILLAGES, VillageInfo(3, "白沙村", GRID), VillageInfo(4, "丰收村", "西片")),
+        scores={1: {PARTY: 90, HOME: 60}, 2: {PARTY: 80, HOME: 70}, 3: {PARTY: 85},
+                4: {PARTY: 10, HOME: 10}}))
+    assert standings(result, "白沙村") == [Standing(PARTY, 85, 2, 3, None),
+                                          Standing(HOME, None, 3, 3, Flag.YELLOW)]
+    assert standings(result, "丰收村") == [Standing(PARTY, 10, 1, 1, None),
+                                          Standing(HOME, 10, 1, 1, None)]
+
+
+def test_appeal_days_in_the_rules_file() -> None:
+    assert parse_rules({}).appeal_days == 2
+    assert parse_rules({"flags": {"appeal_days": 5}}).appeal_days == 5
+    with pytest.raises(RulesFileError, match=r"flags\.appeal_days"):
+        parse_rules({"flags": {"appeal_days": 0}})
