@@ -15,6 +15,7 @@ DEFAULT_RATING_WINDOW_HOURS = 72
 DEFAULT_MIN_RATERS = 3
 DEFAULT_RESULTS_DUE_DAY = 5
 DEFAULT_SCHEME = "monthly"
+DEFAULT_APPEAL_DAYS = 2  # working days the villages may object to a reviewed draft (F10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,4 +31,5 @@ class Rules:
     scheme_name: str = DEFAULT_SCHEME
     results_due_day: int = DEFAULT_RESULTS_DUE_DAY
     scheme: Scheme = field(default_factory=lambda: Scheme("", ()))
+    appeal_days: int = DEFAULT_APPEAL_DAYS
     supervision: SupervisionRules = field(default_factory=SupervisionRules)

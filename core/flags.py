@@ -1,4 +1,4 @@
-"""Rules F1-F8 of the monthly red and yellow flags (seed 002), as pure functions.
+"""Rules F1-F13 of the monthly red and yellow flags (seed 002), as pure functions.
 
 Ranking (F3), within one grid and one category:
 - villages are ordered by score, highest first; ties are broken by the village's
@@ -76,6 +76,14 @@ class ConsequenceRules:
 
 
 @dataclass(frozen=True, slots=True)
+class ScoreItem:
+    """One scored item of a category's standard, with its maximum points (F9)."""
+
+    name: str
+    max_points: float
+
+
+@dataclass(frozen=True, slots=True)
 class Scheme:
     """A flag scheme (F1): categories, places, score range, money and consequences."""
 
@@ -90,6 +98,15 @@ class Scheme:
     amounts: tuple[int, ...] = (1000, 3000, 5000)
     consequences: ConsequenceRules = field(default_factory=ConsequenceRules)
     weights: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    items: Mapping[str, tuple[ScoreItem, ...]] = field(default_factory=dict)
+
+    def item(self, name: str) -> tuple[str, ScoreItem] | None:
+        """The category and item of an item's name, if a category lists it (F9)."""
+        for category, listed in self.items.items():
+            for found in listed:
+                if found.name == name:
+                    return category, found
+        return None
 
     def amount(self, flags: int) -> int:
         """Money for this many flagged categories: the last amount for that many or more."""
@@ -223,6 +240,16 @@ def consequences(rules: ConsequenceRules, history: YellowHistory) -> list[Conseq
     return found
 
 
+def category_score(items: tuple[ScoreItem, ...], total: float | None,
+                   entered: Mapping[str, float]) -> float | None:
+    """A category's score: the total entered, else the sum of its items once all are in (F9)."""
+    if total is not None:
+        return total
+    if not items or any(found.name not in entered for found in items):
+        return None
+    return round(sum(entered[found.name] for found in items), 2)
+
+
 def combined_score(weights: Mapping[str, float], indicators: Mapping[str, float]) -> float:
     """A category score from computed indicators (each 0..1) by the scheme's weights, 0..100."""
     total = sum(weights.values())
@@ -297,6 +324,7 @@ class MonthInputs:
     """Everything a township's month is drafted from, by village id.
 
     ``scores`` are those entered (a category outside the scheme is ignored);
+    ``item_scores`` the item scores entered, by category and item (F9);
     ``yellows_before`` holds, per village, the yellow categories of each confirmed
     month among ``months_before(month)``, from the newest confirmed version.
     """
@@ -304,6 +332,7 @@ class MonthInputs:
     month: str
     villages: tuple[VillageInfo, ...]
     scores: Mapping[int, Mapping[str, float]] = field(default_factory=dict)
+    item_scores: Mapping[int, Mapping[str, Mapping[str, float]]] = field(default_factory=dict)
     vetoed: frozenset[int] = frozenset()
     onsite_last_month: frozenset[int] = frozenset()
     activity: Mapping[int, VillageActivity] = field(default_factory=dict)
@@ -321,6 +350,7 @@ class MonthResult:
     consequences: dict[str, list[Consequence]]
     missing: list[tuple[str, str]]
     indicators: dict[str, dict[str, float]]
+    items: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
 
     def missing_text(self, shown: int) -> str:
         """The first ``shown`` missing scores as 村类别, with 等 when there are more."""
@@ -344,10 +374,21 @@ def draft_month(scheme: Scheme, inputs: MonthInputs) -> MonthResult:
     indicators = {found.name: inputs.activity.get(found.id, VillageActivity()).indicators()
                   for found in villages}
     scores: dict[int, dict[str, float]] = {}
+    items: dict[str, dict[str, dict[str, float]]] = {}
     for found in villages:
         entered = inputs.scores.get(found.id, {})
-        scores[found.id] = {category: entered[category] for category in scheme.categories
-                            if category in entered}
+        entered_items = inputs.item_scores.get(found.id, {})
+        scores[found.id] = {}
+        for category in scheme.categories:
+            score = category_score(scheme.items.get(category, ()), entered.get(category),
+                                   entered_items.get(category, {}))
+            if score is not None:
+                scores[found.id][category] = score
+        items[found.name] = {
+            category: {item.name: entered_items[category][item.name]
+                       for item in scheme.items.get(category, ())
+                       if item.name in entered_items[category]}
+            for category in scheme.categories if entered_items.get(category)}
         for category, weights in scheme.weights.items():
             scores[found.id][category] = combined_score(weights, indicators[found.name])
     placements = rank_flags(scheme, [
@@ -362,4 +403,4 @@ def draft_month(scheme: Scheme, inputs: MonthInputs) -> MonthResult:
     missing = [(found.name, category) for found in villages for category in scheme.categories
                if category not in scores[found.id]]
     return MonthResult(inputs.month, villages, placements, settle(scheme, placements),
-                       found_consequences, missing, indicators)
+                       found_consequences, missing, indicators, items)

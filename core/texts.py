@@ -348,7 +348,7 @@ SCORE_USAGE = "请这样发：/score 2026-10 金竹村 党建引领发展 92.5"
 VETO_USAGE = "请这样发：/veto 2026-10 金竹村 事由"
 ONSITE_USAGE = "请这样发：/onsite 2026-10 金竹村（该村承办了区级现场会）"
 FLAGS_USAGE = "请这样发：/flags 2026-10"
-CONFIRM_USAGE = "请这样发：/confirm 2026-10"
+CONFIRM_USAGE = "请这样发：/confirm 2026-10 [班子会日期]"
 MONTH_BAD = "月份“{value}”不对，请写成 2026-10。"
 MONTH_FUTURE = "{month}还没到，不能评比。"
 VILLAGE_UNKNOWN = "本镇没有“{name}”这个村。"
@@ -391,6 +391,37 @@ SCORES_REMINDER = "{month}红黄旗还缺{count}项分数（{items}），请在{
 SCORES_IMPORTED = "已导入{count}项分数。"
 SCORES_ROW_ERROR = "第{row}行：{message}"
 SCORES_MISSING_COLUMNS = "表头缺少列：{columns}"
+# Flags F9-F13 (issue 17): scored items (F9).
+ITEM_SCORE_BAD = "“{item}”的分数“{value}”不对，应在0到{high:g}之间。"
+ITEM_SCORE_RECORDED = "已录入：{month} {village} {category}·{item} {score:g}分。{note}{progress}"
+ITEM_PROGRESS = "{category}还缺：{items}。"
+ITEM_COMPLETE = "{category}合计{total:g}分。"
+ITEM_AND_TOTAL = "“{category}”和它的分项“{item}”不能同时填，请只填一种。"
+FLAGS_ITEMS = "分项得分："
+FLAGS_ITEM_LINE = "{village} {category}：{items}"
+# Flags F9-F13 (issue 17): review (复核) and objections (复议), F10.
+REVIEW_USAGE = "请这样发：/review 2026-10（复核本月草稿，复核人不能是录分人）"
+REVIEW_OWN_SCORES = "你录入过{month}的分数，不能复核；请另一位未录分的镇干部复核。"
+REVIEW_ALREADY = "{month}草稿已于{day}复核，异议截止{until}。"
+REVIEW_MISSING = "{month}还缺{count}项分数，补齐后再复核：{items}"
+REVIEWED = "{month}红黄旗草稿已复核。各村可在{until}前（{days}个工作日）提出异议，全部答复后再 /confirm {month}。"
+REVIEW_TO_VILLAGE = "{month}红黄旗草稿已复核：{village}\n{lines}\n有异议请在{until}前发：/appeal {month} 类别 理由"
+REVIEW_LINE = "{category}：{score}，网格第{rank}/{of}名{flag}"
+REVIEW_NO_SCORE = "无分"
+APPEAL_USAGE = "请这样发：/appeal 2026-10 和美家园建设 理由"
+APPEAL_NO_VILLAGE = "只有村干部可以为本村提异议。"
+APPEAL_NOT_REVIEWED = "{month}草稿还没有复核，复核后才能提异议。"
+APPEAL_TOO_LATE = "{month}的异议已于{until}截止。"
+APPEAL_RECORDED = "已收到你的异议（第{number}号），镇里答复后会告诉你。"
+APPEAL_TO_OFFICIALS = "{village}对{month}{category}提出异议（第{number}号）：{text}\n请答复：/respond {number} 答复"
+RESPOND_USAGE = "请这样发：/respond 异议编号 答复"
+RESPOND_UNKNOWN = "本镇没有第{number}号红黄旗异议。"
+RESPOND_ALREADY = "第{number}号异议已答复：{answer}"
+RESPONDED = "已答复第{number}号异议，已告知{village}。"
+RESPONSE_TO_VILLAGE = "你对{month}{category}的异议（第{number}号）镇里答复：{answer}"
+CONFIRM_NOT_REVIEWED = "{month}草稿还没有复核，不能确认。请未录分的镇干部先 /review {month}。"
+CONFIRM_UNANSWERED = "{month}还有{count}条异议未答复（第{numbers}号），不能确认。请先 /respond。"
+CONFIRM_BAD_MEETING_DAY = "班子会日期“{value}”不对，请写成 2026-11-03，且不晚于今天。"
 
 # --- publication: notices and 公示 (rules P1-P2) -----------------------------------------
 NOTICE_USAGE = "请这样发：/notice 通知内容；更正已发的通知：/notice 更正 编号 内容"
@@ -529,11 +560,15 @@ HELP_ASSIGN = CommandHelp("/assign 编号 部门 负责人 日期", "交办问�
 HELP_SOLVE = CommandHelp("/solve 编号 说明", "报问题办结，群众评价")
 HELP_STATUS = CommandHelp("/status 编号", "看问题的全部经过")
 HELP_RATINGS = CommandHelp("/ratings 编号 满意 基本满意 不满意", "登记会上举手评价（问题评价人数不足时）")
-HELP_SCORE = CommandHelp("/score 月份 村 类别 分数", "录入月度评比分数")
+HELP_SCORE = CommandHelp("/score 月份 村 类别或分项 分数", "录入月度评比分数（类别合计或分项）")
 HELP_FLAGS = CommandHelp("/flags 月份", "看红黄旗草稿")
 HELP_VETO = CommandHelp("/veto 月份 村 事由", "记录一票否决")
 HELP_ONSITE = CommandHelp("/onsite 月份 村", "记录承办区级现场会")
-HELP_CONFIRM = CommandHelp("/confirm 月份", "确认并发布红黄旗")
+HELP_CONFIRM = CommandHelp("/confirm 月份 [班子会日期]", "确认并发布红黄旗")
+# Flags F10 (issue 17): review and objections.
+HELP_REVIEW = CommandHelp("/review 月份", "复核红黄旗草稿，各村可提异议")
+HELP_APPEAL = CommandHelp("/appeal 月份 类别 理由", "对本村红黄旗草稿提异议")
+HELP_RESPOND = CommandHelp("/respond 编号 答复", "答复红黄旗异议")
 # Meetings a head can fix (issue 13, M8).
 HELP_CANCEL = CommandHelp("/cancel [原因]", "取消已安排的会议")
 # Issue 13: the list (问题清单制, rule I5).

@@ -23,7 +23,7 @@ from core.board import (
 )
 from core.flags import Flag
 from core.issues import percent
-from handlers.flags import _money
+from handlers.flags import money_text
 
 
 def day(value: date) -> str:
@@ -128,7 +128,7 @@ def settlement_lines(settlement: BoardSettlement, flags: Iterable[BoardFlag]) ->
     yellows = "、".join(found.category for found in month if found.flag is Flag.YELLOW)
     lines = [texts.BOARD_FLAG_LINE.format(reds=reds or texts.FLAGS_NONE,
                                           yellows=yellows or texts.FLAGS_NONE),
-             _money(settlement.amount)]
+             money_text(settlement.amount)]
     scores = "、".join(f"{found.category}{found.score:g}" for found in month
                        if found.score is not None)
     if scores:

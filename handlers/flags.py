@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -14,10 +14,11 @@ from core.models import Office
 from core.permissions import Place
 from core.publication import Kind, sent_event
 from core.roles import Role
+from core.when import parse_day
 from handlers import talks
 from handlers.context import Context, Refusal, Request
 from handlers.pictures import grid_pictures
-from storage import events, flags, notify, org, outbox, publication
+from storage import events, flag_review, flags, notify, org, outbox, publication
 from storage.events import SYSTEM, Actor
 
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -27,7 +28,7 @@ FIRST_YEAR = 2000
 CONFIRM_ATTEMPTS = 3  # drafts drawn before /confirm gives up on a month that keeps changing
 
 
-def _month(context: Context, request: Request, text: str) -> str:
+def month_of(context: Context, request: Request, text: str) -> str:
     """A YYYY-MM month that is not in the future (F2)."""
     match = MONTH.match(text)
     if match is None or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < FIRST_YEAR:
@@ -38,7 +39,8 @@ def _month(context: Context, request: Request, text: str) -> str:
     return month
 
 
-async def _village(request: Request, name: str) -> VillageInfo:
+async def village_named(request: Request, name: str) -> VillageInfo:
+    """The village of the sender's township named ``name``; Refusal if there is none."""
     person = request.require_person()
     for found in await flags.villages_of(request.connection, person.township_id):
         if found.name == name:
@@ -46,21 +48,23 @@ async def _village(request: Request, name: str) -> VillageInfo:
     raise Refusal(texts.VILLAGE_UNKNOWN.format(name=name))
 
 
-async def _draft(context: Context, connection: AsyncConnection, township_id: int,
+async def draft(context: Context, connection: AsyncConnection, township_id: int,
                  month: str) -> MonthResult:
+    """A township's month as it stands: inputs as stored, ranked by the scheme."""
     inputs = await flags.month_inputs(connection, township_id, month, context.timezone)
     return draft_month(context.rules.scheme, inputs)
 
 
 async def enter_score(context: Context, request: Request) -> list[Outgoing]:
-    """Enter one village's score in one category for a month (F2)."""
+    """Enter one village's score in one category, or in one item of it, for a month (F2, F9)."""
     parts = request.args.split()
     if len(parts) != 4:
         raise Refusal(texts.SCORE_USAGE)
-    month = _month(context, request, parts[0])
-    found = await _village(request, parts[1])
+    month = month_of(context, request, parts[0])
+    found = await village_named(request, parts[1])
     scheme = context.rules.scheme
-    category = parts[2]
+    item = scheme.item(parts[2])
+    category = item[0] if item else parts[2]
     if category not in scheme.categories:
         raise Refusal(texts.CATEGORY_UNKNOWN.format(name=category,
                                                     categories="、".join(scheme.categories)))
@@ -70,25 +74,41 @@ async def enter_score(context: Context, request: Request) -> list[Outgoing]:
         score = float(parts[3])
     except ValueError:
         score = float("nan")
-    if not scheme.score_min <= score <= scheme.score_max:
+    person = request.require_person()
+    if item is not None:
+        if not 0 <= score <= item[1].max_points:  # rule F9
+            raise Refusal(texts.ITEM_SCORE_BAD.format(item=item[1].name, value=parts[3],
+                                                      high=item[1].max_points))
+        previous = await flags.set_item_score(
+            request.connection, month=month, village_id=found.id, category=category,
+            item=item[1].name, score=score, by=person.id, now=request.now)
+    elif not scheme.score_min <= score <= scheme.score_max:
         raise Refusal(texts.SCORE_BAD.format(value=parts[3], low=scheme.score_min,
                                              high=scheme.score_max))
-    person = request.require_person()
-    previous = await flags.set_score(request.connection, month=month, village_id=found.id,
-                                     category=category, score=score, by=person.id,
-                                     now=request.now)
+    else:
+        previous = await flags.set_score(request.connection, month=month, village_id=found.id,
+                                         category=category, score=score, by=person.id,
+                                         now=request.now)
+    payload = {"village": found.name, "category": category, "score": score,
+               "previous": previous}
     await request.log(f"flags:{month}", "flags.score",
-                      {"village": found.name, "category": category, "score": score,
-                       "previous": previous})
+                      {**payload, "item": item[1].name} if item else payload)
     note = texts.SCORE_REPLACED.format(previous=previous) if previous is not None else ""
-    confirmed = [item for item in await flags.confirmed_versions(request.connection,
-                                                                  person.township_id)
-                 if item[2] == month]
+    confirmed = [found for found in await flags.confirmed_versions(request.connection,
+                                                                    person.township_id)
+                 if found[2] == month]
     if confirmed:
         note += texts.SCORE_AFTER_CONFIRM.format(month=month)
-    return [request.reply(texts.SCORE_RECORDED.format(month=month, village=found.name,
-                                                      category=category, score=score,
-                                                      note=note))]
+    if item is None:
+        return [request.reply(texts.SCORE_RECORDED.format(
+            month=month, village=found.name, category=category, score=score, note=note))]
+    entered = await flags.item_scores(request.connection, month, found.id, category)
+    left = [listed.name for listed in scheme.items[category] if listed.name not in entered]
+    progress = (texts.ITEM_PROGRESS.format(category=category, items="、".join(left)) if left
+                else texts.ITEM_COMPLETE.format(category=category, total=sum(entered.values())))
+    return [request.reply(texts.ITEM_SCORE_RECORDED.format(
+        month=month, village=found.name, category=category, item=item[1].name, score=score,
+        note=note, progress=progress))]
 
 
 async def record_veto(context: Context, request: Request) -> list[Outgoing]:
@@ -96,8 +116,8 @@ async def record_veto(context: Context, request: Request) -> list[Outgoing]:
     parts = request.args.split(maxsplit=2)
     if len(parts) != 3:
         raise Refusal(texts.VETO_USAGE)
-    month = _month(context, request, parts[0])
-    found = await _village(request, parts[1])
+    month = month_of(context, request, parts[0])
+    found = await village_named(request, parts[1])
     person = request.require_person()
     await flags.add_veto(request.connection, month=month, village_id=found.id, reason=parts[2],
                          by=person.id, now=request.now)
@@ -112,8 +132,8 @@ async def record_onsite(context: Context, request: Request) -> list[Outgoing]:
     parts = request.args.split()
     if len(parts) != 2:
         raise Refusal(texts.ONSITE_USAGE)
-    month = _month(context, request, parts[0])
-    found = await _village(request, parts[1])
+    month = month_of(context, request, parts[0])
+    found = await village_named(request, parts[1])
     person = request.require_person()
     if not await flags.add_onsite(request.connection, month=month, village_id=found.id,
                                   by=person.id, now=request.now):
@@ -129,6 +149,13 @@ def describe(result: MonthResult, state: str) -> str:
     if result.missing:
         lines.append(texts.FLAGS_MISSING.format(count=len(result.missing),
                                                 items=result.missing_text(MISSING_SHOWN)))
+    item_lines = [texts.FLAGS_ITEM_LINE.format(
+        village=village, category=category,
+        items=" ".join(f"{item}{score:g}" for item, score in entered.items()))
+        for village, categories in result.items.items()
+        for category, entered in categories.items()]
+    if item_lines:
+        lines += [texts.FLAGS_ITEMS, *item_lines]
     lines.append(texts.FLAGS_INDICATORS)
     for found in result.villages:
         figures = result.indicators.get(found.name, {})
@@ -165,13 +192,14 @@ async def show_flags(context: Context, request: Request) -> list[Outgoing]:
     parts = request.args.split()
     if len(parts) != 1:
         raise Refusal(texts.FLAGS_USAGE)
-    month = _month(context, request, parts[0])
-    result = await _draft(context, request.connection, request.require_person().township_id,
+    month = month_of(context, request, parts[0])
+    result = await draft(context, request.connection, request.require_person().township_id,
                           month)
     return [request.reply(describe(result, texts.FLAGS_DRAFT))]
 
 
-def _money(amount: int) -> str:
+def money_text(amount: int) -> str:
+    """A village's money of a month (F6) in words: reward, deduction or none."""
     if amount > 0:
         return texts.MONEY_REWARD.format(amount=amount)
     if amount < 0:
@@ -188,6 +216,29 @@ def _require_complete(result: MonthResult) -> None:
                                                    items=result.missing_text(MISSING_SHOWN)))
 
 
+def _meeting_day(context: Context, request: Request, text: str) -> date:
+    """The township meeting's (班子会) day that decided the month, not after today (F10)."""
+    today = context.local(request.now).date()
+    try:
+        day = parse_day(text, today)
+    except ValueError:
+        day = None
+    if day is None or day > today:
+        raise Refusal(texts.CONFIRM_BAD_MEETING_DAY.format(value=text))
+    return day
+
+
+async def _require_reviewed(connection: AsyncConnection, township_id: int, month: str) -> None:
+    """Refuse a month not reviewed, or with an objection unanswered (rule F10)."""
+    if await flag_review.review_of(connection, township_id, month) is None:
+        raise Refusal(texts.CONFIRM_NOT_REVIEWED.format(month=month))
+    unanswered = [found.id for found in await flag_review.appeals(connection, township_id, month)
+                  if found.answer is None]
+    if unanswered:
+        raise Refusal(texts.CONFIRM_UNANSWERED.format(
+            month=month, count=len(unanswered), numbers="、".join(map(str, unanswered))))
+
+
 async def confirm(context: Context, request: Request) -> list[Outgoing]:
     """Confirm a complete month and publish it; a later confirmation is a correction (F8).
 
@@ -198,28 +249,32 @@ async def confirm(context: Context, request: Request) -> list[Outgoing]:
     version confirmed. A month that changed is drawn again, a few times at most.
     """
     parts = request.args.split()
-    if len(parts) != 1:
+    if len(parts) not in (1, 2):
         raise Refusal(texts.CONFIRM_USAGE)
-    month = _month(context, request, parts[0])
+    month = month_of(context, request, parts[0])
+    meeting_day = _meeting_day(context, request, parts[1]) if len(parts) == 2 else None
     township_id = request.require_person().township_id
-    result = await _draft(context, request.connection, township_id, month)
+    result = await draft(context, request.connection, township_id, month)
     _require_complete(result)
+    await _require_reviewed(request.connection, township_id, month)
     unchanged = await flags.confirmed_as(request.connection, result, township_id)
     if unchanged is not None:
         return [request.reply(texts.CONFIRMED_ALREADY.format(month=month, version=unchanged))]
     for _ in range(CONFIRM_ATTEMPTS):
         pictures = grid_pictures(context.rules.scheme.categories, result)
         async with context.db.write() as connection:
-            drawn, result = result, await _draft(context, connection, township_id, month)
+            drawn, result = result, await draft(context, connection, township_id, month)
             if result == drawn:
+                await _require_reviewed(connection, township_id, month)
                 return [await _store_and_publish(context, connection, request, result,
-                                                 pictures)]
+                                                 pictures, meeting_day)]
         _require_complete(result)
     raise Refusal(texts.CONFIRM_CHANGING.format(month=month))
 
 
 async def _store_and_publish(context: Context, connection: AsyncConnection, request: Request,
-                             result: MonthResult, pictures: dict[str, bytes]) -> Outgoing:
+                             result: MonthResult, pictures: dict[str, bytes],
+                             meeting_day: date | None) -> Outgoing:
     """Store the month's next version and queue its messages, unless it is confirmed as is."""
     person = request.require_person()
     unchanged = await flags.confirmed_as(connection, result, person.township_id)
@@ -227,10 +282,11 @@ async def _store_and_publish(context: Context, connection: AsyncConnection, requ
         return request.reply(texts.CONFIRMED_ALREADY.format(month=result.month,
                                                             version=unchanged))
     version = await flags.confirm(connection, result, person.township_id, person.id,
-                                  request.now)
+                                  request.now, meeting_day)
     await events.record(connection, request.actor(), at=request.now,
                         stream=f"flags:{result.month}", kind="flags.confirmed",
-                        payload={"version": version})
+                        payload={"version": version, "meeting_date":
+                                 meeting_day.isoformat() if meeting_day else None})
     await publish(connection, person.township_id, result, version, pictures, request.now,
                   by=request.actor())
     await talks.open_yellow_talks(context, connection, person.township_id, result,  # F7, S2
@@ -269,7 +325,7 @@ async def publish(connection: AsyncConnection, township_id: int, result: MonthRe
             reds="、".join(p.category for p in mine if p.flag is Flag.RED) or texts.FLAGS_NONE,
             yellows="、".join(p.category for p in mine if p.flag is Flag.YELLOW)
             or texts.FLAGS_NONE,
-            money=_money(money.get(found.name, 0)))
+            money=money_text(money.get(found.name, 0)))
         await outbox.to_homesteads(connection, homesteads_by_village.get(found.id, []),
                                    key=f"{key}:{found.id}", text=text, image=pictures[found.grid],
                                    now=now)
@@ -284,7 +340,7 @@ async def publish(connection: AsyncConnection, township_id: int, result: MonthRe
         found_consequences = result.consequences.get(item.village, [])
         lines.append(texts.OFFICIAL_SETTLEMENT.format(
             village=item.village, reds=item.reds, yellows=item.yellows,
-            money=_money(item.amount),
+            money=money_text(item.amount),
             consequences=texts.OFFICIAL_CONSEQUENCES.format(
                 items="；".join(found.label for found in found_consequences))
             if found_consequences else ""))

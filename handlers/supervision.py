@@ -29,7 +29,7 @@ from core.supervision import (
 from core.tasks import TaskKind, TaskStatus, may_report
 from handlers import talks
 from handlers.context import Context, Refusal, Request
-from handlers.flags import _month, _village
+from handlers.flags import month_of, village_named
 from handlers.pictures import digest_picture
 from storage import notify, supervision, tasks
 from storage.supervision import TALK
@@ -41,7 +41,7 @@ async def show_digest(context: Context, request: Request) -> list[Outgoing]:
     if len(parts) > 1:
         raise Refusal(texts.DIGEST_USAGE)
     today = context.local(request.now).date()
-    month = _month(context, request, parts[0]) if parts else previous_month(today)
+    month = month_of(context, request, parts[0]) if parts else previous_month(today)
     person = request.require_person()
     if person.role is Role.VILLAGE_CADRE and person.village_id is None:
         raise Refusal(texts.DIGEST_NO_PLACE)
@@ -59,7 +59,7 @@ async def talk(context: Context, request: Request) -> list[Outgoing]:
     parts = request.args.split(maxsplit=1)
     if len(parts) != 2:
         raise Refusal(texts.TALK_USAGE)
-    found = await _village(request, parts[0])
+    found = await village_named(request, parts[0])
     person = request.require_person()
     place = Place(person.township_id, found.id)
     owner = Office(Role.TOWNSHIP_OFFICIAL, Place(person.township_id), person.name, person.id)
@@ -140,7 +140,7 @@ async def bonus(context: Context, request: Request) -> list[Outgoing]:
     if len(parts) != 4:
         raise Refusal(texts.BONUS_USAGE)
     name = quarter_name(*_quarter(parts[0]))
-    found = await _village(request, parts[1])
+    found = await village_named(request, parts[1])
     limit = context.rules.supervision.bonus_limit
     try:
         points = float(parts[2])

@@ -10,6 +10,7 @@ from core.roles import EVERYONE, HOMESTEAD_LEADERS, OFFICIALS, Role
 from handlers import (
     binding,
     decisions,
+    flag_review,
     flags,
     issue_list,
     issues,
@@ -123,6 +124,13 @@ COMMANDS: list[Command] = [
     # /confirm draws its pictures first, then writes in a short transaction of its own.
     Command("confirm", flags.confirm, Where.ANY, roles=OFFICIALS, aliases=("确认",),
             reads_only=True, help=texts.HELP_CONFIRM),
+    # Review and objections before /confirm (rule F10).
+    Command("review", flag_review.review, Where.ANY, roles=OFFICIALS, aliases=("复核",),
+            help=texts.HELP_REVIEW),
+    Command("appeal", flag_review.appeal, Where.ANY, roles=frozenset({Role.VILLAGE_CADRE}),
+            aliases=("复议",), help=texts.HELP_APPEAL),
+    Command("respond", flag_review.respond, Where.ANY, roles=OFFICIALS, aliases=("答复异议",),
+            help=texts.HELP_RESPOND),
     # Publication: notices and 公示 (rules P1-P2).
     Command("notice", publication.send_notice, Where.ANY, roles=PUBLISHERS, aliases=("通知",),
             help=texts.HELP_NOTICE),

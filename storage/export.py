@@ -13,7 +13,17 @@ from core.flags import Scheme, draft_month
 from core.issues import Level, Rating, satisfaction_rate
 from core.meetings import has_party_group, households_required, quorum_met
 from core.tasks import TaskKind
-from storage import flags, ledger, meetings, org, publication, rounds, supervision, tasks
+from storage import (
+    flag_review,
+    flags,
+    ledger,
+    meetings,
+    org,
+    publication,
+    rounds,
+    supervision,
+    tasks,
+)
 from storage.issues import Issue, Round
 from storage.schema import grid, homestead, household, person, township, village
 
@@ -30,6 +40,9 @@ async def snapshot(connection: AsyncConnection, zone: ZoneInfo,
         "issues": await _issues(connection, zone),
         "flags": found_flags,
         "settlements": found_settlements,
+        "appeals": [{"id": found.id, "month": found.month, "village": found.village,
+                     "category": found.category, "text": found.text, "answer": found.answer}
+                    for found in await flag_review.appeals(connection)],
         **await _tasks(connection),
         "notices": await _notices(connection, zone),
     }

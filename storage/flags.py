@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -25,6 +25,7 @@ from core.flags import (
 from storage import meetings
 from storage.schema import (
     flag_confirmation,
+    flag_item_score,
     flag_onsite,
     flag_result,
     flag_score,
@@ -64,7 +65,38 @@ async def set_score(connection: AsyncConnection, *, month: str, village_id: int,
     ).on_conflict_do_update(index_elements=["month", "village_id", "category"],
                             set_={"score": score, "entered_by": by, "entered_at": now})
     await connection.execute(statement)
+    await connection.execute(delete(flag_item_score).where(  # rule F9: a total replaces items
+        flag_item_score.c.month == month, flag_item_score.c.village_id == village_id,
+        flag_item_score.c.category == category))
     return previous
+
+
+async def set_item_score(connection: AsyncConnection, *, month: str, village_id: int,
+                         category: str, item: str, score: float, by: int | None,
+                         now: datetime) -> float | None:
+    """Enter or replace an item's score (F9), dropping the category's total; return the old."""
+    where = (flag_item_score.c.month == month, flag_item_score.c.village_id == village_id,
+             flag_item_score.c.category == category, flag_item_score.c.item == item)
+    previous = await connection.scalar(select(flag_item_score.c.score).where(*where))
+    statement = _dialect(connection).insert(flag_item_score).values(
+        month=month, village_id=village_id, category=category, item=item, score=score,
+        entered_by=by, entered_at=now,
+    ).on_conflict_do_update(index_elements=["month", "village_id", "category", "item"],
+                            set_={"score": score, "entered_by": by, "entered_at": now})
+    await connection.execute(statement)
+    await connection.execute(delete(flag_score).where(
+        flag_score.c.month == month, flag_score.c.village_id == village_id,
+        flag_score.c.category == category))
+    return previous
+
+
+async def item_scores(connection: AsyncConnection, month: str, village_id: int,
+                      category: str) -> dict[str, float]:
+    """The item scores entered for one village's category of a month (F9)."""
+    rows = await connection.execute(select(flag_item_score.c.item, flag_item_score.c.score).where(
+        flag_item_score.c.month == month, flag_item_score.c.village_id == village_id,
+        flag_item_score.c.category == category))
+    return {row.item: row.score for row in rows}
 
 
 async def add_veto(connection: AsyncConnection, *, month: str, village_id: int, reason: str,
@@ -99,9 +131,14 @@ async def month_inputs(connection: AsyncConnection, township_id: int, month: str
     for row in await connection.execute(select(flag_score).where(
             flag_score.c.month == month, flag_score.c.village_id.in_(ids))):
         scores[row.village_id][row.category] = row.score
+    items: dict[int, dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
+    for row in await connection.execute(select(flag_item_score).where(
+            flag_item_score.c.month == month, flag_item_score.c.village_id.in_(ids))):
+        items[row.village_id][row.category][row.item] = row.score
     start, end = month_bounds(zone, month)
     return MonthInputs(
         month, tuple(villages), dict(scores),
+        item_scores={village_id: dict(found) for village_id, found in items.items()},
         vetoed=await _ids(connection, flag_veto, month, ids),
         onsite_last_month=await _ids(connection, flag_onsite, shift_month(month, -1), ids),
         activity=await _activity(connection, ids, start, end),
@@ -179,7 +216,7 @@ async def _attendance(connection: AsyncConnection, village_ids: list[int], start
 
 
 async def confirm(connection: AsyncConnection, result: MonthResult, township_id: int,
-                  by: int | None, now: datetime) -> int:
+                  by: int | None, now: datetime, meeting_date: date | None = None) -> int:
     """Freeze a draft as the month's next confirmed version; return the version number."""
     version = int(await connection.scalar(select(func.coalesce(
         func.max(flag_confirmation.c.version), 0)).where(
@@ -187,7 +224,7 @@ async def confirm(connection: AsyncConnection, result: MonthResult, township_id:
         flag_confirmation.c.month == result.month)) or 0) + 1
     created = await connection.execute(insert(flag_confirmation).values(
         township_id=township_id, month=result.month, version=version, confirmed_by=by,
-        confirmed_at=now))
+        confirmed_at=now, meeting_date=meeting_date))
     assert created.inserted_primary_key is not None
     confirmation_id = created.inserted_primary_key[0]
     ids = {found.name: found.id for found in result.villages}

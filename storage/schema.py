@@ -330,6 +330,18 @@ flag_score = Table(
     Column("entered_at", UTCDateTime, nullable=False),
 )
 
+# A category's standard scored item by item (F9); a category total replaces its items.
+flag_item_score = Table(
+    "flag_item_score", metadata,
+    Column("month", String(7), primary_key=True),
+    Column("village_id", ForeignKey("village.id"), primary_key=True),
+    Column("category", String(32), primary_key=True),
+    Column("item", String(32), primary_key=True),
+    Column("score", Float, nullable=False),
+    Column("entered_by", ForeignKey("person.id")),
+    Column("entered_at", UTCDateTime, nullable=False),
+)
+
 flag_veto = Table(
     "flag_veto", metadata,
     Column("id", Integer, primary_key=True),
@@ -357,7 +369,34 @@ flag_confirmation = Table(
     Column("version", Integer, nullable=False),
     Column("confirmed_by", ForeignKey("person.id")),
     Column("confirmed_at", UTCDateTime, nullable=False),
+    Column("meeting_date", Date),  # the 班子会 that decided it (F10)
     UniqueConstraint("township_id", "month", "version"),
+)
+
+# The month's review (复核) and the villages' objections (复议) to it (F10).
+flag_review = Table(
+    "flag_review", metadata,
+    Column("township_id", ForeignKey("township.id"), primary_key=True),
+    Column("month", String(7), primary_key=True),
+    Column("reviewed_by", ForeignKey("person.id"), nullable=False),
+    Column("reviewed_at", UTCDateTime, nullable=False),
+    Column("appeals_until", Date, nullable=False),
+)
+
+flag_appeal = Table(
+    "flag_appeal", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("township_id", ForeignKey("township.id"), nullable=False),
+    Column("month", String(7), nullable=False),
+    Column("village_id", ForeignKey("village.id"), nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("by", ForeignKey("person.id"), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("answer", Text),
+    Column("answered_by", ForeignKey("person.id")),
+    Column("answered_at", UTCDateTime),
+    Index("ix_flag_appeal_month", "township_id", "month"),
 )
 
 flag_result = Table(

@@ -12,6 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from bot.admin import import_roster_file
 from bot.replay import Line, Replayer
@@ -21,7 +22,8 @@ from core.clock import ManualClock
 from core.config import Rules
 from core.meetings import Blackout
 from core.messages import Outgoing
-from storage import invites
+from storage import flag_review, invites
+from storage.schema import person
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 5, 19, 0, tzinfo=SHANGHAI)
@@ -187,6 +189,21 @@ async def busy_bot(app: App, clock: ManualClock) -> FakeBot:
     fake = FakeBot(app, clock)
     await fake.start(set())
     return fake
+
+
+async def reviewed(app: App, month: str, code: str = "T01") -> None:
+    """Test setup: a month's draft reviewed (F10) by this official, with no objections.
+
+    Tests of what /confirm does after the review and the objections begin here; the
+    review's own rules are tested through /review in tests/test_flags_review.py.
+    """
+    async with app.context.db.write() as connection:
+        row = (await connection.execute(select(person.c.id, person.c.township_id)
+                                        .where(person.c.code == code))).one()
+        if await flag_review.review_of(connection, row.township_id, month) is None:
+            await flag_review.add_review(connection, township_id=row.township_id, month=month,
+                                         by=row.id, now=app.context.clock.now(),
+                                         appeals_until=date(2000, 1, 1))
 
 
 def texts_of(messages: list[Outgoing]) -> list[str]:

@@ -30,7 +30,7 @@ from core.messages import ChatKind, Outgoing
 from storage import flags, org
 from storage.export import snapshot
 from storage.schema import flag_confirmation, flag_onsite, flag_score, flag_veto, outbox
-from tests.conftest import SHANGHAI, SMALL_ROSTER, START, FakeBot, texts_of
+from tests.conftest import SHANGHAI, SMALL_ROSTER, START, FakeBot, reviewed, texts_of
 
 OFFICIAL, OTHER_TOWNSHIP_OFFICIAL = "T01", "T02"
 MONTH = "2026-10"
@@ -280,6 +280,7 @@ async def test_draft_confirm_publish_and_correct(app: App, bot: FakeBot, tmp_pat
         category_line(ECONOMY, "长冲村、柳溪村、龙潭村", "白沙村、石桥村、金竹村"))]
     assert await confirmations(app) == []
 
+    await reviewed(app, MONTH)
     confirmed = await say(f"/confirm {MONTH}")
     assert confirmed[0].text == texts.CONFIRMED.format(month=MONTH, version=1)
     groups = await village_of_group(app)
@@ -389,6 +390,7 @@ async def test_confirming_an_unchanged_month_again_publishes_nothing(
         app: App, bot: FakeBot, tmp_path: Path) -> None:
     await import_scores(app, write_scores(tmp_path / "s.csv", {MONTH: {
         "金竹村": OCTOBER["金竹村"], "丰收村": OCTOBER["丰收村"]}}))
+    await reviewed(app, MONTH)
     first = await bot.say(OFFICIAL, "private", f"/confirm {MONTH}")
     assert first[0].text == texts.CONFIRMED.format(month=MONTH, version=1)
     again = await bot.say(OFFICIAL, "private", f"/confirm {MONTH}")
@@ -436,6 +438,7 @@ async def test_consequences_count_confirmed_months_only_and_the_calendar_year(
         month: {**east, **west} for month, west in months.items()}))
 
     async def confirm(month: str) -> str:
+        await reviewed(app, month)
         return summary_of(await bot.say(OFFICIAL, "private", f"/confirm {month}"))
 
     # 丰收村: one yellow category in Oct, Nov and Jan, none in Dec; 红星村: four, four,
@@ -530,6 +533,7 @@ async def test_a_computed_category_is_not_entered_and_is_ranked(
             category_line(PARTY, "丰收村", "红星村"),
             category_line(COMPUTED, "丰收村", "红星村"),
         ])]
+        await reviewed(app, "2026-11")
         confirmed = await bot.say(OFFICIAL, "private", "/confirm 2026-11")
         assert confirmed[0].text == texts.CONFIRMED.format(month="2026-11", version=1)
         async with app.context.db.read() as connection:
@@ -571,6 +575,7 @@ async def test_missing_scores_reminder_once_per_stage_until_confirmed(
     bot.clock.set(datetime(2027, 1, 1, 8, 0, tzinfo=SHANGHAI))
     await import_scores(app, write_scores(tmp_path / "december.csv", {"2026-12": {
         "金竹村": OCTOBER["金竹村"], "丰收村": OCTOBER["丰收村"]}}))
+    await reviewed(app, "2026-12")
     assert texts_of(await bot.say(OFFICIAL, "private", "/confirm 2026-12"))[0] == (
         texts.CONFIRMED.format(month="2026-12", version=1))
     (tmp_path / "more.csv").write_text(
@@ -636,6 +641,7 @@ def test_scores_import_csv_and_xlsx_then_export(monkeypatch: pytest.MonkeyPatch,
         try:
             bot = FakeBot(app, clock)
             await bot.start(set())
+            await reviewed(app, "2026-09")
             replies = await bot.say(OFFICIAL, "private", "/confirm 2026-09")
             assert replies[0].text == texts.CONFIRMED.format(month="2026-09", version=1)
         finally:

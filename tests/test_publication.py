@@ -15,7 +15,7 @@ from core.permissions import Place
 from storage import events, org, publication
 from storage.export import snapshot
 from storage.schema import notice, notice_objection, notice_read, outbox
-from tests.conftest import SHANGHAI, FakeBot, texts_of
+from tests.conftest import SHANGHAI, FakeBot, reviewed, texts_of
 
 HEAD, RECORDER, VILLAGER, SAME_HOUSEHOLD, AWAY = "H01", "R01", "V01", "V02", "V03"
 OTHER_HEAD, OTHER_VILLAGER = "H02", "V04"  # 金竹村杨家湾
@@ -363,6 +363,7 @@ async def test_confirmed_flags_are_published_as_results(app: App, bot: FakeBot) 
     for village, score in (("金竹村", 90), ("丰收村", 80)):
         for category in app.context.rules.scheme.categories:
             await bot.say(OFFICIAL, "private", f"/score {month} {village} {category} {score}")
+    await reviewed(app, month)
     assert texts_of(await bot.say(OFFICIAL, "private", f"/confirm {month}"))[0] == \
         texts.CONFIRMED.format(month=month, version=1)
     category = app.context.rules.scheme.categories[0]

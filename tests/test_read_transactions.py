@@ -17,7 +17,7 @@ from core import texts
 from core.flags import MonthResult, draft_month
 from storage import flags, org
 from storage.schema import flag_confirmation, outbox
-from tests.conftest import START, FakeBot, texts_of
+from tests.conftest import START, FakeBot, reviewed, texts_of
 
 OFFICIAL, VILLAGER, FENGSHU = "T01", "V01", "枫树湾"
 MONTH = "2026-10"
@@ -141,6 +141,7 @@ async def test_help_status_and_flags_answer_while_another_process_holds_the_writ
 async def test_confirm_draws_with_no_write_open_and_writes_once(
         app: App, bot: FakeBot, monkeypatch: pytest.MonkeyPatch) -> None:
     await enter_every_score(app)
+    await reviewed(app, MONTH)
     writes = Writes(app, monkeypatch)
     assert await handled(bot, OFFICIAL, "private", f"/confirm {MONTH}") == [
         texts.CONFIRMED.format(month=MONTH, version=1)]
@@ -151,6 +152,7 @@ async def test_confirm_draws_with_no_write_open_and_writes_once(
 async def test_a_month_changed_while_drawing_is_drawn_again(
         app: App, bot: FakeBot, monkeypatch: pytest.MonkeyPatch) -> None:
     await enter_every_score(app)
+    await reviewed(app, MONTH)
     writes = Writes(app, monkeypatch)
     writes.once(lambda connection: set_score(connection, "金竹村", "党建引领发展", 60))
     assert await handled(bot, OFFICIAL, "private", f"/confirm {MONTH}") == [
@@ -167,6 +169,7 @@ async def test_a_month_changed_while_drawing_is_drawn_again(
 async def test_a_month_that_keeps_changing_is_not_confirmed(
         app: App, bot: FakeBot, monkeypatch: pytest.MonkeyPatch) -> None:
     await enter_every_score(app)
+    await reviewed(app, MONTH)
     writes = Writes(app, monkeypatch)
     scores = iter(range(50, 60))
 
@@ -184,6 +187,7 @@ async def test_a_month_that_keeps_changing_is_not_confirmed(
 async def test_a_confirmation_landing_while_drawing_is_not_published_twice(
         app: App, bot: FakeBot, monkeypatch: pytest.MonkeyPatch) -> None:
     await enter_every_score(app)
+    await reviewed(app, MONTH)
     writes = Writes(app, monkeypatch)
 
     async def confirm_elsewhere(connection: AsyncConnection) -> None:

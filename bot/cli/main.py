@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import csv
 import json
 import logging
 import re
@@ -330,8 +331,6 @@ def roster_invites(
         "--renew", help="编号 whose code is replaced (lost phone)")] = None,
 ) -> None:
     """Print CSV 编号,姓名,邀请码 for everyone on the roster."""
-    import csv
-
     from bot.admin import invite_rows
 
     try:
@@ -341,6 +340,18 @@ def roster_invites(
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["编号", "姓名", "邀请码"])
     writer.writerows(rows)
+
+
+@scores_cli.command("template")
+def scores_template() -> None:
+    """Print the scores template's header (CSV): 月份, 村, one column per item or category."""
+    from bot.files.rules import load_rules
+    from bot.files.scheme import load_scheme
+    from bot.files.scores import template_header
+
+    rules_file = Path(settings_or_fail().rules_file)
+    scheme = load_scheme(load_rules(rules_file).scheme_name)
+    csv.writer(sys.stdout, lineterminator="\n").writerow(template_header(scheme))
 
 
 @scores_cli.command("import")

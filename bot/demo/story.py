@@ -12,6 +12,7 @@ from bot.replay import Line
 from core.flags import Scheme
 
 HEAD, RECORDER, VILLAGER, CADRE, OFFICIAL = "P0004", "P0006", "P0008", "P0181", "P0001"
+REVIEWER = "P0002"  # an official who entered no score reviews the draft (rule F10)
 ASSIGNEE = "P0002"
 ELDER = "P0010"
 HOMESTEAD = "枫树湾"
@@ -104,16 +105,18 @@ def script(codes: dict[str, str], start: datetime) -> list[Line]:
 
 def flags_story(start: datetime) -> list[Line]:
     """Two months of flags: an on-site meeting, a veto, a refusal, a correction."""
-    def say(day: int, hour: int, text: str) -> Line:
-        return Line(0, start.replace(day=day, hour=hour, minute=0), OFFICIAL, PRIVATE, text)
+    def say(day: int, hour: int, text: str, who: str = OFFICIAL) -> Line:
+        return Line(0, start.replace(day=day, hour=hour, minute=0), who, PRIVATE, text)
 
     return [
         say(23, 9, "/onsite 2026-09 石桥村"),
+        say(23, 9, "/review 2026-09", REVIEWER),
         say(23, 10, "/confirm 2026-09"),
         say(23, 11, "/veto 2026-10 白沙村 发生较大安全生产责任事故"),
         say(23, 12, "/confirm 2026-10"),
         say(23, 13, "/score 2026-10 金竹村 美丽经济发展 88"),
         say(23, 14, "/flags 2026-10"),
+        say(23, 14, "/review 2026-10", REVIEWER),
         say(23, 15, "/confirm 2026-10"),
         say(24, 9, "/score 2026-10 清水村 文明新风培育 96"),
         say(24, 10, "/confirm 2026-10"),

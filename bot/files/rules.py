@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from core.config import (
+    DEFAULT_APPEAL_DAYS,
     DEFAULT_EVENING_REMINDER_HOUR,
     DEFAULT_MIN_RATERS,
     DEFAULT_MISSING_MEETING_DAY,
@@ -64,10 +65,11 @@ def parse_rules(data: dict[str, Any], source: str = "rules") -> Rules:
     if not isinstance(scheme, str) or not scheme:
         raise RulesFileError(f"{source}: flags.scheme must be a scheme name or a file path")
     due_day = _int(flags, "results_due_day", DEFAULT_RESULTS_DUE_DAY, 1, 28, source, "flags")
+    appeal_days = _int(flags, "appeal_days", DEFAULT_APPEAL_DAYS, 1, 20, source, "flags")
     return Rules(blackouts=blackouts, missing_meeting_day=missing_day,
                  evening_reminder_hour=evening_hour, rating_window_hours=window,
                  min_raters=min_raters, scheme_name=scheme, results_due_day=due_day,
-                 supervision=_supervision(data, source))
+                 appeal_days=appeal_days, supervision=_supervision(data, source))
 
 
 def _supervision(data: dict[str, Any], source: str) -> SupervisionRules:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from core.flags import ONSITE_CATEGORY, ConsequenceRules, Scheme
+from core.flags import ONSITE_CATEGORY, ConsequenceRules, Scheme, ScoreItem
 
 SHIPPED = Path(__file__).parent.parent / "schemes"
 INDICATORS = ("meetings_held", "attendance", "issues_on_time", "satisfaction")
@@ -17,7 +18,7 @@ class SchemeError(ValueError):
 
 
 def load_scheme(name_or_path: str) -> Scheme:
-    """A shipped scheme (``monthly``, ``five-flags``) or the scheme file at a path."""
+    """A shipped scheme (``monthly``) or the scheme file at a path."""
     path = SHIPPED / f"{name_or_path}.toml"
     if not path.exists():
         path = Path(name_or_path)
@@ -87,8 +88,38 @@ def parse_scheme(data: dict[str, Any], source: str = "scheme") -> Scheme:
                 for key, value in table.items()):
             raise fail(f"weights.{category} must give {', '.join(INDICATORS)} non-negative "
                        "numbers")
+    items = _items(data.get("items", {}), categories, weights, float(high), fail)
     return Scheme(
         name=name, categories=tuple(categories), red_places=places["red_places"],
         yellow_places=places["yellow_places"], score_min=float(low), score_max=float(high),
         amounts=tuple(amounts), consequences=ConsequenceRules(**rules),
-        weights={category: dict(table) for category, table in weights.items()})
+        weights={category: dict(table) for category, table in weights.items()}, items=items)
+
+
+def _items(table: Any, categories: list[str], weights: dict[str, Any], high: float,
+           fail: Callable[[str], SchemeError]) -> dict[str, tuple[ScoreItem, ...]]:
+    """Each category's scored items with their maximum points (F9), as the file lists them.
+
+    A category computed by weights (F2) keeps no items: the weights decide its score.
+    """
+    if not isinstance(table, dict):
+        raise fail("[items] must be a table")
+    names: set[str] = set()
+    items: dict[str, tuple[ScoreItem, ...]] = {}
+    for category, listed in table.items():
+        if category not in categories:
+            raise fail(f"items for unknown category {category}")
+        if not isinstance(listed, dict) or not listed or any(
+                not isinstance(points, int | float) or isinstance(points, bool) or points <= 0
+                for points in listed.values()):
+            raise fail(f"items.{category} must give each item its maximum points, above 0")
+        if sum(listed.values()) > high:
+            raise fail(f"items.{category}: the maximum points add up to more than score_max")
+        for name in listed:
+            if not name or name in names or name in categories or " " in name:
+                raise fail(f"item {name!r} is empty, repeated, has a space or names a category")
+            names.add(name)
+        if category not in weights:
+            items[category] = tuple(ScoreItem(name, float(points))
+                                    for name, points in listed.items())
+    return items

@@ -1,8 +1,10 @@
 """``wuchang scores import``: monthly scores from a spreadsheet, all checked before any is kept.
 
 One row per village and month: columns 月份 (YYYY-MM), 村, and one column per
-category of the scheme (an empty cell is left as it is). A 镇 column is needed
-only where two townships have a village of the same name.
+category of the scheme or per scored item of a category (F9; ``template_header``
+lists them); an empty cell is left as it is, and a row gives a category either its
+total or its items. A 镇 column is needed only where two townships have a village of
+the same name.
 """
 
 from __future__ import annotations
@@ -14,12 +16,24 @@ from sqlalchemy import select
 from bot.files.roster import read_table
 from bot.wiring import App
 from core import texts
+from core.flags import Scheme
 from core.roster import RosterError, RosterInvalid
 from storage import events, flags
 from storage.schema import township, village
 
 MONTH_COLUMN, VILLAGE_COLUMN, TOWNSHIP_COLUMN = "月份", "村", "镇"
 FIRST_YEAR = 2000
+
+
+def template_header(scheme: Scheme) -> list[str]:
+    """The scores template's columns: a category's items where it lists them, else itself."""
+    columns = [MONTH_COLUMN, VILLAGE_COLUMN]
+    for category in scheme.categories:
+        if category in scheme.weights:
+            continue
+        listed = scheme.items.get(category, ())
+        columns += [item.name for item in listed] if listed else [category]
+    return columns
 
 
 async def import_scores(app: App, path: Path) -> int:
@@ -30,7 +44,7 @@ async def import_scores(app: App, path: Path) -> int:
     if missing:
         raise RosterInvalid([RosterError(1, texts.SCORES_MISSING_COLUMNS.format(
             columns="、".join(missing)))])
-    unknown = [name for name in header if name and name not in
+    unknown = [name for name in header if name and scheme.item(name) is None and name not in
                (MONTH_COLUMN, VILLAGE_COLUMN, TOWNSHIP_COLUMN, *scheme.categories)]
     if unknown:
         raise RosterInvalid([RosterError(1, texts.CATEGORY_UNKNOWN.format(
@@ -39,6 +53,7 @@ async def import_scores(app: App, path: Path) -> int:
     this_month = app.context.local(now).strftime("%Y-%m")
     errors: list[RosterError] = []
     scores: list[tuple[str, int, str, float]] = []
+    item_scores: list[tuple[str, int, str, str, float]] = []
     async with app.context.db.write() as connection:
         known = [(row.id, row.name, row.township_name) for row in await connection.execute(
             select(village.c.id, village.c.name, township.c.name.label("township_name"))
@@ -62,25 +77,48 @@ async def import_scores(app: App, path: Path) -> int:
                 continue
             for category in scheme.categories:
                 cell = (row.get(category) or "").strip()
-                if not cell:
+                filled = [item for item in scheme.items.get(category, ())
+                          if (row.get(item.name) or "").strip()]
+                if cell and filled:
+                    errors.append(RosterError(number, texts.ITEM_AND_TOTAL.format(
+                        category=category, item=filled[0].name)))
                     continue
-                try:
-                    score = float(cell)
-                except ValueError:
-                    score = float("nan")
-                if category in scheme.weights:
-                    errors.append(RosterError(number, texts.CATEGORY_COMPUTED.format(
-                        name=category)))
-                elif not scheme.score_min <= score <= scheme.score_max:
-                    errors.append(RosterError(number, texts.SCORE_BAD.format(
-                        value=cell, low=scheme.score_min, high=scheme.score_max)))
-                else:
-                    scores.append((month, matches[0][0], category, score))
+                if cell:
+                    score = _number(cell)
+                    if category in scheme.weights:
+                        errors.append(RosterError(number, texts.CATEGORY_COMPUTED.format(
+                            name=category)))
+                    elif not scheme.score_min <= score <= scheme.score_max:
+                        errors.append(RosterError(number, texts.SCORE_BAD.format(
+                            value=cell, low=scheme.score_min, high=scheme.score_max)))
+                    else:
+                        scores.append((month, matches[0][0], category, score))
+                for item in filled:
+                    cell = (row.get(item.name) or "").strip()
+                    score = _number(cell)
+                    if not 0 <= score <= item.max_points:  # rule F9
+                        errors.append(RosterError(number, texts.ITEM_SCORE_BAD.format(
+                            item=item.name, value=cell, high=item.max_points)))
+                    else:
+                        item_scores.append((month, matches[0][0], category, item.name, score))
         if errors:
             raise RosterInvalid(errors)
         for month, village_id, category, score in scores:
             await flags.set_score(connection, month=month, village_id=village_id,
                                   category=category, score=score, by=None, now=now)
+        for month, village_id, category, item_name, score in item_scores:
+            await flags.set_item_score(connection, month=month, village_id=village_id,
+                                       category=category, item=item_name, score=score, by=None,
+                                       now=now)
         await events.append(connection, at=now, stream="flags:import", kind="flags.imported",
-                            payload={"file": path.name, "scores": len(scores)})
-    return len(scores)
+                            payload={"file": path.name, "scores": len(scores),
+                                     "item_scores": len(item_scores)})
+    return len(scores) + len(item_scores)
+
+
+def _number(cell: str) -> float:
+    """A cell's number, or NaN, which no range admits."""
+    try:
+        return float(cell)
+    except ValueError:
+        return float("nan")
