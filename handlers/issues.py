@@ -22,8 +22,8 @@ from core.issues import (
     window_text,
 )
 from core.messages import Button, Outgoing
-from core.models import Homestead, Office, Person
-from core.permissions import Place, covers
+from core.models import Homestead, Person
+from core.permissions import covers
 from core.roles import Role
 from core.surveys import ineligible
 from core.when import parse_day
@@ -187,11 +187,9 @@ async def _report_window(context: Context, request: Request, found: Issue,
         if meeting is not None:
             meeting_day = context.local(meeting.starts_at).date()
     window = report_window(meeting_day, _today(context, request), context.rules.calendar)
-    for year in sorted(context.rules.calendar.unknown_years([window.start, window.deadline])):
-        await notify.tell(request.connection,
-                          [Office(Role.TOWNSHIP_OFFICIAL, Place(homestead.township_id))],
-                          key=f"calendar:unknown:{year}:{homestead.township_id}",
-                          text=texts.CALENDAR_UNKNOWN.format(year=year), now=request.now)
+    await notify.warn_unknown_years(request.connection, context.rules.calendar,
+                                    [window.start, window.deadline],
+                                    township_id=homestead.township_id, now=request.now)
     return window
 
 
@@ -212,7 +210,7 @@ async def assign(context: Context, request: Request) -> list[Outgoing]:
         raise Refusal(texts.ASSIGN_NOT_TOWNSHIP.format(number=found.id, level=found.level.label))
     department, responsible, due_text = rest
     try:
-        due = date.fromisoformat(due_text.replace("/", "-"))
+        due = parse_day(due_text, _today(context, request))  # 2026-12-20, 12月20日, 下周五
     except ValueError:
         raise Refusal(texts.PROMISE_BAD_DATE.format(value=due_text)) from None
     if due < _today(context, request):

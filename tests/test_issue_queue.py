@@ -161,8 +161,8 @@ async def test_assign_refuses_anyone_but_an_official_of_the_township(
     assert (found.responsible, found.handler_id) == ("吴干事", t04.id)
     await _say_refused(app, bot, "T01", "private", f"/solve {number} 修好了",
                        texts.SOLVE_NOT_HANDLER.format(number=number, handler="水利站吴干事"))
-    # A unique name is enough.
-    reassigned = await bot.say("T04", "private", f"/assign {number} 城建办 周镇长 2026-12-21")
+    # A unique name is enough, and the due date may be typed as on a phone (12月21日).
+    reassigned = await bot.say("T04", "private", f"/assign {number} 城建办 周镇长 12月21日")
     assert _to(reassigned, "T01") == [texts.ASSIGNED.format(
         number=number, title="村口路灯坏了", department="城建办", responsible="周镇长",
         day="12月21日")]

@@ -147,6 +147,9 @@ def test_poster_command_writes_png_or_pdf_by_suffix(workdir: Path) -> None:
     assert read_png(workdir / "公开栏.png").size == A4
     assert colours(read_png(workdir / "公开栏.png")) > 20
     read_pdf(workdir / "公开栏.PDF")
+    # A month typed without its leading zero is the same month, not an empty poster.
+    short = invoke("poster", "丰收村", "--month", "2026-3", "-o", "三月.png")
+    assert short.exit_code == 0 and "2026-03" in short.stdout
 
 
 @pytest.mark.parametrize(("args", "message"), [

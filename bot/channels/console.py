@@ -58,7 +58,12 @@ class ConsoleChannel(ChannelDefaults):
         return self._names.get(message.chat_id, message.chat_id)
 
     async def send(self, message: Outgoing) -> None:
-        """Show a message (from the outbox or a reply) and keep its buttons."""
+        """Show a message (from the outbox or a reply) and keep its buttons.
+
+        The kept messages are the console's stand-in for a platform's own history (a
+        later replay presses a button of an earlier one); they are the console's, not
+        the product's, and no handler reads them.
+        """
         async with self.context.db.write() as connection:
             await console_log.record(connection, message)
         self.printer(message, self.chat_name(message))

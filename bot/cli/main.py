@@ -225,6 +225,10 @@ def poster(
 
     if output.suffix.lower() not in FORMATS:
         raise fail(texts.POSTER_BAD_SUFFIX)
+    try:  # 2026-3 is March too: one spelling of the month from here on
+        month = f"{datetime.strptime(month, '%Y-%m'):%Y-%m}"
+    except ValueError:
+        raise fail(texts.MONTH_BAD.format(value=month)) from None
     try:
         board = with_app(lambda app: month_board(app.context, village, month))
     except PosterRefused as refused:
