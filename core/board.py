@@ -9,6 +9,7 @@ the dataclasses below have no field for them, so no page or feed can show them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
 from enum import Enum, StrEnum
@@ -207,3 +208,14 @@ def _plain(value: Any) -> Any:
     if isinstance(value, date | datetime):
         return value.isoformat()
     return value
+
+
+PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+
+
+def without_phones(text: str) -> str:
+    """A villager's text for the public board with any mobile number masked (rule P3).
+
+    The board names no raiser, and a number typed into a title would name one.
+    """
+    return PHONE.sub(r"\1****\2", text)

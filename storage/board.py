@@ -25,6 +25,7 @@ from core.board import (
     BoardSettlement,
     MeetingState,
     VillageRef,
+    without_phones,
 )
 from core.flags import Flag
 from core.issues import Level, Status
@@ -82,7 +83,9 @@ async def board(connection: AsyncConnection, where: VillageRef, *, now: datetime
     meetings scheduled ahead are shown too.
     """
     notices = [replace(found, sent_at=found.sent_at.astimezone(zone),
-                       ends_at=found.ends_at.astimezone(zone) if found.ends_at else None)
+                       ends_at=found.ends_at.astimezone(zone) if found.ends_at else None,
+                       objections=tuple(replace(objection, text=without_phones(objection.text))
+                                        for objection in found.objections))
                for found in await sources.notices(connection, where.id, now, since)]
     decisions = await sources.decisions(connection, where.id, now)
     found_flags, settlements = await _flags(connection, where, since, until, zone)
@@ -144,7 +147,8 @@ async def _issues(connection: AsyncConnection, village_id: int, since: datetime,
         deadline = {Level.HOMESTEAD: row.agreed_date, Level.VILLAGE: row.deadline,
                     Level.TOWNSHIP: row.due_date}[level]
         result.append(BoardIssue(
-            row.id, row.homestead, row.title, row.category, level, Status(row.status),
+            row.id, row.homestead, without_phones(row.title), row.category, level,
+            Status(row.status),
             deadline, row.overdue, row.satisfaction, row.created_at.astimezone(zone),
             row.closed_at.astimezone(zone) if row.closed_at else None))
     return result

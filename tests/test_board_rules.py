@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
+
 from core.board import (
     Board,
     BoardDecision,
@@ -19,6 +21,7 @@ from core.board import (
     board_path,
     find_villages,
     month_of,
+    without_phones,
 )
 from core.flags import Flag
 from core.issues import Level, Status
@@ -122,3 +125,13 @@ def test_a_notice_names_its_attachments() -> None:
     assert notice_meta(notice).endswith("｜附件：路线图.jpg、预算.xlsx")
     assert "附件" not in notice_meta(BoardNotice(4, "村务公开", "金竹村", "修路", NOW, False,
                                                  None, (), 0))
+
+
+@pytest.mark.parametrize(("title", "shown"), [
+    ("路灯坏了，联系13812345678", "路灯坏了，联系138****5678"),
+    ("电话：19900001111。", "电话：199****1111。"),
+    ("编号123456789012不是手机", "编号123456789012不是手机"),  # 12 digits: not a mobile
+    ("座机0731-1234567", "座机0731-1234567"),
+])
+def test_mobile_numbers_are_masked_on_the_board(title: str, shown: str) -> None:
+    assert without_phones(title) == shown
