@@ -30,6 +30,8 @@ from zoneinfo import ZoneInfo
 from core import texts
 
 ONSITE_CATEGORY = "现场会"
+# Seed 002's five grounds of a one-vote veto (一票否决), short, as the buttons show them (F11).
+VETO_GROUNDS = ("中心工作不力", "非正常上访", "重大安全或刑事事件", "较大安全事故", "媒体曝光")
 HISTORY_MONTHS = 12  # how far back F7 looks for yellow flags
 
 
@@ -250,6 +252,16 @@ def category_score(items: tuple[ScoreItem, ...], total: float | None,
     return round(sum(entered[found.name] for found in items), 2)
 
 
+def adjusted_score(score: float | None, points: float) -> float | None:
+    """A category's score with the township meeting's special points (特别加扣分) added (F11).
+
+    Points only move a score that is there: a missing score stays missing.
+    """
+    if score is None:
+        return None
+    return round(score + points, 2)
+
+
 def combined_score(weights: Mapping[str, float], indicators: Mapping[str, float]) -> float:
     """A category score from computed indicators (each 0..1) by the scheme's weights, 0..100."""
     total = sum(weights.values())
@@ -325,6 +337,8 @@ class MonthInputs:
 
     ``scores`` are those entered (a category outside the scheme is ignored);
     ``item_scores`` the item scores entered, by category and item (F9);
+    ``adjustments`` the special points' sum by category (F11); ``vetoed`` the villages
+    with a veto not withdrawn;
     ``yellows_before`` holds, per village, the yellow categories of each confirmed
     month among ``months_before(month)``, from the newest confirmed version.
     """
@@ -333,6 +347,7 @@ class MonthInputs:
     villages: tuple[VillageInfo, ...]
     scores: Mapping[int, Mapping[str, float]] = field(default_factory=dict)
     item_scores: Mapping[int, Mapping[str, Mapping[str, float]]] = field(default_factory=dict)
+    adjustments: Mapping[int, Mapping[str, float]] = field(default_factory=dict)
     vetoed: frozenset[int] = frozenset()
     onsite_last_month: frozenset[int] = frozenset()
     activity: Mapping[int, VillageActivity] = field(default_factory=dict)
@@ -351,6 +366,7 @@ class MonthResult:
     missing: list[tuple[str, str]]
     indicators: dict[str, dict[str, float]]
     items: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
+    adjustments: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def missing_text(self, shown: int) -> str:
         """The first ``shown`` missing scores as 村类别, with 等 when there are more."""
@@ -379,9 +395,11 @@ def draft_month(scheme: Scheme, inputs: MonthInputs) -> MonthResult:
         entered = inputs.scores.get(found.id, {})
         entered_items = inputs.item_scores.get(found.id, {})
         scores[found.id] = {}
+        points = inputs.adjustments.get(found.id, {})
         for category in scheme.categories:
-            score = category_score(scheme.items.get(category, ()), entered.get(category),
-                                   entered_items.get(category, {}))
+            score = adjusted_score(category_score(  # rule F11: special points
+                scheme.items.get(category, ()), entered.get(category),
+                entered_items.get(category, {})), points.get(category, 0.0))
             if score is not None:
                 scores[found.id][category] = score
         items[found.name] = {
@@ -390,7 +408,8 @@ def draft_month(scheme: Scheme, inputs: MonthInputs) -> MonthResult:
                        if item.name in entered_items[category]}
             for category in scheme.categories if entered_items.get(category)}
         for category, weights in scheme.weights.items():
-            scores[found.id][category] = combined_score(weights, indicators[found.name])
+            scores[found.id][category] = round(combined_score(
+                weights, indicators[found.name]) + points.get(category, 0.0), 2)
     placements = rank_flags(scheme, [
         VillageMonth(found.name, found.grid, scores[found.id], found.id in inputs.vetoed,
                      found.id in inputs.onsite_last_month) for found in villages])
@@ -402,5 +421,10 @@ def draft_month(scheme: Scheme, inputs: MonthInputs) -> MonthResult:
         for found in villages}
     missing = [(found.name, category) for found in villages for category in scheme.categories
                if category not in scores[found.id]]
+    adjustments = {found.name: {category: points for category, points
+                                in inputs.adjustments.get(found.id, {}).items()
+                                if category in scheme.categories and points}
+                   for found in villages}
     return MonthResult(inputs.month, villages, placements, settle(scheme, placements),
-                       found_consequences, missing, indicators, items)
+                       found_consequences, missing, indicators, items,
+                       {name: found for name, found in adjustments.items() if found})

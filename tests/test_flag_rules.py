@@ -15,13 +15,17 @@ from core.flags import (
     Consequence,
     ConsequenceRules,
     Flag,
+    MonthInputs,
     Placement,
     Scheme,
     Settlement,
+    VillageInfo,
     VillageMonth,
     YellowHistory,
+    adjusted_score,
     combined_score,
     consequences,
+    draft_month,
     rank_flags,
     settle,
 )
@@ -397,3 +401,23 @@ def test_the_weights_example_of_the_monthly_scheme_loads_when_uncommented(
     scheme = load_scheme(str(path))
     assert dict(scheme.weights) == {HOME: {"meetings_held": 1, "attendance": 1,
                                            "issues_on_time": 1, "satisfaction": 1}}
+
+
+def test_adjusted_score_moves_a_score_that_is_there_only() -> None:  # rule F11
+    assert adjusted_score(80, 2.5) == 82.5
+    assert adjusted_score(80, -80.5) == -0.5
+    assert adjusted_score(80, 0) == 80
+    assert adjusted_score(None, 5) is None
+
+
+def test_draft_month_adds_special_points_to_their_category() -> None:  # rule F11
+    villages = (VillageInfo(1, "甲村", WEST), VillageInfo(2, "乙村", WEST))
+    inputs = MonthInputs("2026-10", villages, {1: {PARTY: 80, HOME: 80}, 2: {PARTY: 79}},
+                         adjustments={2: {PARTY: 1.5, HOME: 10}})
+    result = draft_month(TWO, inputs)
+    by_place = {(p.village, p.category): (p.score, p.flag) for p in result.placements}
+    assert by_place[("乙村", PARTY)] == (80.5, Flag.RED)
+    assert by_place[("甲村", PARTY)] == (80, Flag.YELLOW)
+    assert by_place[("乙村", HOME)][0] is None  # a missing score stays missing
+    assert ("乙村", HOME) in result.missing
+    assert result.adjustments == {"乙村": {PARTY: 1.5, HOME: 10}}
