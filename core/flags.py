@@ -6,8 +6,9 @@ Ranking (F3), within one grid and one category:
   name in Unicode order, so the order never depends on how data was entered;
 - a grid of n villages gives min(places, n // 2) red and as many yellow flags, so no
   village is both red and yellow in one category (a grid of 1 gives none, of 5 two);
-- yellow goes to the last places; red to the best villages that have no veto that
-  month (F4) and are not yellow.
+- yellow goes to the last places, and with the scheme's optional ``yellow_below`` floor
+  only to a village scoring below it, so a grid where all did well gets fewer or none;
+  red to the best villages that have no veto that month (F4) and are not yellow.
 A village that hosted an on-site meeting (现场会) in the month before gets one more red
 flag that takes no place (F5), unless it has a veto this month; it counts as one red
 category in the money (F6).
@@ -101,6 +102,7 @@ class Scheme:
     consequences: ConsequenceRules = field(default_factory=ConsequenceRules)
     weights: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     items: Mapping[str, tuple[ScoreItem, ...]] = field(default_factory=dict)
+    yellow_below: float | None = None
 
     def item(self, name: str) -> tuple[str, ScoreItem] | None:
         """The category and item of an item's name, if a category lists it (F9)."""
@@ -152,11 +154,12 @@ def rank_flags(scheme: Scheme, villages: Iterable[VillageMonth]) -> list[Placeme
     placements: list[Placement] = []
     for grid in sorted(by_grid):
         members = by_grid[grid]
-        places = len(members) // 2
-        reds, yellows = min(scheme.red_places, places), min(scheme.yellow_places, places)
+        reds, yellows = grid_places(scheme, len(members))
         for category in scheme.categories:
             order = sorted(members, key=partial(_rank_key, category))
-            yellow = {v.village for v in order[len(order) - yellows:]} if yellows else set()
+            last = order[len(order) - yellows:] if yellows else []
+            yellow = {v.village for v in last
+                      if below_floor(scheme.yellow_below, v.scores.get(category))}
             red = [v.village for v in order if not v.vetoed and v.village not in yellow][:reds]
             for village in order:
                 flag = (Flag.RED if village.village in red
@@ -168,6 +171,27 @@ def rank_flags(scheme: Scheme, villages: Iterable[VillageMonth]) -> list[Placeme
                 placements.append(Placement(village.village, grid, ONSITE_CATEGORY, None,
                                             Flag.RED))
     return placements
+
+
+def grid_places(scheme: Scheme, villages: int) -> tuple[int, int]:
+    """The red and yellow places of a grid of this many villages: at most half each (F3)."""
+    places = villages // 2
+    return min(scheme.red_places, places), min(scheme.yellow_places, places)
+
+
+def below_floor(yellow_below: float | None, score: float | None) -> bool:
+    """Whether a score may get a yellow flag under the scheme's optional floor (F3)."""
+    return yellow_below is None or score is None or score < yellow_below
+
+
+def grid_footer(scheme: Scheme, villages: int) -> str:
+    """The rule line under a grid's picture, with the places this grid actually gives."""
+    reds, yellows = grid_places(scheme, villages)
+    if not reds and not yellows:
+        return texts.GRID_FOOTER_NO_PLACES
+    floor = (texts.GRID_FOOTER_FLOOR.format(floor=scheme.yellow_below)
+             if scheme.yellow_below is not None else "")
+    return texts.GRID_PICTURE_FOOTER.format(reds=reds, yellows=yellows, floor=floor)
 
 
 def _rank_key(category: str, village: VillageMonth) -> tuple[float, float, str]:

@@ -253,7 +253,7 @@ async def confirm(context: Context, request: Request) -> list[Outgoing]:
     if unchanged is not None:
         return [request.reply(texts.CONFIRMED_ALREADY.format(month=month, version=unchanged))]
     for _ in range(CONFIRM_ATTEMPTS):
-        pictures = grid_pictures(context.rules.scheme.categories, result)
+        pictures = grid_pictures(context.rules.scheme, result)
         async with context.db.write() as connection:
             drawn, result = result, await draft(context, connection, township_id, month)
             if result == drawn:

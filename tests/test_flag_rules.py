@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bot.files.scheme import SHIPPED, SchemeError, load_scheme, parse_scheme
+from core import texts
 from core.flags import (
     ONSITE_CATEGORY,
     Consequence,
@@ -26,6 +27,7 @@ from core.flags import (
     combined_score,
     consequences,
     draft_month,
+    grid_footer,
     rank_flags,
     settle,
 )
@@ -421,3 +423,35 @@ def test_draft_month_adds_special_points_to_their_category() -> None:  # rule F1
     assert by_place[("乙村", HOME)][0] is None  # a missing score stays missing
     assert ("乙村", HOME) in result.missing
     assert result.adjustments == {"乙村": {PARTY: 1.5, HOME: 10}}
+
+
+def test_yellow_below_gives_yellow_only_under_the_floor() -> None:  # rule F3, issue 17 item 6
+    floored = Scheme("有底线", (PARTY,), yellow_below=60)
+    grid = [village(name, score, scheme=floored) for name, score in
+            (("甲村", 90), ("乙村", 80), ("丙村", 70), ("丁村", 60), ("戊村", 59.5), ("己村", 30))]
+    flags = {p.village: p.flag for p in rank_flags(floored, grid)}
+    assert flags == {"甲村": Flag.RED, "乙村": Flag.RED, "丙村": Flag.RED, "丁村": None,
+                     "戊村": Flag.YELLOW, "己村": Flag.YELLOW}  # 60 is not below 60
+    all_well = [village(name, score, scheme=floored) for name, score in
+                (("甲村", 90), ("乙村", 80), ("丙村", 70), ("丁村", 60))]
+    assert [p.flag for p in rank_flags(floored, all_well)].count(Flag.YELLOW) == 0
+    assert [p.flag for p in rank_flags(floored, all_well)].count(Flag.RED) == 2
+
+
+def test_grid_footer_states_the_places_given() -> None:
+    assert grid_footer(ONE, 8) == texts.GRID_PICTURE_FOOTER.format(reds=3, yellows=3, floor="")
+    assert grid_footer(ONE, 5) == texts.GRID_PICTURE_FOOTER.format(reds=2, yellows=2, floor="")
+    assert grid_footer(ONE, 1) == texts.GRID_FOOTER_NO_PLACES
+    assert grid_footer(Scheme("有底线", (PARTY,), yellow_below=60), 2) == \
+        texts.GRID_PICTURE_FOOTER.format(reds=1, yellows=1,
+                                         floor=texts.GRID_FOOTER_FLOOR.format(floor=60))
+
+
+def test_scheme_file_yellow_below() -> None:
+    base: dict[str, Any] = {"name": "x", "categories": ["甲"]}
+    assert parse_scheme(base).yellow_below is None
+    assert parse_scheme({**base, "yellow_below": 60}).yellow_below == 60
+    assert parse_scheme({**base, "yellow_below": 100}).yellow_below == 100
+    for bad in (0, 101, "60", True):
+        with pytest.raises(SchemeError, match="yellow_below"):
+            parse_scheme({**base, "yellow_below": bad})
