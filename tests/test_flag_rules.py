@@ -37,7 +37,6 @@ PARTY, HOME = "党建引领发展", "和美家园建设"
 TWO = Scheme("两项评比", (PARTY, HOME))
 ONE = Scheme("一项评比", (PARTY,))
 SEED_002 = ("党建引领发展", "和美家园建设", "整体协同智治", "文明新风培育", "美丽经济发展")
-FIVE_FLAGS = ("党建示范", "产业兴旺", "生态宜居", "乡风文明", "社会治理")
 
 
 def village(name: str, *scores: float, grid: str = EAST, vetoed: bool = False,
@@ -317,13 +316,11 @@ def test_shipped_monthly_scheme_is_seed_002() -> None:
     assert [scheme.amount(count) for count in range(5)] == [0, 1000, 3000, 5000, 5000]
 
 
-def test_shipped_five_flags_scheme() -> None:
-    scheme = load_scheme("five-flags")
-    assert scheme.name == "五面红旗评比"
-    assert scheme.categories == FIVE_FLAGS
-    assert (scheme.red_places, scheme.yellow_places, scheme.amounts) == (3, 3,
-                                                                         (1000, 3000, 5000))
-    assert dict(scheme.weights) == {}
+def test_only_the_monthly_scheme_is_shipped() -> None:
+    # issue 17 item 7: the 五面红旗 of seeds 000/003 is an annual award, not a monthly scheme.
+    assert sorted(path.stem for path in SHIPPED.glob("*.toml")) == ["monthly"]
+    with pytest.raises(SchemeError, match="five-flags"):
+        load_scheme("five-flags")
 
 
 GOOD: dict[str, Any] = {"name": "自定评比", "categories": [PARTY, HOME, "数据治理"],
