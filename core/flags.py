@@ -6,8 +6,9 @@ Ranking (F3), within one grid and one category:
   name in Unicode order, so the order never depends on how data was entered;
 - a grid of n villages gives min(places, n // 2) red and as many yellow flags, so no
   village is both red and yellow in one category (a grid of 1 gives none, of 5 two);
-- yellow goes to the last places; red to the best villages that have no veto that
-  month (F4) and are not yellow.
+- yellow goes to the last places, and with the scheme's optional ``yellow_below`` floor
+  only to a village scoring below it, so a grid where all did well gets fewer or none;
+  red to the best villages that have no veto that month (F4) and are not yellow.
 A village that hosted an on-site meeting (现场会) in the month before gets one more red
 flag that takes no place (F5), unless it has a veto this month; it counts as one red
 category in the money (F6).
@@ -30,6 +31,8 @@ from zoneinfo import ZoneInfo
 from core import texts
 
 ONSITE_CATEGORY = "现场会"
+# Seed 002's five grounds of a one-vote veto (一票否决), short, as the buttons show them (F11).
+VETO_GROUNDS = ("中心工作不力", "非正常上访", "重大安全或刑事事件", "较大安全事故", "媒体曝光")
 HISTORY_MONTHS = 12  # how far back F7 looks for yellow flags
 
 
@@ -99,6 +102,7 @@ class Scheme:
     consequences: ConsequenceRules = field(default_factory=ConsequenceRules)
     weights: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     items: Mapping[str, tuple[ScoreItem, ...]] = field(default_factory=dict)
+    yellow_below: float | None = None
 
     def item(self, name: str) -> tuple[str, ScoreItem] | None:
         """The category and item of an item's name, if a category lists it (F9)."""
@@ -150,11 +154,12 @@ def rank_flags(scheme: Scheme, villages: Iterable[VillageMonth]) -> list[Placeme
     placements: list[Placement] = []
     for grid in sorted(by_grid):
         members = by_grid[grid]
-        places = len(members) // 2
-        reds, yellows = min(scheme.red_places, places), min(scheme.yellow_places, places)
+        reds, yellows = grid_places(scheme, len(members))
         for category in scheme.categories:
             order = sorted(members, key=partial(_rank_key, category))
-            yellow = {v.village for v in order[len(order) - yellows:]} if yellows else set()
+            last = order[len(order) - yellows:] if yellows else []
+            yellow = {v.village for v in last
+                      if below_floor(scheme.yellow_below, v.scores.get(category))}
             red = [v.village for v in order if not v.vetoed and v.village not in yellow][:reds]
             for village in order:
                 flag = (Flag.RED if village.village in red
@@ -166,6 +171,27 @@ def rank_flags(scheme: Scheme, villages: Iterable[VillageMonth]) -> list[Placeme
                 placements.append(Placement(village.village, grid, ONSITE_CATEGORY, None,
                                             Flag.RED))
     return placements
+
+
+def grid_places(scheme: Scheme, villages: int) -> tuple[int, int]:
+    """The red and yellow places of a grid of this many villages: at most half each (F3)."""
+    places = villages // 2
+    return min(scheme.red_places, places), min(scheme.yellow_places, places)
+
+
+def below_floor(yellow_below: float | None, score: float | None) -> bool:
+    """Whether a score may get a yellow flag under the scheme's optional floor (F3)."""
+    return yellow_below is None or score is None or score < yellow_below
+
+
+def grid_footer(scheme: Scheme, villages: int) -> str:
+    """The rule line under a grid's picture, with the places this grid actually gives."""
+    reds, yellows = grid_places(scheme, villages)
+    if not reds and not yellows:
+        return texts.GRID_FOOTER_NO_PLACES
+    floor = (texts.GRID_FOOTER_FLOOR.format(floor=scheme.yellow_below)
+             if scheme.yellow_below is not None else "")
+    return texts.GRID_PICTURE_FOOTER.format(reds=reds, yellows=yellows, floor=floor)
 
 
 def _rank_key(category: str, village: VillageMonth) -> tuple[float, float, str]:
@@ -250,6 +276,16 @@ def category_score(items: tuple[ScoreItem, ...], total: float | None,
     return round(sum(entered[found.name] for found in items), 2)
 
 
+def adjusted_score(score: float | None, points: float) -> float | None:
+    """A category's score with the township meeting's special points (特别加扣分) added (F11).
+
+    Points only move a score that is there: a missing score stays missing.
+    """
+    if score is None:
+        return None
+    return round(score + points, 2)
+
+
 def combined_score(weights: Mapping[str, float], indicators: Mapping[str, float]) -> float:
     """A category score from computed indicators (each 0..1) by the scheme's weights, 0..100."""
     total = sum(weights.values())
@@ -325,6 +361,8 @@ class MonthInputs:
 
     ``scores`` are those entered (a category outside the scheme is ignored);
     ``item_scores`` the item scores entered, by category and item (F9);
+    ``adjustments`` the special points' sum by category (F11); ``vetoed`` the villages
+    with a veto not withdrawn;
     ``yellows_before`` holds, per village, the yellow categories of each confirmed
     month among ``months_before(month)``, from the newest confirmed version.
     """
@@ -333,6 +371,7 @@ class MonthInputs:
     villages: tuple[VillageInfo, ...]
     scores: Mapping[int, Mapping[str, float]] = field(default_factory=dict)
     item_scores: Mapping[int, Mapping[str, Mapping[str, float]]] = field(default_factory=dict)
+    adjustments: Mapping[int, Mapping[str, float]] = field(default_factory=dict)
     vetoed: frozenset[int] = frozenset()
     onsite_last_month: frozenset[int] = frozenset()
     activity: Mapping[int, VillageActivity] = field(default_factory=dict)
@@ -351,6 +390,7 @@ class MonthResult:
     missing: list[tuple[str, str]]
     indicators: dict[str, dict[str, float]]
     items: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
+    adjustments: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def missing_text(self, shown: int) -> str:
         """The first ``shown`` missing scores as 村类别, with 等 when there are more."""
@@ -379,9 +419,11 @@ def draft_month(scheme: Scheme, inputs: MonthInputs) -> MonthResult:
         entered = inputs.scores.get(found.id, {})
         entered_items = inputs.item_scores.get(found.id, {})
         scores[found.id] = {}
+        points = inputs.adjustments.get(found.id, {})
         for category in scheme.categories:
-            score = category_score(scheme.items.get(category, ()), entered.get(category),
-                                   entered_items.get(category, {}))
+            score = adjusted_score(category_score(  # rule F11: special points
+                scheme.items.get(category, ()), entered.get(category),
+                entered_items.get(category, {})), points.get(category, 0.0))
             if score is not None:
                 scores[found.id][category] = score
         items[found.name] = {
@@ -390,7 +432,8 @@ def draft_month(scheme: Scheme, inputs: MonthInputs) -> MonthResult:
                        if item.name in entered_items[category]}
             for category in scheme.categories if entered_items.get(category)}
         for category, weights in scheme.weights.items():
-            scores[found.id][category] = combined_score(weights, indicators[found.name])
+            scores[found.id][category] = round(combined_score(
+                weights, indicators[found.name]) + points.get(category, 0.0), 2)
     placements = rank_flags(scheme, [
         VillageMonth(found.name, found.grid, scores[found.id], found.id in inputs.vetoed,
                      found.id in inputs.onsite_last_month) for found in villages])
@@ -402,5 +445,10 @@ def draft_month(scheme: Scheme, inputs: MonthInputs) -> MonthResult:
         for found in villages}
     missing = [(found.name, category) for found in villages for category in scheme.categories
                if category not in scores[found.id]]
+    adjustments = {found.name: {category: points for category, points
+                                in inputs.adjustments.get(found.id, {}).items()
+                                if category in scheme.categories and points}
+                   for found in villages}
     return MonthResult(inputs.month, villages, placements, settle(scheme, placements),
-                       found_consequences, missing, indicators, items)
+                       found_consequences, missing, indicators, items,
+                       {name: found for name, found in adjustments.items() if found})

@@ -383,7 +383,9 @@ MONEY_REWARD = "奖励{amount}元。"
 MONEY_PENALTY = "扣罚{amount}元。"
 MONEY_NONE = "不奖不罚。"
 GRID_PICTURE_TITLE = "{month} {grid} 红黄旗评比"
-GRID_PICTURE_FOOTER = "每项前三名红旗，末三名黄旗；一票否决的村不得红旗；现场会红旗不占名额。"
+GRID_PICTURE_FOOTER = "每项前{reds}名红旗，末{yellows}名黄旗{floor}；一票否决的村不得红旗；现场会红旗不占名额。"
+GRID_FOOTER_FLOOR = "（低于{floor:g}分才给黄旗）"
+GRID_FOOTER_NO_PLACES = "本网格不足2个村，不评红黄旗。"
 OFFICIAL_SUMMARY = "{month}红黄旗结算（第{version}版）："
 OFFICIAL_SETTLEMENT = "{village}：红{reds} 黄{yellows}，{money}{consequences}"
 OFFICIAL_CONSEQUENCES = "\n  后果：{items}"
@@ -422,6 +424,19 @@ RESPONSE_TO_VILLAGE = "你对{month}{category}的异议（第{number}号）镇�
 CONFIRM_NOT_REVIEWED = "{month}草稿还没有复核，不能确认。请未录分的镇干部先 /review {month}。"
 CONFIRM_UNANSWERED = "{month}还有{count}条异议未答复（第{numbers}号），不能确认。请先 /respond。"
 CONFIRM_BAD_MEETING_DAY = "班子会日期“{value}”不对，请写成 2026-11-03，且不晚于今天。"
+# Flags F9-F13 (issue 17): special points (特别加扣分) and vetoes' grounds, F11.
+ADJUST_USAGE = "请这样发：/adjust 2026-10 金竹村 和美家园建设 +5 事由（扣分写 -5）"
+ADJUST_BAD_POINTS = "加扣分“{value}”不对，应为不为0的数，在-{most:g}到+{most:g}之间，例如 +5 或 -3。"
+ADJUSTED = "已记录特别加扣分：{month} {village} {category} {points:+g}分，{reason}。{note}"
+VETO_GROUND_ASK = "请选一票否决的情形："
+VETO_GROUND_SET = "已归类：{village}{month}一票否决，情形：{ground}。"
+VETO_GROUND_ALREADY = "这条一票否决已归类为：{ground}。"
+VETO_WITHDRAWN_ALREADY = "这条一票否决已撤销。"
+UNVETO_USAGE = "请这样发：/unveto 2026-10 金竹村 撤销原因"
+UNVETO_NONE = "{village}{month}没有未撤销的一票否决。"
+UNVETOED = "已撤销{village}{month}的一票否决（{count}条）：{reason}。{note}"
+FLAGS_ADJUSTMENTS = "特别加扣分："
+FLAGS_ADJUSTMENT_LINE = "{village} {category}：{points:+g}分"
 
 # --- publication: notices and 公示 (rules P1-P2) -----------------------------------------
 NOTICE_USAGE = "请这样发：/notice 通知内容；更正已发的通知：/notice 更正 编号 内容"
@@ -569,6 +584,9 @@ HELP_CONFIRM = CommandHelp("/confirm 月份 [班子会日期]", "确认并发布
 HELP_REVIEW = CommandHelp("/review 月份", "复核红黄旗草稿，各村可提异议")
 HELP_APPEAL = CommandHelp("/appeal 月份 类别 理由", "对本村红黄旗草稿提异议")
 HELP_RESPOND = CommandHelp("/respond 编号 答复", "答复红黄旗异议")
+# Flags F11 (issue 17): special points and vetoes.
+HELP_ADJUST = CommandHelp("/adjust 月份 村 类别 ±分 事由", "记录班子会定的特别加扣分")
+HELP_UNVETO = CommandHelp("/unveto 月份 村 原因", "撤销一票否决")
 # Meetings a head can fix (issue 13, M8).
 HELP_CANCEL = CommandHelp("/cancel [原因]", "取消已安排的会议")
 # Issue 13: the list (问题清单制, rule I5).

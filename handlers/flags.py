@@ -55,6 +55,13 @@ async def draft(context: Context, connection: AsyncConnection, township_id: int,
     return draft_month(context.rules.scheme, inputs)
 
 
+async def after_confirm_note(request: Request, month: str) -> str:
+    """The reminder to confirm again, when a change touches a month confirmed already."""
+    confirmed = [found for found in await flags.confirmed_versions(
+        request.connection, request.require_person().township_id) if found[2] == month]
+    return texts.SCORE_AFTER_CONFIRM.format(month=month) if confirmed else ""
+
+
 async def enter_score(context: Context, request: Request) -> list[Outgoing]:
     """Enter one village's score in one category, or in one item of it, for a month (F2, F9)."""
     parts = request.args.split()
@@ -94,11 +101,7 @@ async def enter_score(context: Context, request: Request) -> list[Outgoing]:
     await request.log(f"flags:{month}", "flags.score",
                       {**payload, "item": item[1].name} if item else payload)
     note = texts.SCORE_REPLACED.format(previous=previous) if previous is not None else ""
-    confirmed = [found for found in await flags.confirmed_versions(request.connection,
-                                                                    person.township_id)
-                 if found[2] == month]
-    if confirmed:
-        note += texts.SCORE_AFTER_CONFIRM.format(month=month)
+    note += await after_confirm_note(request, month)
     if item is None:
         return [request.reply(texts.SCORE_RECORDED.format(
             month=month, village=found.name, category=category, score=score, note=note))]
@@ -109,22 +112,6 @@ async def enter_score(context: Context, request: Request) -> list[Outgoing]:
     return [request.reply(texts.ITEM_SCORE_RECORDED.format(
         month=month, village=found.name, category=category, item=item[1].name, score=score,
         note=note, progress=progress))]
-
-
-async def record_veto(context: Context, request: Request) -> list[Outgoing]:
-    """Record a one-vote-veto event: no red flag for that village that month (F4)."""
-    parts = request.args.split(maxsplit=2)
-    if len(parts) != 3:
-        raise Refusal(texts.VETO_USAGE)
-    month = month_of(context, request, parts[0])
-    found = await village_named(request, parts[1])
-    person = request.require_person()
-    await flags.add_veto(request.connection, month=month, village_id=found.id, reason=parts[2],
-                         by=person.id, now=request.now)
-    await request.log(f"flags:{month}", "flags.veto",
-                      {"village": found.name, "reason": parts[2]})
-    return [request.reply(texts.VETO_RECORDED.format(month=month, village=found.name,
-                                                     reason=parts[2]))]
 
 
 async def record_onsite(context: Context, request: Request) -> list[Outgoing]:
@@ -156,6 +143,11 @@ def describe(result: MonthResult, state: str) -> str:
         for category, entered in categories.items()]
     if item_lines:
         lines += [texts.FLAGS_ITEMS, *item_lines]
+    adjustment_lines = [texts.FLAGS_ADJUSTMENT_LINE.format(
+        village=village, category=category, points=points)
+        for village, found in result.adjustments.items() for category, points in found.items()]
+    if adjustment_lines:
+        lines += [texts.FLAGS_ADJUSTMENTS, *adjustment_lines]
     lines.append(texts.FLAGS_INDICATORS)
     for found in result.villages:
         figures = result.indicators.get(found.name, {})
@@ -261,7 +253,7 @@ async def confirm(context: Context, request: Request) -> list[Outgoing]:
     if unchanged is not None:
         return [request.reply(texts.CONFIRMED_ALREADY.format(month=month, version=unchanged))]
     for _ in range(CONFIRM_ATTEMPTS):
-        pictures = grid_pictures(context.rules.scheme.categories, result)
+        pictures = grid_pictures(context.rules.scheme, result)
         async with context.db.write() as connection:
             drawn, result = result, await draft(context, connection, township_id, month)
             if result == drawn:

@@ -9,6 +9,7 @@ PyPI with the project, so a picture shows Chinese on any machine.
 from __future__ import annotations
 
 import io
+from collections import Counter
 from collections.abc import Sequence
 from functools import cache
 from importlib.resources import as_file, files
@@ -16,7 +17,7 @@ from importlib.resources import as_file, files
 from PIL import Image, ImageDraw, ImageFont
 
 from core import texts
-from core.flags import ONSITE_CATEGORY, Flag, MonthResult, Placement
+from core.flags import ONSITE_CATEGORY, Flag, MonthResult, Placement, Scheme, grid_footer
 from core.supervision import Digest, digest_row
 
 CJK_FONT = files("noto_cjk_sans_otc").joinpath("NotoSansCJK-Regular.ttc")
@@ -71,14 +72,18 @@ def render_grid(title: str, categories: Sequence[str], placements: Sequence[Plac
     return _png(image)
 
 
-def grid_pictures(categories: Sequence[str], result: MonthResult) -> dict[str, bytes]:
-    """The flag table of each grid of a month, by grid, as published (F8)."""
+def grid_pictures(scheme: Scheme, result: MonthResult) -> dict[str, bytes]:
+    """The flag table of each grid of a month, by grid, as published (F8).
+
+    The footer states the places the grid actually gives (F3: a small grid gives fewer).
+    """
+    sizes = Counter(found.grid for found in result.villages)
     return {grid: render_grid(texts.GRID_PICTURE_TITLE.format(month=result.month, grid=grid),
-                              categories,
+                              scheme.categories,
                               [placement for placement in result.placements
                                if placement.grid == grid],
-                              texts.GRID_PICTURE_FOOTER)
-            for grid in sorted({found.grid for found in result.villages})}
+                              grid_footer(scheme, sizes[grid]))
+            for grid in sorted(sizes)}
 
 
 def render_table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]],

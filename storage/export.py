@@ -43,6 +43,11 @@ async def snapshot(connection: AsyncConnection, zone: ZoneInfo,
         "appeals": [{"id": found.id, "month": found.month, "village": found.village,
                      "category": found.category, "text": found.text, "answer": found.answer}
                     for found in await flag_review.appeals(connection)],
+        "adjustments": await flags.adjustments(connection),
+        "vetoes": [{"month": found.month, "village": found.village, "ground": found.ground,
+                    "reason": found.reason, "withdrawn": found.withdrawn_reason is not None,
+                    "withdrawn_reason": found.withdrawn_reason}
+                   for found in await flags.vetoes(connection)],
         **await _tasks(connection),
         "notices": await _notices(connection, zone),
     }

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -24,6 +25,7 @@ from core.flags import (
 )
 from storage import meetings
 from storage.schema import (
+    flag_adjustment,
     flag_confirmation,
     flag_item_score,
     flag_onsite,
@@ -100,10 +102,77 @@ async def item_scores(connection: AsyncConnection, month: str, village_id: int,
 
 
 async def add_veto(connection: AsyncConnection, *, month: str, village_id: int, reason: str,
-                   by: int | None, now: datetime) -> None:
-    """Record a one-vote-veto event (F4)."""
-    await connection.execute(insert(flag_veto).values(
+                   by: int | None, now: datetime) -> int:
+    """Record a one-vote-veto event (F4); return its id, for the buttons of its ground."""
+    created = await connection.execute(insert(flag_veto).values(
         month=month, village_id=village_id, reason=reason, entered_by=by, entered_at=now))
+    assert created.inserted_primary_key is not None
+    return int(created.inserted_primary_key[0])
+
+
+@dataclass(frozen=True, slots=True)
+class Veto:
+    """A one-vote-veto event with its ground (F11), and its withdrawal if withdrawn."""
+
+    id: int
+    month: str
+    village_id: int
+    village: str
+    township_id: int
+    reason: str
+    ground: str | None
+    withdrawn_reason: str | None
+
+
+async def vetoes(connection: AsyncConnection, *, veto_id: int | None = None,
+                 month: str | None = None, village_id: int | None = None) -> list[Veto]:
+    """Vetoes, oldest first: one by id, or of a village's month, or all."""
+    query = (select(flag_veto, village.c.name.label("village_name"), village.c.township_id)
+             .join(village, village.c.id == flag_veto.c.village_id).order_by(flag_veto.c.id))
+    if veto_id is not None:
+        query = query.where(flag_veto.c.id == veto_id)
+    if month is not None:
+        query = query.where(flag_veto.c.month == month)
+    if village_id is not None:
+        query = query.where(flag_veto.c.village_id == village_id)
+    return [Veto(row.id, row.month, row.village_id, row.village_name, row.township_id,
+                 row.reason, row.ground, row.withdrawn_reason)
+            for row in await connection.execute(query)]
+
+
+async def set_veto_ground(connection: AsyncConnection, veto_id: int, ground: str) -> bool:
+    """Classify a veto by its ground, once; False if it had one already."""
+    changed = await connection.execute(update(flag_veto).where(
+        flag_veto.c.id == veto_id, flag_veto.c.ground.is_(None)).values(ground=ground))
+    return bool(changed.rowcount)
+
+
+async def withdraw_vetoes(connection: AsyncConnection, *, month: str, village_id: int,
+                          reason: str, by: int | None, now: datetime) -> int:
+    """Withdraw a village's vetoes of a month that stand; return how many (F11)."""
+    changed = await connection.execute(update(flag_veto).where(
+        flag_veto.c.month == month, flag_veto.c.village_id == village_id,
+        flag_veto.c.withdrawn_at.is_(None)).values(
+        withdrawn_reason=reason, withdrawn_by=by, withdrawn_at=now))
+    return int(changed.rowcount)
+
+
+async def add_adjustment(connection: AsyncConnection, *, month: str, village_id: int,
+                         category: str, points: float, reason: str, by: int | None,
+                         now: datetime) -> None:
+    """Record special points (特别加扣分) in one category (F11)."""
+    await connection.execute(insert(flag_adjustment).values(
+        month=month, village_id=village_id, category=category, points=points, reason=reason,
+        entered_by=by, entered_at=now))
+
+
+async def adjustments(connection: AsyncConnection) -> list[dict[str, Any]]:
+    """Every special points entry, oldest first, for the export (F11)."""
+    return [dict(row._mapping) for row in await connection.execute(
+        select(flag_adjustment.c.month, village.c.name.label("village"),
+               flag_adjustment.c.category, flag_adjustment.c.points, flag_adjustment.c.reason)
+        .join(village, village.c.id == flag_adjustment.c.village_id)
+        .order_by(flag_adjustment.c.id))]
 
 
 async def add_onsite(connection: AsyncConnection, *, month: str, village_id: int,
@@ -135,11 +204,20 @@ async def month_inputs(connection: AsyncConnection, township_id: int, month: str
     for row in await connection.execute(select(flag_item_score).where(
             flag_item_score.c.month == month, flag_item_score.c.village_id.in_(ids))):
         items[row.village_id][row.category][row.item] = row.score
+    points: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for row in await connection.execute(select(flag_adjustment).where(
+            flag_adjustment.c.month == month, flag_adjustment.c.village_id.in_(ids))
+            .order_by(flag_adjustment.c.id)):
+        points[row.village_id][row.category] += row.points
+    vetoed = await connection.execute(select(flag_veto.c.village_id).where(
+        flag_veto.c.month == month, flag_veto.c.village_id.in_(ids),
+        flag_veto.c.withdrawn_at.is_(None)))
     start, end = month_bounds(zone, month)
     return MonthInputs(
         month, tuple(villages), dict(scores),
         item_scores={village_id: dict(found) for village_id, found in items.items()},
-        vetoed=await _ids(connection, flag_veto, month, ids),
+        adjustments={village_id: dict(found) for village_id, found in points.items()},
+        vetoed=frozenset(row.village_id for row in vetoed),
         onsite_last_month=await _ids(connection, flag_onsite, shift_month(month, -1), ids),
         activity=await _activity(connection, ids, start, end),
         yellows_before=await _confirmed_yellows(connection, township_id, month))

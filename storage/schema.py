@@ -350,7 +350,24 @@ flag_veto = Table(
     Column("reason", Text, nullable=False),
     Column("entered_by", ForeignKey("person.id")),
     Column("entered_at", UTCDateTime, nullable=False),
+    Column("ground", String(32)),  # one of seed 002's five grounds, chosen by button (F11)
+    Column("withdrawn_reason", Text),
+    Column("withdrawn_by", ForeignKey("person.id")),
+    Column("withdrawn_at", UTCDateTime),
     Index("ix_flag_veto_month", "month", "village_id"),
+)
+
+flag_adjustment = Table(  # special points (特别加扣分) decided by the township meeting (F11)
+    "flag_adjustment", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("month", String(7), nullable=False),
+    Column("village_id", ForeignKey("village.id"), nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("points", Float, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("entered_by", ForeignKey("person.id")),
+    Column("entered_at", UTCDateTime, nullable=False),
+    Index("ix_flag_adjustment_month", "month", "village_id"),
 )
 
 flag_onsite = Table(

@@ -10,18 +10,24 @@ from typing import Any
 import pytest
 
 from bot.files.scheme import SHIPPED, SchemeError, load_scheme, parse_scheme
+from core import texts
 from core.flags import (
     ONSITE_CATEGORY,
     Consequence,
     ConsequenceRules,
     Flag,
+    MonthInputs,
     Placement,
     Scheme,
     Settlement,
+    VillageInfo,
     VillageMonth,
     YellowHistory,
+    adjusted_score,
     combined_score,
     consequences,
+    draft_month,
+    grid_footer,
     rank_flags,
     settle,
 )
@@ -31,7 +37,6 @@ PARTY, HOME = "党建引领发展", "和美家园建设"
 TWO = Scheme("两项评比", (PARTY, HOME))
 ONE = Scheme("一项评比", (PARTY,))
 SEED_002 = ("党建引领发展", "和美家园建设", "整体协同智治", "文明新风培育", "美丽经济发展")
-FIVE_FLAGS = ("党建示范", "产业兴旺", "生态宜居", "乡风文明", "社会治理")
 
 
 def village(name: str, *scores: float, grid: str = EAST, vetoed: bool = False,
@@ -311,13 +316,11 @@ def test_shipped_monthly_scheme_is_seed_002() -> None:
     assert [scheme.amount(count) for count in range(5)] == [0, 1000, 3000, 5000, 5000]
 
 
-def test_shipped_five_flags_scheme() -> None:
-    scheme = load_scheme("five-flags")
-    assert scheme.name == "五面红旗评比"
-    assert scheme.categories == FIVE_FLAGS
-    assert (scheme.red_places, scheme.yellow_places, scheme.amounts) == (3, 3,
-                                                                         (1000, 3000, 5000))
-    assert dict(scheme.weights) == {}
+def test_only_the_monthly_scheme_is_shipped() -> None:
+    # issue 17 item 7: the 五面红旗 of seeds 000/003 is an annual award, not a monthly scheme.
+    assert sorted(path.stem for path in SHIPPED.glob("*.toml")) == ["monthly"]
+    with pytest.raises(SchemeError, match="five-flags"):
+        load_scheme("five-flags")
 
 
 GOOD: dict[str, Any] = {"name": "自定评比", "categories": [PARTY, HOME, "数据治理"],
@@ -397,3 +400,55 @@ def test_the_weights_example_of_the_monthly_scheme_loads_when_uncommented(
     scheme = load_scheme(str(path))
     assert dict(scheme.weights) == {HOME: {"meetings_held": 1, "attendance": 1,
                                            "issues_on_time": 1, "satisfaction": 1}}
+
+
+def test_adjusted_score_moves_a_score_that_is_there_only() -> None:  # rule F11
+    assert adjusted_score(80, 2.5) == 82.5
+    assert adjusted_score(80, -80.5) == -0.5
+    assert adjusted_score(80, 0) == 80
+    assert adjusted_score(None, 5) is None
+
+
+def test_draft_month_adds_special_points_to_their_category() -> None:  # rule F11
+    villages = (VillageInfo(1, "甲村", WEST), VillageInfo(2, "乙村", WEST))
+    inputs = MonthInputs("2026-10", villages, {1: {PARTY: 80, HOME: 80}, 2: {PARTY: 79}},
+                         adjustments={2: {PARTY: 1.5, HOME: 10}})
+    result = draft_month(TWO, inputs)
+    by_place = {(p.village, p.category): (p.score, p.flag) for p in result.placements}
+    assert by_place[("乙村", PARTY)] == (80.5, Flag.RED)
+    assert by_place[("甲村", PARTY)] == (80, Flag.YELLOW)
+    assert by_place[("乙村", HOME)][0] is None  # a missing score stays missing
+    assert ("乙村", HOME) in result.missing
+    assert result.adjustments == {"乙村": {PARTY: 1.5, HOME: 10}}
+
+
+def test_yellow_below_gives_yellow_only_under_the_floor() -> None:  # rule F3, issue 17 item 6
+    floored = Scheme("有底线", (PARTY,), yellow_below=60)
+    grid = [village(name, score, scheme=floored) for name, score in
+            (("甲村", 90), ("乙村", 80), ("丙村", 70), ("丁村", 60), ("戊村", 59.5), ("己村", 30))]
+    flags = {p.village: p.flag for p in rank_flags(floored, grid)}
+    assert flags == {"甲村": Flag.RED, "乙村": Flag.RED, "丙村": Flag.RED, "丁村": None,
+                     "戊村": Flag.YELLOW, "己村": Flag.YELLOW}  # 60 is not below 60
+    all_well = [village(name, score, scheme=floored) for name, score in
+                (("甲村", 90), ("乙村", 80), ("丙村", 70), ("丁村", 60))]
+    assert [p.flag for p in rank_flags(floored, all_well)].count(Flag.YELLOW) == 0
+    assert [p.flag for p in rank_flags(floored, all_well)].count(Flag.RED) == 2
+
+
+def test_grid_footer_states_the_places_given() -> None:
+    assert grid_footer(ONE, 8) == texts.GRID_PICTURE_FOOTER.format(reds=3, yellows=3, floor="")
+    assert grid_footer(ONE, 5) == texts.GRID_PICTURE_FOOTER.format(reds=2, yellows=2, floor="")
+    assert grid_footer(ONE, 1) == texts.GRID_FOOTER_NO_PLACES
+    assert grid_footer(Scheme("有底线", (PARTY,), yellow_below=60), 2) == \
+        texts.GRID_PICTURE_FOOTER.format(reds=1, yellows=1,
+                                         floor=texts.GRID_FOOTER_FLOOR.format(floor=60))
+
+
+def test_scheme_file_yellow_below() -> None:
+    base: dict[str, Any] = {"name": "x", "categories": ["甲"]}
+    assert parse_scheme(base).yellow_below is None
+    assert parse_scheme({**base, "yellow_below": 60}).yellow_below == 60
+    assert parse_scheme({**base, "yellow_below": 100}).yellow_below == 100
+    for bad in (0, 101, "60", True):
+        with pytest.raises(SchemeError, match="yellow_below"):
+            parse_scheme({**base, "yellow_below": bad})

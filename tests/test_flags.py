@@ -246,7 +246,8 @@ async def test_draft_confirm_publish_and_correct(app: App, bot: FakeBot, tmp_pat
     assert texts_of(await say("/onsite 2026-09 青山村")) == [texts.ONSITE_RECORDED.format(
         village="青山村", month="2026-09", next_month=MONTH)]
     assert texts_of(await say(f"/veto {MONTH} 白沙村 发生较大安全生产责任事故")) == [
-        texts.VETO_RECORDED.format(month=MONTH, village="白沙村", reason="发生较大安全生产责任事故")]
+        texts.VETO_RECORDED.format(month=MONTH, village="白沙村", reason="发生较大安全生产责任事故"),
+        texts.VETO_GROUND_ASK]  # issue 17 (F11): the ground is then chosen by button
     before = await written(app)
     assert texts_of(await say(f"/confirm {MONTH}")) == [texts.CONFIRM_MISSING.format(
         month=MONTH, count=1, items=f"金竹村{ECONOMY}")]

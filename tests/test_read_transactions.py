@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 import handlers.flags
 from bot.wiring import App
 from core import texts
-from core.flags import MonthResult, draft_month
+from core.flags import MonthResult, Scheme, draft_month
 from storage import flags, org
 from storage.schema import flag_confirmation, outbox
 from tests.conftest import START, FakeBot, reviewed, texts_of
@@ -39,9 +39,9 @@ class Writes:
         original = database.write
         draw = handlers.flags.grid_pictures
 
-        def watched_draw(categories: Sequence[str], result: MonthResult) -> dict[str, bytes]:
+        def watched_draw(scheme: Scheme, result: MonthResult) -> dict[str, bytes]:
             self.drawn.append((result, self.open))
-            return draw(categories, result)
+            return draw(scheme, result)
 
         @asynccontextmanager
         async def write() -> AsyncIterator[AsyncConnection]:

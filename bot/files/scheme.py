@@ -89,11 +89,16 @@ def parse_scheme(data: dict[str, Any], source: str = "scheme") -> Scheme:
             raise fail(f"weights.{category} must give {', '.join(INDICATORS)} non-negative "
                        "numbers")
     items = _items(data.get("items", {}), categories, weights, float(high), fail)
+    floor = data.get("yellow_below")
+    if floor is not None and (not isinstance(floor, int | float) or isinstance(floor, bool)
+                              or not low < floor <= high):
+        raise fail("yellow_below must be a score above score_min, at most score_max")
     return Scheme(
         name=name, categories=tuple(categories), red_places=places["red_places"],
         yellow_places=places["yellow_places"], score_min=float(low), score_max=float(high),
         amounts=tuple(amounts), consequences=ConsequenceRules(**rules),
-        weights={category: dict(table) for category, table in weights.items()}, items=items)
+        weights={category: dict(table) for category, table in weights.items()}, items=items,
+        yellow_below=float(floor) if floor is not None else None)
 
 
 def _items(table: Any, categories: list[str], weights: dict[str, Any], high: float,
