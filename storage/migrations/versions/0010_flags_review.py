@@ -1,4 +1,4 @@
-"""Flags F9-F13: item scores, review and objections, special points, vetoes' grounds.
+"""Flags F9-F10: item scores, review and objections, and the 班子会 date of a confirmation.
 
 Revision ID: 0010
 Revises: 0009
