@@ -21,7 +21,7 @@ bot's own figures of each village (F2) and the yellow flags of confirmed months 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -56,13 +56,15 @@ class Consequence(StrEnum):
     SUSPENSION = "suspension"
     DOWNGRADE = "downgrade"
     STAR_DOWN = "star_down"
+    SUBSIDY_LOWEST = "subsidy_lowest"  # rule F13: with two yellow months running
 
     @property
     def label(self) -> str:
         """The Chinese name, as the township says it."""
         return {"talk": "镇主要领导约谈主职干部", "warning": "对主职干部警告",
                 "suspension": "主职干部停职", "downgrade": "年度考核降一档",
-                "star_down": "党组织五星评定降一颗星"}[self.value]
+                "star_down": "党组织五星评定降一颗星",
+                "subsidy_lowest": "保洁费及垃圾分类补贴按最低档"}[self.value]
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,8 +248,14 @@ class YellowHistory:
                 and all(count >= at_least for count in needed))
 
 
-def consequences(rules: ConsequenceRules, history: YellowHistory) -> list[Consequence]:
-    """What this month's yellow flags lead to, looking back at confirmed months (F7)."""
+def consequences(rules: ConsequenceRules, history: YellowHistory,
+                 issued: Collection[Consequence] = ()) -> list[Consequence]:
+    """What this month's yellow flags lead to, looking back at confirmed months (F7).
+
+    Each consequence but the talk fires once in the scheme year, when its condition is
+    first met: one in ``issued`` (by an earlier month of the year) is not issued again
+    (rule F13). Every yellow month has its talk.
+    """
     if history.this_month == 0:
         return []
     found: list[Consequence] = []
@@ -260,10 +268,11 @@ def consequences(rules: ConsequenceRules, history: YellowHistory) -> list[Conseq
     if history.running(rules.suspension_consecutive_months, rules.suspension_categories):
         found.append(Consequence.SUSPENSION)
     if history.running(rules.downgrade_consecutive_months):
-        found.append(Consequence.DOWNGRADE)
+        found += [Consequence.DOWNGRADE, Consequence.SUBSIDY_LOWEST]  # rules F7, F13
     if history.yellow_months_earlier_this_year + 1 >= rules.star_down_months_in_year:
         found.append(Consequence.STAR_DOWN)
-    return found
+    return [item for item in found  # rule F13: once, when first met
+            if item is Consequence.TALK or item not in issued]
 
 
 def category_score(items: tuple[ScoreItem, ...], total: float | None,
@@ -364,7 +373,8 @@ class MonthInputs:
     ``adjustments`` the special points' sum by category (F11); ``vetoed`` the villages
     with a veto not withdrawn;
     ``yellows_before`` holds, per village, the yellow categories of each confirmed
-    month among ``months_before(month)``, from the newest confirmed version.
+    month among ``months_before(month)``, from the newest confirmed version;
+    ``issued_before`` the consequences of the confirmed earlier months of its year (F13).
     """
 
     month: str
@@ -376,6 +386,7 @@ class MonthInputs:
     onsite_last_month: frozenset[int] = frozenset()
     activity: Mapping[int, VillageActivity] = field(default_factory=dict)
     yellows_before: Mapping[int, Mapping[str, int]] = field(default_factory=dict)
+    issued_before: Mapping[int, frozenset[Consequence]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -441,7 +452,8 @@ def draft_month(scheme: Scheme, inputs: MonthInputs) -> MonthResult:
                          if placement.flag is Flag.YELLOW)
     found_consequences = {
         found.name: consequences(scheme.consequences, yellow_history(
-            inputs.month, yellow_now[found.name], inputs.yellows_before.get(found.id, {})))
+            inputs.month, yellow_now[found.name], inputs.yellows_before.get(found.id, {})),
+            inputs.issued_before.get(found.id, frozenset()))
         for found in villages}
     missing = [(found.name, category) for found in villages for category in scheme.categories
                if category not in scores[found.id]]

@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.flags import (
+    Consequence,
     Flag,
     MonthInputs,
     MonthResult,
@@ -220,7 +221,8 @@ async def month_inputs(connection: AsyncConnection, township_id: int, month: str
         vetoed=frozenset(row.village_id for row in vetoed),
         onsite_last_month=await _ids(connection, flag_onsite, shift_month(month, -1), ids),
         activity=await _activity(connection, ids, start, end),
-        yellows_before=await _confirmed_yellows(connection, township_id, month))
+        yellows_before=await _confirmed_yellows(connection, township_id, month),
+        issued_before=await _issued_this_year(connection, township_id, month))
 
 
 async def _confirmed_yellows(connection: AsyncConnection, township_id: int, month: str,
@@ -240,6 +242,23 @@ async def _confirmed_yellows(connection: AsyncConnection, township_id: int, mont
     for row in rows:
         counts[row.village_id][row.month] = int(row.yellows)
     return dict(counts)
+
+
+async def _issued_this_year(connection: AsyncConnection, township_id: int, month: str,
+                            ) -> dict[int, frozenset[Consequence]]:
+    """Per village id: the consequences its year's earlier confirmed months issued (F13)."""
+    latest = (select(func.max(flag_confirmation.c.id).label("id"))
+              .where(flag_confirmation.c.township_id == township_id,
+                     flag_confirmation.c.month >= f"{month[:4]}-01",
+                     flag_confirmation.c.month < month)
+              .group_by(flag_confirmation.c.month).subquery())
+    issued: dict[int, set[Consequence]] = defaultdict(set)
+    for row in await connection.execute(
+            select(flag_settlement.c.village_id, flag_settlement.c.consequences)
+            .join(latest, latest.c.id == flag_settlement.c.confirmation_id)):
+        issued[row.village_id].update(Consequence(value)
+                                      for value in json.loads(row.consequences))
+    return {village_id: frozenset(found) for village_id, found in issued.items()}
 
 
 async def _activity(connection: AsyncConnection, village_ids: list[int], start: datetime,

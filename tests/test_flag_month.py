@@ -134,11 +134,19 @@ def test_indicators_of_a_village() -> None:
 def test_yellow_flags_of_confirmed_months_lead_to_more_consequences() -> None:
     september = {6: {"2026-09": 2}, 5: {"2025-10": 3}}
     result = draft(yellows_before=september)
-    # 龙潭村: yellow in September too, so the warning and the downgrade follow.
+    # 龙潭村: yellow in September too, so the warning, the downgrade and the lowest
+    # cleaning subsidy follow (F13).
     assert result.consequences["龙潭村"] == [Consequence.TALK, Consequence.WARNING,
-                                           Consequence.DOWNGRADE]
+                                           Consequence.DOWNGRADE, Consequence.SUBSIDY_LOWEST]
     # 青山村's yellows of last October are of another year and not the month before.
     assert result.consequences["青山村"] == [Consequence.TALK]
+
+
+def test_consequences_issued_earlier_in_the_year_are_not_issued_again() -> None:
+    issued = {6: frozenset({Consequence.TALK, Consequence.WARNING})}
+    result = draft(yellows_before={6: {"2026-09": 2}}, issued_before=issued)
+    assert result.consequences["龙潭村"] == [Consequence.TALK, Consequence.DOWNGRADE,
+                                           Consequence.SUBSIDY_LOWEST]
 
 
 @pytest.mark.parametrize(("before", "expected"), [

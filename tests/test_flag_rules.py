@@ -228,6 +228,7 @@ def test_settle_lists_every_village_by_name() -> None:
 
 TALK, WARNING, SUSPENSION = Consequence.TALK, Consequence.WARNING, Consequence.SUSPENSION
 DOWNGRADE, STAR_DOWN = Consequence.DOWNGRADE, Consequence.STAR_DOWN
+SUBSIDY = Consequence.SUBSIDY_LOWEST
 
 
 @pytest.mark.parametrize(("history", "expected"), [
@@ -236,8 +237,9 @@ DOWNGRADE, STAR_DOWN = Consequence.DOWNGRADE, Consequence.STAR_DOWN
     # Any yellow: a talk.
     (YellowHistory(1), [TALK]),
     (YellowHistory(2, (0, 0)), [TALK]),
-    # Yellow this month and last month: warning and the annual rating down one grade.
-    (YellowHistory(1, (1,), 1, 1), [TALK, WARNING, DOWNGRADE]),
+    # Yellow this month and last month: warning, the annual rating down one grade and the
+    # cleaning subsidy at its lowest tier (F13).
+    (YellowHistory(1, (1,), 1, 1), [TALK, WARNING, DOWNGRADE, SUBSIDY]),
     # A gap month breaks "running".
     (YellowHistory(1, (0, 1), 1, 1), [TALK]),
     # Three yellow categories in the calendar year: a warning.
@@ -245,15 +247,15 @@ DOWNGRADE, STAR_DOWN = Consequence.DOWNGRADE, Consequence.STAR_DOWN
     (YellowHistory(1, (0, 2), 2, 1), [TALK, WARNING]),
     (YellowHistory(2, (0, 0, 0), 0, 0), [TALK]),
     # Three or more yellow categories this month and last: suspension.
-    (YellowHistory(3, (3,), 3, 1), [TALK, WARNING, SUSPENSION, DOWNGRADE]),
-    (YellowHistory(4, (5,), 5, 1), [TALK, WARNING, SUSPENSION, DOWNGRADE]),
-    (YellowHistory(3, (2,), 2, 1), [TALK, WARNING, DOWNGRADE]),
-    (YellowHistory(2, (3,), 3, 1), [TALK, WARNING, DOWNGRADE]),
+    (YellowHistory(3, (3,), 3, 1), [TALK, WARNING, SUSPENSION, DOWNGRADE, SUBSIDY]),
+    (YellowHistory(4, (5,), 5, 1), [TALK, WARNING, SUSPENSION, DOWNGRADE, SUBSIDY]),
+    (YellowHistory(3, (2,), 2, 1), [TALK, WARNING, DOWNGRADE, SUBSIDY]),
+    (YellowHistory(2, (3,), 3, 1), [TALK, WARNING, DOWNGRADE, SUBSIDY]),
     # A third yellow month in the year: one star down.
     (YellowHistory(1, (0, 1, 0, 1), 2, 2), [TALK, WARNING, STAR_DOWN]),
-    (YellowHistory(1, (1, 0, 1), 2, 2), [TALK, WARNING, DOWNGRADE, STAR_DOWN]),
+    (YellowHistory(1, (1, 0, 1), 2, 2), [TALK, WARNING, DOWNGRADE, SUBSIDY, STAR_DOWN]),
     # January: December counts for "running" but not for this year's totals.
-    (YellowHistory(1, (1, 1, 1), 0, 0), [TALK, WARNING, DOWNGRADE]),
+    (YellowHistory(1, (1, 1, 1), 0, 0), [TALK, WARNING, DOWNGRADE, SUBSIDY]),
     (YellowHistory(1, (0, 2, 1), 0, 0), [TALK]),
 ])
 def test_consequences(history: YellowHistory, expected: list[Consequence]) -> None:
@@ -263,8 +265,21 @@ def test_consequences(history: YellowHistory, expected: list[Consequence]) -> No
 def test_consequences_follow_the_scheme_rules() -> None:
     rules = ConsequenceRules(talk_on_any_yellow=False, warning_consecutive_months=3,
                              warning_categories_in_year=5)
-    assert consequences(rules, YellowHistory(1, (1,), 1, 1)) == [DOWNGRADE]
-    assert consequences(rules, YellowHistory(1, (1, 1), 2, 2)) == [WARNING, DOWNGRADE, STAR_DOWN]
+    assert consequences(rules, YellowHistory(1, (1,), 1, 1)) == [DOWNGRADE, SUBSIDY]
+    assert consequences(rules, YellowHistory(1, (1, 1), 2, 2)) == [WARNING, DOWNGRADE, SUBSIDY, STAR_DOWN]
+
+
+@pytest.mark.parametrize(("history", "issued", "expected"), [
+    # Rule F13: a consequence issued earlier in the year is not issued again; talks are.
+    (YellowHistory(1, (1,), 1, 1), {WARNING, DOWNGRADE, SUBSIDY}, [TALK]),
+    (YellowHistory(1, (1,), 1, 1), {TALK, WARNING}, [TALK, DOWNGRADE, SUBSIDY]),
+    (YellowHistory(3, (3,), 3, 1), {WARNING, DOWNGRADE, SUBSIDY}, [TALK, SUSPENSION]),
+    (YellowHistory(1, (0, 1, 0, 1), 2, 2), {WARNING}, [TALK, STAR_DOWN]),
+    (YellowHistory(0, (1,), 1, 1), set(), []),
+])
+def test_consequences_fire_once(history: YellowHistory, issued: set[Consequence],
+                                expected: list[Consequence]) -> None:
+    assert consequences(ConsequenceRules(), history, issued) == expected
 
 
 def test_running_needs_every_month_and_enough_categories() -> None:
@@ -279,7 +294,7 @@ def test_running_needs_every_month_and_enough_categories() -> None:
 def test_consequence_labels() -> None:
     assert [c.label for c in Consequence] == [
         "镇主要领导约谈主职干部", "对主职干部警告", "主职干部停职", "年度考核降一档",
-        "党组织五星评定降一颗星"]
+        "党组织五星评定降一颗星", "保洁费及垃圾分类补贴按最低档"]
     assert (Flag.RED.label, Flag.YELLOW.label) == ("红旗", "黄旗")
 
 

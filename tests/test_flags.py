@@ -63,7 +63,7 @@ OCTOBER: dict[str, tuple[float, ...]] = {
 TOP_FOUR = "、".join(CATEGORIES[:4])
 TALK, WARNING = Consequence.TALK.label, Consequence.WARNING.label
 SUSPENSION, DOWNGRADE = Consequence.SUSPENSION.label, Consequence.DOWNGRADE.label
-STAR_DOWN = Consequence.STAR_DOWN.label
+STAR_DOWN, SUBSIDY = Consequence.STAR_DOWN.label, Consequence.SUBSIDY_LOWEST.label
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -449,23 +449,26 @@ async def test_consequences_count_confirmed_months_only_and_the_calendar_year(
     assert has_block(november, settlement("红星村", 1, 4, -4000, TALK, WARNING))
     october = await confirm("2026-10")
     assert has_block(october, settlement("丰收村", 4, 1, 4000, TALK))
-    # Now that October is confirmed, November again is yellow two months running.
+    # Now that October is confirmed, November again is yellow two months running; 红星村's
+    # warning was issued in October, so it is not issued again (F13).
     november = await confirm("2026-11")
     assert november.startswith(texts.VILLAGE_RESULT_CORRECTION.format(version=2))
-    assert has_block(november, settlement("丰收村", 4, 1, 4000, TALK, WARNING, DOWNGRADE))
-    assert has_block(november, settlement("红星村", 1, 4, -4000, TALK, WARNING, SUSPENSION,
-                                          DOWNGRADE))
-    # December: 丰收村 has no yellow, so nothing; 红星村's third yellow month this year.
+    assert has_block(november, settlement("丰收村", 4, 1, 4000, TALK, WARNING, DOWNGRADE,
+                                          SUBSIDY))
+    assert has_block(november, settlement("红星村", 1, 4, -4000, TALK, SUSPENSION,
+                                          DOWNGRADE, SUBSIDY))
+    # December: 丰收村 has no yellow, so nothing; 红星村's third yellow month this year
+    # brings only what was not issued yet: the talk and the star.
     december = await confirm("2026-12")
     assert has_block(december, settlement("丰收村", 5, 0, 5000))
-    assert has_block(december, settlement("红星村", 0, 5, -5000, TALK, WARNING, SUSPENSION,
-                                          DOWNGRADE, STAR_DOWN))
+    assert has_block(december, settlement("红星村", 0, 5, -5000, TALK, STAR_DOWN))
     # January: 2026's yellow months and categories no longer count for the year (丰收村
-    # would be at three of each), but December still counts as the month before (红星村).
+    # would be at three of each), but December still counts as the month before (红星村),
+    # and a new year issues its consequences anew.
     january = await confirm("2027-01")
     assert has_block(january, settlement("丰收村", 4, 1, 4000, TALK))
     assert has_block(january, settlement("红星村", 1, 4, -4000, TALK, WARNING, SUSPENSION,
-                                         DOWNGRADE))
+                                         DOWNGRADE, SUBSIDY))
     async with app.context.db.read() as connection:
         state = await snapshot(connection, SHANGHAI, app.context.rules.scheme)
     found = {(row["month"], row["village"]): (row["amount"], row["consequences"])
@@ -473,13 +476,13 @@ async def test_consequences_count_confirmed_months_only_and_the_calendar_year(
     assert found == {
         ("2026-10", "丰收村"): (4000, ["talk"]),
         ("2026-10", "红星村"): (-4000, ["talk", "warning"]),
-        ("2026-11", "丰收村"): (4000, ["talk", "warning", "downgrade"]),
-        ("2026-11", "红星村"): (-4000, ["talk", "warning", "suspension", "downgrade"]),
+        ("2026-11", "丰收村"): (4000, ["talk", "warning", "downgrade", "subsidy_lowest"]),
+        ("2026-11", "红星村"): (-4000, ["talk", "suspension", "downgrade", "subsidy_lowest"]),
         ("2026-12", "丰收村"): (5000, []),
-        ("2026-12", "红星村"): (-5000, ["talk", "warning", "suspension", "downgrade",
-                                       "star_down"]),
+        ("2026-12", "红星村"): (-5000, ["talk", "star_down"]),
         ("2027-01", "丰收村"): (4000, ["talk"]),
-        ("2027-01", "红星村"): (-4000, ["talk", "warning", "suspension", "downgrade"]),
+        ("2027-01", "红星村"): (-4000, ["talk", "warning", "suspension", "downgrade",
+                                       "subsidy_lowest"]),
     }
 
 
