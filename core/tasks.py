@@ -79,6 +79,12 @@ def decision_due(meeting_day: date) -> date:
     return meeting_day + timedelta(days=DECISION_DAYS)
 
 
+def rectification_due(confirmed_on: date) -> date:
+    """A yellow flag's rectification falls due on the last day of its month (rule F13)."""
+    next_month = date(confirmed_on.year + confirmed_on.month // 12, confirmed_on.month % 12 + 1, 1)
+    return next_month - timedelta(days=1)
+
+
 def task_overdue(task: Task, today: date) -> bool:
     """Whether a task is still open after its due day (rule M9 for decisions)."""
     return task.status is TaskStatus.OPEN and today > task.due

@@ -437,6 +437,16 @@ UNVETO_NONE = "{village}{month}没有未撤销的一票否决。"
 UNVETOED = "已撤销{village}{month}的一票否决（{count}条）：{reason}。{note}"
 FLAGS_ADJUSTMENTS = "特别加扣分："
 FLAGS_ADJUSTMENT_LINE = "{village} {category}：{points:+g}分"
+# Flags F13 (issue 17): rectification (整改) after a yellow flag.
+RECTIFY_SUBJECT = "{month}黄旗整改（{categories}）"
+RECTIFY_OWNER = "镇干部"
+RECTIFY_OPENED = "{month}黄旗整改任务：{items}，请在{due}前整改后发 /rectified 编号 说明。"
+RECTIFY_ITEM = "{village}第{number}号"
+RECTIFIED_USAGE = "请这样发：/rectified 整改编号 说明，例如 /rectified 12 村道垃圾已清理"
+RECTIFY_UNKNOWN = "本镇没有第{number}号整改任务。"
+RECTIFY_DONE_ALREADY = "第{number}号整改任务已办结：{report}"
+RECTIFIED = "第{number}号整改任务（{village}）已办结：{note}"
+RECTIFIED_TOLD = "{village}第{number}号整改任务（{subject}）已办结：{note}"
 
 # --- publication: notices and 公示 (rules P1-P2) -----------------------------------------
 NOTICE_USAGE = "请这样发：/notice 通知内容；更正已发的通知：/notice 更正 编号 内容"
@@ -587,6 +597,8 @@ HELP_RESPOND = CommandHelp("/respond 编号 答复", "答复红黄旗异议")
 # Flags F11 (issue 17): special points and vetoes.
 HELP_ADJUST = CommandHelp("/adjust 月份 村 类别 ±分 事由", "记录班子会定的特别加扣分")
 HELP_UNVETO = CommandHelp("/unveto 月份 村 原因", "撤销一票否决")
+# Flags F13 (issue 17): rectification.
+HELP_RECTIFIED = CommandHelp("/rectified 编号 说明", "报黄旗整改办结")
 # Meetings a head can fix (issue 13, M8).
 HELP_CANCEL = CommandHelp("/cancel [原因]", "取消已安排的会议")
 # Issue 13: the list (问题清单制, rule I5).

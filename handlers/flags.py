@@ -15,7 +15,7 @@ from core.permissions import Place
 from core.publication import Kind, sent_event
 from core.roles import Role
 from core.when import parse_day
-from handlers import talks
+from handlers import rectification, talks
 from handlers.context import Context, Refusal, Request
 from handlers.pictures import grid_pictures
 from storage import events, flag_review, flags, notify, org, outbox, publication
@@ -283,6 +283,8 @@ async def _store_and_publish(context: Context, connection: AsyncConnection, requ
                   by=request.actor())
     await talks.open_yellow_talks(context, connection, person.township_id, result,  # F7, S2
                                   request.actor(), request.now)
+    await rectification.open_rectifications(context, connection, person.township_id,  # F13
+                                            result, request.actor(), request.now)
     return request.reply(texts.CONFIRMED.format(month=result.month, version=version))
 
 

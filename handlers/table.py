@@ -19,6 +19,7 @@ from handlers import (
     meeting_schedule,
     meetings,
     publication,
+    rectification,
     supervision,
 )
 from handlers.context import Context, Request
@@ -137,6 +138,9 @@ COMMANDS: list[Command] = [
             help=texts.HELP_ADJUST),
     Command("unveto", flag_special.unveto, Where.ANY, roles=OFFICIALS, aliases=("撤销否决",),
             help=texts.HELP_UNVETO),
+    # Rectification after a yellow flag (rule F13).
+    Command("rectified", rectification.rectified, Where.ANY, roles=OFFICIALS,
+            aliases=("整改办结",), help=texts.HELP_RECTIFIED),
     Command("vground", flag_special.choose_ground, Where.ANY, roles=OFFICIALS,
             button_only=True),
     # Publication: notices and 公示 (rules P1-P2).

@@ -68,7 +68,9 @@ async def _tasks(connection: AsyncConnection) -> dict[str, list[dict[str, Any]]]
         "tasks": [{"id": found.id, "kind": found.kind.value, "owner": found.owner.title,
                    "owner_role": found.owner.role.value, "due": found.due.isoformat(),
                    "status": found.status.value, "subject": found.subject,
-                   "homestead": names.get(found.place.homestead_id or 0)}
+                   "homestead": names.get(found.place.homestead_id or 0),
+                   "village": villages.get(found.place.village_id or 0),
+                   "report": found.report}
                   for found in every],
         # Talks (约谈, rule S2) are tasks of their own kind: the official owns them.
         "talks": [{"id": found.id, "village": villages.get(found.place.village_id or 0),

@@ -330,7 +330,10 @@ async def test_draft_confirm_publish_and_correct(app: App, bot: FakeBot, tmp_pat
         settlement("青山村", 1, 0, 1000),
         settlement("龙潭村", 1, 4, -4000, TALK, WARNING),
     ]) + "\n"
-    assert len(to_official) == 3
+    # And the yellow villages' rectification tasks (F13), one message.
+    rectify = [m.text for m in to_official if m.text.startswith(f"{MONTH}黄旗整改任务：")]
+    assert len(rectify) == 1 and "丰收村第" in rectify[0] and "清水村" not in rectify[0]
+    assert len(to_official) == 4
     # Nothing more is waiting in the outbox, and the official in 银山镇 got nothing.
     async with app.context.db.read() as connection:
         assert await connection.scalar(select(func.count()).select_from(outbox).where(
@@ -737,3 +740,46 @@ def test_scores_import_rejects_the_whole_file(monkeypatch: pytest.MonkeyPatch,
     assert {(row["village"], row["category"], row["score"]) for row in _export()["flags"]
             if row["score"] is not None and row["category"] != COMPUTED} == {
         ("金竹村", PARTY, 90), ("金竹村", HOME, 80)}
+
+
+# --- rectification after a yellow flag (F13) -------------------------------------------------
+
+async def test_a_yellow_flag_opens_one_rectification_a_month_reported_done_by_rectified(
+        app: App, bot: FakeBot, tmp_path: Path, clock: ManualClock) -> None:
+    await add_villages(app, bot, tmp_path)
+    clock.set(datetime(2026, 11, 5, 9, 0, tzinfo=SHANGHAI))
+    await import_scores(app, write_scores(tmp_path / "october.csv", {MONTH: OCTOBER}))
+    await reviewed(app, MONTH)
+    await bot.say(OFFICIAL, "private", f"/confirm {MONTH}")
+
+    async def rectifications() -> list[dict[str, Any]]:
+        async with app.context.db.read() as connection:
+            state = await snapshot(connection, SHANGHAI, app.context.rules.scheme)
+        return [row for row in state["tasks"] if row["kind"] == "rectification"]
+
+    opened = await rectifications()
+    assert len(opened) == len({row["id"] for row in opened}) == 8  # every yellow village once
+    assert {row["due"] for row in opened} == {"2026-11-30"}  # the month's last day
+    assert all(row["status"] == "open" for row in opened)
+    assert sorted(row["village"] for row in opened) == sorted(
+        ["丰收村", "柳溪村", "白沙村", "石桥村", "红星村", "金竹村", "长冲村", "龙潭村"])
+    # A new version of the month opens no second task for the same village.
+    await bot.say(OFFICIAL, "private", f"/adjust {MONTH} 清水村 {PARTY} -1 班子会决定")
+    await reviewed(app, MONTH)
+    await bot.say(OFFICIAL, "private", f"/confirm {MONTH}")
+    assert [row["id"] for row in await rectifications()] == [row["id"] for row in opened]
+    number = opened[0]["id"]
+    for command, refusal in [
+            ("/rectified", texts.RECTIFIED_USAGE),
+            (f"/rectified {number}", texts.RECTIFIED_USAGE),
+            ("/rectified 9999 已整改", texts.RECTIFY_UNKNOWN.format(number=9999))]:
+        assert texts_of(await bot.say(OFFICIAL, "private", command)) == [refusal], command
+    assert texts_of(await bot.say(OTHER_TOWNSHIP_OFFICIAL, "private",
+                                  f"/rectified {number} 已整改")) == [
+        texts.RECTIFY_UNKNOWN.format(number=number)]
+    reply = texts_of(await bot.say(OFFICIAL, "private", f"/rectified {number} 村道垃圾已清理"))
+    assert len(reply) == 1 and reply[0].endswith("已办结：村道垃圾已清理")
+    assert texts_of(await bot.say(OFFICIAL, "private", f"/rectified {number} 再报")) == [
+        texts.RECTIFY_DONE_ALREADY.format(number=number, report="村道垃圾已清理")]
+    done = [row for row in await rectifications() if row["id"] == number]
+    assert done[0]["status"] == "done" and done[0]["report"] == "村道垃圾已清理"

@@ -1,0 +1,82 @@
+"""Rectification (整改, rule F13): a yellow flag opens a follow-up task; /rectified closes it.
+
+The task is owned by the township's officials (any 镇干部 may report it), as the roster
+does not yet name the official who liaises with each village (联系村, DESIGN §5).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core import texts
+from core.flags import Flag, MonthResult
+from core.messages import Outgoing
+from core.models import Office
+from core.permissions import Place
+from core.roles import Role
+from core.tasks import TaskKind, TaskStatus, rectification_due
+from handlers import talks
+from handlers.context import Context, Refusal, Request
+from storage import notify, supervision, tasks
+from storage.events import Actor
+
+ORIGIN = "rectify:"  # + month (origin is at most 16 characters); origin id: the village
+
+
+async def open_rectifications(context: Context, connection: AsyncConnection, township_id: int,
+                              result: MonthResult, actor: Actor, now: datetime) -> None:
+    """Each village with a yellow flag gets one rectification task per month (rule F13).
+
+    A later version of the month opens none for a village that has one; the officials
+    are told of the tasks opened, the village's cadres see them in their result.
+    """
+    origin = f"{ORIGIN}{result.month}"
+    yellow = {found.id: found.name for found in result.villages
+              if any(placement.village == found.name and placement.flag is Flag.YELLOW
+                     for placement in result.placements)}
+    have = {found.origin_id for found in await tasks.from_origins(connection, origin, yellow)}
+    due = rectification_due(context.local(now).date())
+    owner = Office(Role.TOWNSHIP_OFFICIAL, Place(township_id), texts.RECTIFY_OWNER)
+    opened: list[tuple[int, str]] = []
+    for village_id, name in yellow.items():
+        if village_id in have:
+            continue
+        categories = "、".join(placement.category for placement in result.placements
+                              if placement.village == name and placement.flag is Flag.YELLOW)
+        found = await tasks.open_task(
+            connection, kind=TaskKind.RECTIFICATION, origin=origin, origin_id=village_id,
+            subject=texts.RECTIFY_SUBJECT.format(month=result.month, categories=categories),
+            place=Place(township_id, village_id), owner=owner, due=due, actor=actor, now=now)
+        opened.append((found.id, name))
+    if opened:
+        await notify.tell(connection, [owner], key=f"rectify:{opened[0][0]}:opened", now=now,
+                          text=texts.RECTIFY_OPENED.format(
+                              month=result.month, due=texts.format_day(due),
+                              items="、".join(texts.RECTIFY_ITEM.format(village=name, number=number)
+                                             for number, name in opened)))
+
+
+async def rectified(context: Context, request: Request) -> list[Outgoing]:
+    """Report a rectification done with a note; the village's cadres are told (rule F13)."""
+    parts = request.args.split(maxsplit=1)
+    if len(parts) != 2 or not parts[0].isdigit():
+        raise Refusal(texts.RECTIFIED_USAGE)
+    number = int(parts[0])
+    person = request.require_person()
+    found = await tasks.get(request.connection, number)
+    if found is None or found.kind is not TaskKind.RECTIFICATION \
+            or found.place.township_id != person.township_id:
+        raise Refusal(texts.RECTIFY_UNKNOWN.format(number=number))
+    if found.status is TaskStatus.DONE:
+        raise Refusal(texts.RECTIFY_DONE_ALREADY.format(number=number, report=found.report))
+    await tasks.finish(request.connection, found, parts[1], request.actor(), request.now)
+    names = await supervision.village_names(request.connection, person.township_id)
+    village = names.get(found.place.village_id or 0, "")
+    await notify.tell(request.connection, [talks.cadres(found.place)],
+                      key=f"rectify:{number}:done", now=request.now,
+                      text=texts.RECTIFIED_TOLD.format(village=village, number=number,
+                                                       subject=found.subject, note=parts[1]))
+    return [request.reply(texts.RECTIFIED.format(number=number, village=village,
+                                                 note=parts[1]))]
