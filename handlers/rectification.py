@@ -60,23 +60,17 @@ async def open_rectifications(context: Context, connection: AsyncConnection, tow
 
 async def rectified(context: Context, request: Request) -> list[Outgoing]:
     """Report a rectification done with a note; the village's cadres are told (rule F13)."""
-    parts = request.args.split(maxsplit=1)
-    if len(parts) != 2 or not parts[0].isdigit():
-        raise Refusal(texts.RECTIFIED_USAGE)
-    number = int(parts[0])
-    person = request.require_person()
-    found = await tasks.get(request.connection, number)
-    if found is None or found.kind is not TaskKind.RECTIFICATION \
-            or found.place.township_id != person.township_id:
-        raise Refusal(texts.RECTIFY_UNKNOWN.format(number=number))
+    found, note = await talks.township_task(request, TaskKind.RECTIFICATION,
+                                            texts.RECTIFIED_USAGE, texts.RECTIFY_UNKNOWN)
+    number, person = found.id, request.require_person()
     if found.status is TaskStatus.DONE:
         raise Refusal(texts.RECTIFY_DONE_ALREADY.format(number=number, report=found.report))
-    await tasks.finish(request.connection, found, parts[1], request.actor(), request.now)
+    await tasks.finish(request.connection, found, note, request.actor(), request.now)
     names = await supervision.village_names(request.connection, person.township_id)
     village = names.get(found.place.village_id or 0, "")
     await notify.tell(request.connection, [talks.cadres(found.place)],
                       key=f"rectify:{number}:done", now=request.now,
                       text=texts.RECTIFIED_TOLD.format(village=village, number=number,
-                                                       subject=found.subject, note=parts[1]))
+                                                       subject=found.subject, note=note))
     return [request.reply(texts.RECTIFIED.format(number=number, village=village,
-                                                 note=parts[1]))]
+                                                 note=note))]

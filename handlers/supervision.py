@@ -72,26 +72,20 @@ async def talk(context: Context, request: Request) -> list[Outgoing]:
 
 async def talk_done(context: Context, request: Request) -> list[Outgoing]:
     """Close a talk with its result; the village's cadres are told (S2)."""
-    parts = request.args.split(maxsplit=1)
-    if len(parts) != 2 or not parts[0].isdigit():
-        raise Refusal(texts.TALKDONE_USAGE)
-    number = int(parts[0])
-    person = request.require_person()
-    found = await tasks.get(request.connection, number)
-    if found is None or found.kind is not TaskKind.TALK \
-            or found.place.township_id != person.township_id:
-        raise Refusal(texts.TALK_UNKNOWN.format(number=number))
+    found, result = await talks.township_task(request, TaskKind.TALK, texts.TALKDONE_USAGE,
+                                              texts.TALK_UNKNOWN)
+    number, person = found.id, request.require_person()
     if found.status is TaskStatus.DONE:
         raise Refusal(texts.TALK_CLOSED_ALREADY.format(number=number))
     if not may_report(found, person):
         raise Refusal(texts.TALK_NOT_YOURS.format(number=number, official=found.owner.title))
-    await tasks.finish(request.connection, found, parts[1], request.actor(), request.now)
+    await tasks.finish(request.connection, found, result, request.actor(), request.now)
     names = await supervision.village_names(request.connection, person.township_id)
     await notify.tell(request.connection, [talks.cadres(found.place)], key=f"talk:{number}:done",
                       now=request.now, text=texts.TALK_DONE_TOLD.format(
                           number=number, village=names.get(found.place.village_id or 0, ""),
-                          reason=found.subject, result=parts[1]))
-    return [request.reply(texts.TALK_DONE.format(number=number, result=parts[1]))]
+                          reason=found.subject, result=result))
+    return [request.reply(texts.TALK_DONE.format(number=number, result=result))]
 
 
 def _quarter(text: str) -> tuple[int, int]:

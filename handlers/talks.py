@@ -16,6 +16,7 @@ from core.models import Office
 from core.permissions import Place
 from core.roles import Role
 from core.tasks import Task, TaskKind
+from handlers.context import Refusal, Request
 from storage import notify, supervision, tasks
 from storage.context import Context
 from storage.events import Actor
@@ -63,3 +64,21 @@ async def open_yellow_talks(context: Context, connection: AsyncConnection, towns
                         texts.TALK_YELLOW_REASON.format(month=result.month,
                                                         categories=categories),
                         origin, found.id, actor, now, tell=False)
+
+
+async def township_task(request: Request, kind: TaskKind, usage: str,
+                        unknown: str) -> tuple[Task, str]:
+    """The task of ``kind`` of the sender's township that ``编号 说明`` names, and the note.
+
+    For the officials' commands that close a talk or a rectification; ``usage`` and
+    ``unknown`` (with ``{number}``) are the refusals.
+    """
+    parts = request.args.split(maxsplit=1)
+    if len(parts) != 2 or not parts[0].isdecimal():
+        raise Refusal(usage)
+    number = int(parts[0])
+    found = await tasks.get(request.connection, number)
+    if found is None or found.kind is not kind \
+            or found.place.township_id != request.require_person().township_id:
+        raise Refusal(unknown.format(number=number))
+    return found, parts[1]
