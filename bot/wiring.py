@@ -12,7 +12,7 @@ from bot.files.rules import load_rules
 from bot.files.scheme import load_scheme
 from bot.settings import Settings
 from core.clock import Clock, SystemClock
-from core.messages import Capabilities, Incoming, Outgoing
+from core.messages import FULL, Incoming, Outgoing
 from handlers import delivery
 from handlers.pictures import digest_picture
 from handlers.router import Router
@@ -25,8 +25,6 @@ from storage.db import Database
 
 if TYPE_CHECKING:
     from bot.channels import Channel
-
-FULL = Capabilities()
 
 
 @dataclass(slots=True)

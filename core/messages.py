@@ -123,6 +123,10 @@ class Capabilities:
     parallel_sends: int = 1
 
 
+# What a channel is taken to show when none is registered under its name (a test's).
+FULL = Capabilities()
+
+
 class DeliveryError(Exception):
     """A channel could not deliver a message.
 

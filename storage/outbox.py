@@ -18,12 +18,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.delivery import fan_out
-from core.messages import OUTBOX_ROW, Button, Capabilities, ChatKind, Outgoing
+from core.messages import FULL, OUTBOX_ROW, Button, Capabilities, ChatKind, Outgoing
 from storage import chats
 from storage.schema import outbox
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
-FULL = Capabilities()
 
 
 @dataclass(frozen=True, slots=True)
