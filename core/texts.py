@@ -432,9 +432,9 @@ VETO_GROUND_ASK = "请选一票否决的情形："
 VETO_GROUND_SET = "已归类：{village}{month}一票否决，情形：{ground}。"
 VETO_GROUND_ALREADY = "这条一票否决已归类为：{ground}。"
 VETO_WITHDRAWN_ALREADY = "这条一票否决已撤销。"
-UNVETO_USAGE = "请这样发：/unveto 2026-10 金竹村 撤销原因"
+UNVETO_USAGE = "请这样发：/unveto 2026-10 金竹村 撤销原因（有几条时在原因前写编号）"
 UNVETO_NONE = "{village}{month}没有未撤销的一票否决。"
-UNVETOED = "已撤销{village}{month}的一票否决（{count}条）：{reason}。{note}"
+UNVETOED = "已撤销{village}{month}第{number}号一票否决（{was}）：{reason}。{note}"
 FLAGS_ADJUSTMENTS = "特别加扣分："
 FLAGS_ADJUSTMENT_LINE = "{village} {category}：{points:+g}分"
 # Flags F13 (issue 17): rectification (整改) after a yellow flag.
@@ -596,7 +596,7 @@ HELP_APPEAL = CommandHelp("/appeal 月份 类别 理由", "对本村红黄旗草
 HELP_RESPOND = CommandHelp("/respond 编号 答复", "答复红黄旗异议")
 # Flags F11 (issue 17): special points and vetoes.
 HELP_ADJUST = CommandHelp("/adjust 月份 村 类别 ±分 事由", "记录班子会定的特别加扣分")
-HELP_UNVETO = CommandHelp("/unveto 月份 村 原因", "撤销一票否决")
+HELP_UNVETO = CommandHelp("/unveto 月份 村 [编号] 原因", "撤销一条一票否决")
 # Flags F13 (issue 17): rectification.
 HELP_RECTIFIED = CommandHelp("/rectified 编号 说明", "报黄旗整改办结")
 # Meetings a head can fix (issue 13, M8).
@@ -719,3 +719,9 @@ POSTER_MORE = "……还有{count}行印不下，请看网上公开栏。"
 POSTER_FOOTER = "{when}印制。提出问题和提出异议的人不公开。"
 POSTER_BAD_SUFFIX = "输出文件要以 .pdf 或 .png 结尾，例如 -o 公开栏.pdf"
 POSTER_WRITTEN = "已生成{village}{month}公开栏海报：{path}"
+# --- annual roll-up, liaison villages, the objection window (issue 17: F10-F13) ----------
+CONFIRM_APPEALS_OPEN = "{month}的复议期到{until}为止，期间各村还可以提异议；{first}起才能确认。"
+UNVETO_LINE = "第{number}号：{reason}（{ground}）"
+UNVETO_NO_GROUND = "未选依据"
+UNVETO_WHICH = ("{village}{month}有{count}条未撤销的一票否决，每次撤销一条：\n{lines}\n"
+                "请在原因前写编号，例如 /unveto {month} {village} {example} 撤销原因")

@@ -91,16 +91,39 @@ async def choose_ground(context: Context, request: Request) -> list[Outgoing]:
                                                        ground=ground))]
 
 
+def _standing_line(veto: flags.Veto) -> str:
+    return texts.UNVETO_LINE.format(number=veto.id, reason=veto.reason,
+                                    ground=veto.ground or texts.UNVETO_NO_GROUND)
+
+
 async def unveto(context: Context, request: Request) -> list[Outgoing]:
-    """Withdraw a village's veto of a month with a reason; it stays in the history (F11)."""
-    month, found, (reason,) = await _month_village(context, request, 3, texts.UNVETO_USAGE)
-    count = await flags.withdraw_vetoes(request.connection, month=month, village_id=found.id,
-                                        reason=reason, by=request.require_person().id,
-                                        now=request.now)
-    if not count:
+    """Withdraw one standing veto of a village's month with a reason (F11).
+
+    With one standing veto that one is withdrawn; with several the official names one
+    by its number (``/unveto 月份 村 编号 原因``), else the reply lists them. The veto
+    stays in the history and the export, marked withdrawn.
+    """
+    month, found, (rest,) = await _month_village(context, request, 3, texts.UNVETO_USAGE)
+    standing = [veto for veto in await flags.vetoes(request.connection, month=month,
+                                                     village_id=found.id)
+                if veto.withdrawn_reason is None]
+    if not standing:
         raise Refusal(texts.UNVETO_NONE.format(village=found.name, month=month))
+    first, _, after = rest.partition(" ")
+    chosen = [veto for veto in standing if first.isdecimal() and str(veto.id) == first]
+    reason = after.strip() if chosen else rest
+    if not chosen and len(standing) == 1 and not first.isdecimal():
+        chosen = standing  # a number matching no standing veto is a mistake: list them
+    if not chosen or not reason:
+        raise Refusal(texts.UNVETO_WHICH.format(
+            village=found.name, month=month, count=len(standing),
+            lines="\n".join(map(_standing_line, standing)), example=standing[0].id))
+    veto = chosen[0]
+    if not await flags.withdraw_veto(request.connection, veto.id, reason=reason,
+                                     by=request.require_person().id, now=request.now):
+        raise Refusal(texts.VETO_WITHDRAWN_ALREADY)
     await request.log(f"flags:{month}", "flags.unveto",
-                      {"village": found.name, "reason": reason, "count": count})
+                      {"village": found.name, "reason": reason, "veto": veto.id})
     return [request.reply(texts.UNVETOED.format(
-        village=found.name, month=month, count=count, reason=reason,
+        village=found.name, month=month, number=veto.id, was=veto.reason, reason=reason,
         note=await after_confirm_note(request, month)))]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core import texts
+from core.flag_review import appeal_open
 from core.flags import ONSITE_CATEGORY, Flag, MonthResult, VillageInfo, draft_month, shift_month
 from core.messages import Outgoing
 from core.models import Office
@@ -220,10 +221,16 @@ def _meeting_day(context: Context, request: Request, text: str) -> date:
     return day
 
 
-async def _require_reviewed(connection: AsyncConnection, township_id: int, month: str) -> None:
-    """Refuse a month not reviewed, or with an objection unanswered (rule F10)."""
-    if await flag_review.review_of(connection, township_id, month) is None:
+async def _require_reviewed(connection: AsyncConnection, township_id: int, month: str,
+                            today: date) -> None:
+    """Refuse a month not reviewed, still open to objections, or with one unanswered (F10)."""
+    done = await flag_review.review_of(connection, township_id, month)
+    if done is None:
         raise Refusal(texts.CONFIRM_NOT_REVIEWED.format(month=month))
+    if appeal_open(done.appeals_until, today):  # rule F10: the villages' days come first
+        raise Refusal(texts.CONFIRM_APPEALS_OPEN.format(
+            month=month, until=texts.format_day(done.appeals_until),
+            first=texts.format_day(done.appeals_until + timedelta(days=1))))
     unanswered = [found.id for found in await flag_review.appeals(connection, township_id, month)
                   if found.answer is None]
     if unanswered:
@@ -248,7 +255,8 @@ async def confirm(context: Context, request: Request) -> list[Outgoing]:
     township_id = request.require_person().township_id
     result = await draft(context, request.connection, township_id, month)
     _require_complete(result)
-    await _require_reviewed(request.connection, township_id, month)
+    today = context.local(request.now).date()
+    await _require_reviewed(request.connection, township_id, month, today)
     unchanged = await flags.confirmed_as(request.connection, result, township_id)
     if unchanged is not None:
         return [request.reply(texts.CONFIRMED_ALREADY.format(month=month, version=unchanged))]
@@ -257,7 +265,7 @@ async def confirm(context: Context, request: Request) -> list[Outgoing]:
         async with context.db.write() as connection:
             drawn, result = result, await draft(context, connection, township_id, month)
             if result == drawn:
-                await _require_reviewed(connection, township_id, month)
+                await _require_reviewed(connection, township_id, month, today)
                 return [await _store_and_publish(context, connection, request, result,
                                                  pictures, meeting_day)]
         _require_complete(result)

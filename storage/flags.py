@@ -148,14 +148,13 @@ async def set_veto_ground(connection: AsyncConnection, veto_id: int, ground: str
     return bool(changed.rowcount)
 
 
-async def withdraw_vetoes(connection: AsyncConnection, *, month: str, village_id: int,
-                          reason: str, by: int | None, now: datetime) -> int:
-    """Withdraw a village's vetoes of a month that stand; return how many (F11)."""
+async def withdraw_veto(connection: AsyncConnection, veto_id: int, *, reason: str,
+                        by: int | None, now: datetime) -> bool:
+    """Withdraw one standing veto with a reason; False if it was withdrawn already (F11)."""
     changed = await connection.execute(update(flag_veto).where(
-        flag_veto.c.month == month, flag_veto.c.village_id == village_id,
-        flag_veto.c.withdrawn_at.is_(None)).values(
+        flag_veto.c.id == veto_id, flag_veto.c.withdrawn_at.is_(None)).values(
         withdrawn_reason=reason, withdrawn_by=by, withdrawn_at=now))
-    return int(changed.rowcount)
+    return bool(changed.rowcount)
 
 
 async def add_adjustment(connection: AsyncConnection, *, month: str, village_id: int,

@@ -102,8 +102,8 @@ async def test_veto_is_classified_by_button_once_and_withdrawn_with_a_reason(
     assert texts_of(pressed_again) == [texts.VETO_GROUND_ALREADY.format(ground="非正常上访")]
     assert texts_of(await say(bot, f"/unveto {MONTH} 丰收村")) == [texts.UNVETO_USAGE]
     assert texts_of(await say(bot, f"/unveto {MONTH} 丰收村 经核实非本村责任")) == [
-        texts.UNVETOED.format(village="丰收村", month=MONTH, count=1, reason="经核实非本村责任",
-                              note="")]
+        texts.UNVETOED.format(village="丰收村", month=MONTH, number=1, was="群众到省上访",
+                              reason="经核实非本村责任", note="")]
     assert await west_party_line(bot) == category_line(PARTY, "丰收村", "红星村")
     assert texts_of(await say(bot, f"/unveto {MONTH} 丰收村 再撤")) == [
         texts.UNVETO_NONE.format(village="丰收村", month=MONTH)]
