@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core import texts
+from core.annual import averages_lines, grid_averages
 from core.flag_review import appeal_open
 from core.flags import ONSITE_CATEGORY, Flag, MonthResult, VillageInfo, draft_month, shift_month
 from core.messages import Outgoing
@@ -309,9 +310,10 @@ async def publish(connection: AsyncConnection, township_id: int, result: MonthRe
     title = texts.FLAGS_TITLE.format(month=result.month,
                                      state=texts.FLAGS_CONFIRMED.format(version=version))
     scope = Place(township_id)
+    averages = averages_lines(grid_averages(result.month, result.placements))  # rule F12
     published = await publication.publish(
         connection, kind=Kind.RESULTS, scope=scope, now=now, publisher_id=by.person_id,
-        text="\n".join([correction + title, *_ranking(result)]),
+        text="\n".join([correction + title, *_ranking(result), *averages]),
         subject=f"flags:{township_id}:{result.month}")
     names = await publication.scope_names(connection, [scope])
     await events.record(connection, by, at=now, stream=f"notice:{published.id}",
@@ -346,5 +348,6 @@ async def publish(connection: AsyncConnection, township_id: int, result: MonthRe
             consequences=texts.OFFICIAL_CONSEQUENCES.format(
                 items="；".join(found.label for found in found_consequences))
             if found_consequences else ""))
-    await notify.tell(connection, officials, key=f"{key}:summary", text="\n".join(lines),
+    await notify.tell(connection, officials, key=f"{key}:summary",
+                      text="\n".join([*lines, *averages]),
                       now=now)

@@ -8,6 +8,7 @@ from core.permissions import covers
 from core.publication import PUBLISHERS
 from core.roles import EVERYONE, HOMESTEAD_LEADERS, OFFICIALS, Role
 from handlers import (
+    annual,
     binding,
     decisions,
     flag_review,
@@ -172,6 +173,10 @@ COMMANDS: list[Command] = [
     # A picture or file without a command: it joins its sender's notice, if any (P1).
     Command(ATTACHMENT, publication.attach, Where.ANY, roles=None, needs_bound_group=False,
             attachment_only=True),
+    # The flags' annual roll-up (rule F12): officials see it all, a village cadre their line.
+    Command("year", annual.show_year, Where.ANY,
+            roles=frozenset({Role.VILLAGE_CADRE, Role.TOWNSHIP_OFFICIAL}),
+            aliases=("年度汇总",), reads_only=True, help=texts.HELP_YEAR),
 ]
 
 

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.annual import exported, year_rollup
 from core.flags import Scheme, draft_month
 from core.issues import Level, Rating, satisfaction_rate
 from core.meetings import has_party_group, households_required, quorum_met
 from core.tasks import TaskKind
 from storage import (
+    annual,
     flag_review,
     flags,
     ledger,
@@ -50,7 +53,26 @@ async def snapshot(connection: AsyncConnection, zone: ZoneInfo,
                    for found in await flags.vetoes(connection)],
         **await _tasks(connection),
         "notices": await _notices(connection, zone),
+        **await _annual(connection, scheme.categories if scheme else ()),
     }
+
+
+async def _annual(connection: AsyncConnection, categories: Sequence[str],
+                  ) -> dict[str, list[dict[str, Any]]]:
+    """Rule F12: grid averages of each confirmed month, and each village's year (2 decimals)."""
+    averages: list[dict[str, Any]] = []
+    years: list[dict[str, Any]] = []
+    for months in (await annual.confirmed_placements(connection)).values():
+        for year in sorted({int(month[:4]) for month in months}):
+            rollup = year_rollup(year, months, categories)
+            averages += [{"month": found.month, "grid": found.grid, "category": found.category,
+                          "average": exported(found.average)} for found in rollup.grid_averages]
+            years += [{"year": year, "village": found.village, "grid": found.grid,
+                       "reds": found.reds, "yellows": found.yellows,
+                       "averages": {category: exported(value)
+                                    for category, value in found.averages.items()}}
+                      for found in rollup.villages]
+    return {"grid_averages": averages, "annual": years}
 
 
 async def _tasks(connection: AsyncConnection) -> dict[str, list[dict[str, Any]]]:

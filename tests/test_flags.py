@@ -329,6 +329,10 @@ async def test_draft_confirm_publish_and_correct(app: App, bot: FakeBot, tmp_pat
         settlement("长冲村", 1, 4, -4000, TALK, WARNING),
         settlement("青山村", 1, 0, 1000),
         settlement("龙潭村", 1, 4, -4000, TALK, WARNING),
+        # Each grid's average per category (rule F12), one decimal: 东片 文明 625/8.
+        texts.GRID_AVERAGES_TITLE,
+        f"{EAST}：{PARTY}77.5，{HOME}77.5，{SMART}77.5，{CIVIL}78.1，{ECONOMY}77.5",
+        f"{WEST}：{PARTY}72.5，{HOME}77.5，{SMART}77.5，{CIVIL}77.5，{ECONOMY}77.5",
     ]) + "\n"
     # And the yellow villages' rectification tasks (F13), one message.
     rectify = [m.text for m in to_official if m.text.startswith(f"{MONTH}黄旗整改任务：")]
