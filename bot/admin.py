@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.files.roster import read_roster
 from bot.wiring import App
-from core.roster import roster_warnings, validate_roster
-from storage import events, invites, issues, org, outbox, tasks
+from core.roster import liaison_warnings, roster_warnings, validate_roster
+from storage import events, invites, issues, liaison, org, outbox, tasks
 from storage import jobs as job_log
 from storage.jobs import JobRun
 from storage.org import ImportResult
@@ -36,9 +36,10 @@ async def import_roster_file(app: App, path: Path) -> ImportResult:
 
 
 async def _roster_warnings(connection: AsyncConnection) -> list[str]:
-    """Rule M10 over the whole stored roster: an import may be partial."""
-    return roster_warnings(await org.all_homesteads(connection),
-                           await org.all_persons(connection))
+    """Rule M10 and villages without a liaison (F13), over the whole stored roster."""
+    return [*roster_warnings(await org.all_homesteads(connection),
+                             await org.all_persons(connection)),
+            *liaison_warnings(*await liaison.villages(connection))]
 
 
 async def invite_rows(app: App, renew: list[str]) -> list[tuple[str, str, str]]:

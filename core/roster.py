@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from core import texts
@@ -14,6 +14,8 @@ from core.roles import ROLE_BY_LABEL, Role
 COLUMNS: tuple[str, ...] = (
     "编号", "姓名", "镇", "网格", "村", "屋场", "户号", "在家", "党员", "年龄", "角色", "手机",
 )
+LIAISON_COLUMN = "联系村"  # optional, for a 镇干部: the villages they liaise with (F13)
+LIAISON_SEPARATOR = "、"
 REQUIRED_COLUMNS: frozenset[str] = frozenset(
     {"编号", "姓名", "镇", "网格", "村", "屋场", "户号", "年龄"})
 YES, NO = "是", "否"
@@ -43,6 +45,7 @@ class RosterRow:
     age: int
     role: Role
     phone: str | None
+    liaisons: tuple[str, ...] | None = None  # None: the file has no 联系村 column
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +89,7 @@ def validate_roster(header: Iterable[str], rows: Iterable[Mapping[str, str]]) ->
     # Checks across rows see every row, even one with errors of its own, so that
     # every problem of the file is listed at once.
     errors.extend(_check_across_rows(parsed))
+    errors.extend(_check_liaisons(parsed))
     if not parsed and not errors:
         errors.append(RosterError(1, texts.ROSTER_EMPTY))
     if errors:
@@ -144,13 +148,48 @@ def _parse_row(row_number: int,
     phone = cells.get("手机", "") or None
     if phone is not None and not MOBILE.match(phone):
         problems.append(texts.ROSTER_BAD_PHONE.format(value=phone))
+    liaisons = _liaisons(cells, role, problems)
     errors = [RosterError(row_number, problem) for problem in problems]
     return RosterRow(
         row_number=row_number, code=code, name=name, township=township,
         grid=grid or None, village=village or None, homestead=homestead or None,
         household=household, at_home=at_home, party_member=party_member, age=age,
-        role=role or Role.VILLAGER, phone=phone,
+        role=role or Role.VILLAGER, phone=phone, liaisons=liaisons,
     ), errors
+
+
+def _liaisons(cells: Mapping[str, str], role: Role | None,
+              problems: list[str]) -> tuple[str, ...] | None:
+    """The villages a 镇干部 liaises with (、-separated); only a 镇干部 may have them (F13)."""
+    if LIAISON_COLUMN not in cells:
+        return None
+    names = tuple(dict.fromkeys(name.strip() for name in cells[LIAISON_COLUMN].split(
+        LIAISON_SEPARATOR) if name.strip()))
+    if names and role is not Role.TOWNSHIP_OFFICIAL:
+        problems.append(texts.ROSTER_LIAISON_NOT_OFFICIAL.format(column=LIAISON_COLUMN))
+    return names
+
+
+def _check_liaisons(rows: list[RosterRow]) -> list[RosterError]:
+    """Each liaison village must be a village of the official's township in the file (F13)."""
+    villages = {(row.township, row.village) for row in rows if row.village}
+    return [RosterError(row.row_number, texts.ROSTER_LIAISON_UNKNOWN.format(
+        village=name, township=row.township))
+        for row in rows if row.role is Role.TOWNSHIP_OFFICIAL
+        for name in row.liaisons or () if (row.township, name) not in villages]
+
+
+def liaison_warnings(villages: Iterable[tuple[str, str]],
+                     liaised: Collection[tuple[str, str]]) -> list[str]:
+    """Villages (镇, 村) no official liaises with, in townships that use 联系村 (F13).
+
+    Warned, never refused: such a village's 整改 falls to all the township's 镇干部, as
+    in a township that does not fill the column at all (which is not warned).
+    """
+    using = {township for township, _ in liaised}
+    return [texts.ROSTER_NO_LIAISON.format(township=township, village=name)
+            for township, name in villages if township in using
+            and (township, name) not in liaised]
 
 
 def _yes_no(value: str, column: str, *, default: bool, problems: list[str]) -> bool:

@@ -741,3 +741,7 @@ YEAR_BAD = "年份“{value}”不对，请写4位数字，且不晚于今年，
 YEAR_NONE = "{year}年还没有已确认的评比月份。"
 YEAR_NO_VILLAGE = "你不属于哪个村，看不了村的年度汇总。"
 HELP_YEAR = CommandHelp("/year 年份", "红黄旗年度汇总：各村平均分、红黄旗数、最佳网格")
+ROSTER_LIAISON_NOT_OFFICIAL = "只有镇干部才填“{column}”"
+ROSTER_LIAISON_UNKNOWN = "联系村“{village}”不是本文件里{township}的村"
+ROSTER_NO_LIAISON = "{township}{village}没有联系的镇干部（联系村），黄旗整改任务将交给全体镇干部。"
+RECTIFY_LIAISON_OWNER = "联系{village}的镇干部{names}"

@@ -1,11 +1,14 @@
 """Rectification (整改, rule F13): a yellow flag opens a follow-up task; /rectified closes it.
 
-The task is owned by the township's officials (any 镇干部 may report it), as the roster
-does not yet name the official who liaises with each village (联系村, DESIGN §5).
+The task is owned by the official who liaises with the village (roster 联系村, DESIGN §5):
+with several, the first by roster 编号 is named and all of them are told; a village no
+official liaises with falls to the township's 镇干部 (the roster import warned of it).
+Any 镇干部 of the township may report a task done, as the township meeting may reassign.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -19,7 +22,7 @@ from core.roles import Role
 from core.tasks import TaskKind, TaskStatus, rectification_due
 from handlers import talks
 from handlers.context import Context, Refusal, Request
-from storage import notify, supervision, tasks
+from storage import liaison, notify, supervision, tasks
 from storage.events import Actor
 
 ORIGIN = "rectify:"  # + month (origin is at most 16 characters); origin id: the village
@@ -38,24 +41,30 @@ async def open_rectifications(context: Context, connection: AsyncConnection, tow
                      for placement in result.placements)}
     have = {found.origin_id for found in await tasks.from_origins(connection, origin, yellow)}
     due = rectification_due(context.local(now).date())
-    owner = Office(Role.TOWNSHIP_OFFICIAL, Place(township_id), texts.RECTIFY_OWNER)
-    opened: list[tuple[int, str]] = []
+    everyone = Office(Role.TOWNSHIP_OFFICIAL, Place(township_id), texts.RECTIFY_OWNER)
+    opened: dict[tuple[int, ...], list[tuple[int, str]]] = defaultdict(list)
     for village_id, name in yellow.items():
         if village_id in have:
             continue
         categories = "、".join(placement.category for placement in result.placements
                               if placement.village == name and placement.flag is Flag.YELLOW)
+        liaisons = await liaison.officials_of(connection, village_id)
+        owner = everyone if not liaisons else Office(
+            Role.TOWNSHIP_OFFICIAL, Place(township_id), texts.RECTIFY_LIAISON_OWNER.format(
+                village=name, names="、".join(found_name for _, found_name in liaisons)),
+            person_id=liaisons[0][0])
         found = await tasks.open_task(
             connection, kind=TaskKind.RECTIFICATION, origin=origin, origin_id=village_id,
             subject=texts.RECTIFY_SUBJECT.format(month=result.month, categories=categories),
             place=Place(township_id, village_id), owner=owner, due=due, actor=actor, now=now)
-        opened.append((found.id, name))
-    if opened:
-        await notify.tell(connection, [owner], key=f"rectify:{opened[0][0]}:opened", now=now,
+        opened[tuple(person_id for person_id, _ in liaisons)].append((found.id, name))
+    for officials, items in opened.items():  # one message to each set of owners
+        await notify.tell(connection, list(officials) or [everyone],
+                          key=f"rectify:{items[0][0]}:opened", now=now,
                           text=texts.RECTIFY_OPENED.format(
                               month=result.month, due=texts.format_day(due),
                               items="、".join(texts.RECTIFY_ITEM.format(village=name, number=number)
-                                             for number, name in opened)))
+                                             for number, name in items)))
 
 
 async def rectified(context: Context, request: Request) -> list[Outgoing]:

@@ -13,7 +13,7 @@ from core import texts
 from core.models import Homestead, Person
 from core.roles import Role
 from core.roster import RosterError, RosterInvalid, RosterRow
-from storage import invites
+from storage import invites, liaison
 from storage.schema import (
     chat_binding,
     chat_identity,
@@ -203,6 +203,7 @@ async def import_roster(connection: AsyncConnection, rows: Sequence[RosterRow],
         created_ids = await connection.execute(
             select(person.c.id).where(person.c.code.in_(result.created)))
         await invites.issue(connection, [row.id for row in created_ids], now)
+    await liaison.store(connection, rows, village_ids)  # roster 联系村 (F13)
     await _check_one_leader_per_homestead(connection, rows)
     return result
 

@@ -580,3 +580,10 @@ notice_attachment = Table(
     Column("person_id", ForeignKey("person.id"), nullable=False),
     Column("at", UTCDateTime, nullable=False),
 )
+
+liaison = Table(  # a 镇干部's liaison villages (roster 联系村), who owns their 整改 (F13)
+    "liaison", metadata,
+    Column("person_id", ForeignKey("person.id"), primary_key=True),
+    Column("village_id", ForeignKey("village.id"), primary_key=True),
+    Index("ix_liaison_village", "village_id"),
+)
