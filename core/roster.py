@@ -83,7 +83,7 @@ def validate_roster(header: Iterable[str], rows: Iterable[Mapping[str, str]]) ->
         cells = {key.strip(): (value or "").strip() for key, value in raw.items() if key}
         if not any(cells.values()):
             continue
-        row, row_errors = _parse_row(row_number, cells)
+        row, row_errors = _parse_row(row_number, cells, LIAISON_COLUMN in header_names)
         errors.extend(row_errors)
         parsed.append(row)
     # Checks across rows see every row, even one with errors of its own, so that
@@ -97,8 +97,8 @@ def validate_roster(header: Iterable[str], rows: Iterable[Mapping[str, str]]) ->
     return parsed
 
 
-def _parse_row(row_number: int,
-               cells: Mapping[str, str]) -> tuple[RosterRow, list[RosterError]]:
+def _parse_row(row_number: int, cells: Mapping[str, str],
+               has_liaisons: bool = False) -> tuple[RosterRow, list[RosterError]]:
     """Parse one row; the row comes back even with errors, with defaults where it is bad."""
     problems: list[str] = []
     code, name, township = cells.get("编号", ""), cells.get("姓名", ""), cells.get("镇", "")
@@ -148,7 +148,7 @@ def _parse_row(row_number: int,
     phone = cells.get("手机", "") or None
     if phone is not None and not MOBILE.match(phone):
         problems.append(texts.ROSTER_BAD_PHONE.format(value=phone))
-    liaisons = _liaisons(cells, role, problems)
+    liaisons = _liaisons(cells, role, problems) if has_liaisons else None
     errors = [RosterError(row_number, problem) for problem in problems]
     return RosterRow(
         row_number=row_number, code=code, name=name, township=township,
@@ -159,11 +159,9 @@ def _parse_row(row_number: int,
 
 
 def _liaisons(cells: Mapping[str, str], role: Role | None,
-              problems: list[str]) -> tuple[str, ...] | None:
+              problems: list[str]) -> tuple[str, ...]:
     """The villages a 镇干部 liaises with (、-separated); only a 镇干部 may have them (F13)."""
-    if LIAISON_COLUMN not in cells:
-        return None
-    names = tuple(dict.fromkeys(name.strip() for name in cells[LIAISON_COLUMN].split(
+    names = tuple(dict.fromkeys(name.strip() for name in cells.get(LIAISON_COLUMN, "").split(
         LIAISON_SEPARATOR) if name.strip()))
     if names and role is not Role.TOWNSHIP_OFFICIAL:
         problems.append(texts.ROSTER_LIAISON_NOT_OFFICIAL.format(column=LIAISON_COLUMN))
