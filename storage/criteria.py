@@ -146,6 +146,18 @@ async def all_applications(connection: AsyncConnection) -> list[Application]:
     return [_application(row) for row in rows]
 
 
+async def current(connection: AsyncConnection, subject: Subject,
+                  period: str) -> Application | None:
+    """The subject's application whose criterion was shown last (the one being answered)."""
+    row = (await connection.execute(select(criteria_application).where(
+        criteria_application.c.subject_kind == subject.kind,
+        criteria_application.c.subject_id == subject.id,
+        criteria_application.c.period == period,
+        criteria_application.c.cursor.is_not(None),
+    ).order_by(criteria_application.c.cursor_at.desc()).limit(1))).first()
+    return _application(row) if row else None
+
+
 async def set_cursor(connection: AsyncConnection, application_id: int, criterion: int | None,
                      now: datetime) -> None:
     """Remember which criterion the applicant is on (a picture sent next is its evidence)."""

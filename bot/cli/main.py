@@ -157,7 +157,8 @@ def _export_json(output: Path | None) -> None:
 
     async def collect(app: App) -> dict[str, object]:
         async with app.context.db.read() as connection:
-            return await snapshot(connection, app.context.timezone, app.context.rules.scheme)
+            return await snapshot(connection, app.context.timezone, app.context.rules.scheme,
+                                  app.context.rules.award)
 
     document = json.dumps(with_app(collect), ensure_ascii=False, indent=2, default=str)
     if output is None:
