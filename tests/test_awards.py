@@ -197,3 +197,38 @@ async def test_roles_and_bad_words_are_refused(app: App, bot: FakeBot) -> None:
         texts.AWARD_YEAR_BAD.format(value="1999")]
     assert texts_of(await bot.say(CADRE, "private", "/hongqi 填 3")) == [texts.AWARD_NO_CURRENT]
     assert texts.AWARD_LIST_NONE in texts_of(await bot.say(OFFICIAL, "private", "/红旗"))[0]
+
+
+async def test_a_picture_while_answering_is_evidence_and_otherwise_goes_to_notices(
+        app: App, bot: FakeBot) -> None:
+    from core.messages import Attachment, AttachmentKind
+    from tests.test_notice_attachments import send_file
+
+    photo = Attachment(AttachmentKind.PICTURE, "活动室.jpg", "image/jpeg", b"\xff\xd8 room", 7)
+    # Not answering anything: the picture is the notices' business (no notice: told so).
+    before = await send_file(bot, CADRE, "private", photo)
+    assert texts.AWARD_EVIDENCE_KEPT.format(number=1) not in texts_of(before)
+    await bot.say(CADRE, "private", "/hongqi apply 党建示范")
+    kept = await send_file(bot, CADRE, "private", photo)
+    assert texts_of(kept) == [texts.AWARD_EVIDENCE_KEPT.format(number=1)]
+    await answer_all(bot, "党建示范", [texts.AWARD_YES] * 5)
+    await bot.press(CADRE, "private", texts.AWARD_SUBMIT_BUTTON)
+    shown = await bot.say(OFFICIAL, "private", "/hongqi review 金竹村 党建示范")
+    assert "佐证：picture：活动室.jpg" in shown[0].text
+
+
+async def test_january_reminds_the_officials_to_re_review_once(app: App, bot: FakeBot) -> None:
+    await answer_all(bot, "党建示范", [texts.AWARD_YES] * 5)
+    await bot.press(CADRE, "private", texts.AWARD_SUBMIT_BUTTON)
+    await review_all(bot, "金竹村", "党建示范", 5)
+    await bot.tick(AFTER_PUBLICITY)
+    await bot.say(OFFICIAL, "private", "/hongqi award 2026")
+    assert not [text for text in texts_of(await bot.tick(datetime(2026, 12, 20, 9, 0,
+                                                                  tzinfo=SHANGHAI)))
+                if "一月复查" in text]
+    january = await bot.tick(datetime(2027, 1, 4, 9, 0, tzinfo=SHANGHAI))
+    reminders = [message for message in january if "一月复查" in message.text]
+    assert [message.chat_id for message in reminders] == ["T01"]
+    assert "金竹村（党建示范，2026年）" in reminders[0].text
+    later = await bot.tick(datetime(2027, 1, 20, 9, 0, tzinfo=SHANGHAI))
+    assert not [message for message in later if "一月复查" in message.text]
