@@ -148,6 +148,8 @@ async def apply(context: Context, request: Request, rest: str) -> list[Outgoing]
         request.connection, scheme=context.rules.award.name, checklist=checklist.name,
         subject=subject(village_id), period=str(year_now(context, request)),
         township_id=township_id, now=request.now)
+    if application.stage is Stage.DRAFT:
+        await _fill_provided(request, application, checklist)
     if len(words) > 1:  # jump to one criterion, to change its answer
         number = int(words[1]) if words[1].isdecimal() else 0
         criterion = checklist.criterion(number)
@@ -161,6 +163,21 @@ async def apply(context: Context, request: Request, rest: str) -> list[Outgoing]
     if application.stage is Stage.SUBMITTED and not await _sent_back(request, application):
         raise Refusal(texts.AWARD_SUBMITTED_ALREADY.format(flag=checklist.name))
     return await _next(context, request, application, checklist, 0)
+
+
+async def _fill_provided(request: Request, application: Application,
+                         checklist: Checklist) -> None:
+    """Answer the criteria whose figures the bot's own records give (a provider), if unanswered."""
+    answers = await criteria.answers(request.connection, application.id)
+    provided = await criteria.provided_figures(request.connection, checklist,
+                                               application.subject, application.period)
+    for number, figures in provided.items():
+        if number not in answers:
+            answer = Answer(number, figures=figures, note=texts.AWARD_PROVIDED_NOTE)
+            await criteria.set_answer(request.connection, application.id, answer, None,
+                                      request.now)
+            await request.log(f"criteria:{application.id}", "criteria.answered",
+                              {"criterion": number, "provided": True, **answer.plain()})
 
 
 async def _current(context: Context, request: Request) -> tuple[Application, Checklist,

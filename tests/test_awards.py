@@ -232,3 +232,32 @@ async def test_january_reminds_the_officials_to_re_review_once(app: App, bot: Fa
     assert "金竹村（党建示范，2026年）" in reminders[0].text
     later = await bot.tick(datetime(2027, 1, 20, 9, 0, tzinfo=SHANGHAI))
     assert not [message for message in later if "一月复查" in message.text]
+
+
+async def test_a_figure_with_a_provider_is_filled_from_the_records(
+        app: App, bot: FakeBot) -> None:
+    from bot.files.award_scheme import parse_award_scheme
+    from core.criteria import Subject
+    from storage import criteria
+
+    seen: list[tuple[Subject, str]] = []
+
+    async def meetings_held(connection: object, found: Subject, period: str) -> float:
+        seen.append((found, period))
+        return 12.0
+
+    criteria.register_provider("test_meetings_held", meetings_held)
+    scheme = parse_award_scheme({"name": "own", "village": [{"name": "议事", "criteria": [
+        {"number": 1, "title": "屋场会", "kind": "number", "text": "全年召开屋场会12次以上",
+         "figures": [{"key": "held", "label": "屋场会", "unit": "次", "threshold": 12,
+                      "source": "test_meetings_held"}]},
+        {"number": 2, "title": "记录", "kind": "yes_no", "text": "会议记录完整"}]}]})
+    app.context = replace(app.context, rules=replace(app.context.rules, award=scheme))
+    try:
+        asked = await bot.say(CADRE, "private", "/hongqi apply 议事")
+        assert "第2/2条 记录" in asked[0].text
+        summary = await bot.press(CADRE, "private", texts.AWARD_YES)
+        assert "1. 屋场会：屋场会12次（达标）" in summary[0].text
+        assert seen and seen[0][1] == "2026"
+    finally:
+        criteria.PROVIDERS.pop("test_meetings_held")
