@@ -35,13 +35,19 @@ from storage.events import Actor
 FROM_CRITERION = "criterion"  # the origin of a sent-back criterion's task
 
 
+async def _village(request: Request, name: str) -> awards.Village:
+    """The village of the official's township named ``name``; Refusal if there is none."""
+    person = request.require_person()
+    village = await awards.village_named(request.connection, person.township_id, name)
+    if village is None:
+        raise Refusal(texts.VILLAGE_UNKNOWN.format(name=name))
+    return village
+
+
 async def _target(context: Context, request: Request, village_name: str, flag: str,
                   year: int) -> tuple[awards.Village, Checklist, Application | None]:
     """The township's village, its flag and its application for the year."""
-    person = request.require_person()
-    village = await awards.village_named(request.connection, person.township_id, village_name)
-    if village is None:
-        raise Refusal(texts.VILLAGE_UNKNOWN.format(name=village_name))
+    village = await _village(request, village_name)
     checklist = context.rules.award.checklist(village.kind, flag)
     if checklist is None:
         names = "、".join(item.name for item in context.rules.award.checklists(village.kind))
@@ -344,10 +350,7 @@ async def revoke(context: Context, request: Request, rest: str) -> list[Outgoing
     words = rest.split(maxsplit=2)
     if len(words) < 3:
         raise Refusal(texts.AWARD_REVOKE_USAGE)
-    person = request.require_person()
-    village = await awards.village_named(request.connection, person.township_id, words[0])
-    if village is None:
-        raise Refusal(texts.VILLAGE_UNKNOWN.format(name=words[0]))
+    village = await _village(request, words[0])
     held = [item for item in await _held(request.connection, village.id)
             if item.checklist == words[1]]
     if not held:
@@ -369,10 +372,7 @@ async def incident(context: Context, request: Request, rest: str) -> list[Outgoi
     words = rest.split(maxsplit=2)
     if len(words) < 3:
         raise Refusal(texts.AWARD_INCIDENT_USAGE)
-    person = request.require_person()
-    village = await awards.village_named(request.connection, person.township_id, words[0])
-    if village is None:
-        raise Refusal(texts.VILLAGE_UNKNOWN.format(name=words[0]))
+    village = await _village(request, words[0])
     checklists = context.rules.award.checklists(village.kind)
     types = incident_types(checklists)
     if words[1] not in types:
@@ -381,7 +381,8 @@ async def incident(context: Context, request: Request, rest: str) -> list[Outgoi
     today = context.local(request.now).date()
     found = Incident(words[1], words[2].strip(), today)
     number = await criteria.record_incident(request.connection, subject(village.id),
-                                            str(today.year), found, person.id, request.now)
+                                            str(today.year), found, request.require_person().id,
+                                            request.now)
     await request.log(f"criteria:incident:{number}", "criteria.incident",
                       {"village": village.name, "type": found.type, "text": found.text,
                        "on": today.isoformat()})

@@ -2,33 +2,25 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
+from bot.files.scheme import SchemeError, read_scheme_file
 from core.criteria import Checklist, Compare, Criterion, Figure, Kind, Scheme
 
-SHIPPED = Path(__file__).parent.parent / "schemes"
 # The file's sections and the roster's 村类型 they are for.
 CLASSES = {"village": "村", "community": "社区"}
 MAX_FIGURES = 2
 
 
-class AwardSchemeError(ValueError):
+class AwardSchemeError(SchemeError):
     """The award scheme is malformed; the message names the entry."""
 
 
 def load_award_scheme(name_or_path: str) -> Scheme:
     """A shipped scheme (``award-000``, ``award-003``) or the scheme file at a path."""
-    path = SHIPPED / f"{name_or_path}.toml"
-    if not path.exists():
-        path = Path(name_or_path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise AwardSchemeError(f"award scheme {name_or_path}: {error}") from None
-    return parse_award_scheme(data, str(path))
+    data, source = read_scheme_file(name_or_path, "award scheme", AwardSchemeError)
+    return parse_award_scheme(data, source)
 
 
 def parse_award_scheme(data: dict[str, Any], source: str = "award scheme") -> Scheme:
