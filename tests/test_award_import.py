@@ -93,3 +93,11 @@ def test_a_bad_file_is_rejected_whole_with_every_error_by_row(
     result = _invoke("hongqi", "import", str(headless))
     assert result.exit_code == 1 and "指标" in result.stderr
     assert _awards() == []
+
+
+def test_an_unknown_award_scheme_is_a_configuration_error(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    _environment(monkeypatch, tmp_path)
+    (tmp_path / "wuchang.toml").write_text('[award]\nscheme = "award-999"\n', encoding="utf-8")
+    result = _invoke("export", "--format", "json")
+    assert result.exit_code == 2 and "award scheme award-999" in result.stderr
