@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.files.scheme import SchemeError, read_scheme_file
@@ -24,7 +24,20 @@ def load_award_scheme(name_or_path: str) -> Scheme:
 
 
 def parse_award_scheme(data: dict[str, Any], source: str = "award scheme") -> Scheme:
-    """Validate a parsed award scheme: flags per class, each with numbered criteria."""
+    """Validate a parsed award scheme: flags for 村 (and 社区), each with numbered criteria."""
+    scheme = parse_checklists(data, source, CLASSES)
+    if "村" not in scheme.classes:
+        raise AwardSchemeError(f"{source}: [[village]] flags are missing")
+    return scheme
+
+
+def parse_checklists(data: dict[str, Any], source: str,
+                     sections: Mapping[str, str]) -> Scheme:
+    """Validate a criteria scheme (DESIGN §3) of any subject, e.g. a branch standard.
+
+    ``sections`` maps each array of tables to the class of subject its checklists are
+    for: ``{"village": "村"}`` here, ``{"branch": "党支部"}`` for a branch standard.
+    """
     def fail(message: str) -> AwardSchemeError:
         return AwardSchemeError(f"{source}: {message}")
 
@@ -32,20 +45,20 @@ def parse_award_scheme(data: dict[str, Any], source: str = "award scheme") -> Sc
     if not isinstance(name, str) or not name:
         raise fail("name is missing")
     classes: dict[str, tuple[Checklist, ...]] = {}
-    for section, label in CLASSES.items():
+    for section, label in sections.items():
         flags = data.get(section)
         if flags is None:
             continue
         if not isinstance(flags, list) or not flags:
-            raise fail(f"[[{section}]] must list the flags")
+            raise fail(f"[[{section}]] must list the checklists")
         checklists = tuple(_flag(entry, f"{section} #{number}", fail)
                            for number, entry in enumerate(flags, start=1))
         names = [found.name for found in checklists]
         if len(set(names)) != len(names):
-            raise fail(f"{section}: flag names are not unique")
+            raise fail(f"{section}: checklist names are not unique")
         classes[label] = checklists
-    if "村" not in classes:
-        raise fail("[[village]] flags are missing")
+    if not classes:
+        raise fail(f"no checklists: expected [[{']], [['.join(sections)}]]")
     return Scheme(name=name, classes=classes)
 
 
