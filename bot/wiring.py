@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.files.award_scheme import load_award_scheme
 from bot.files.holidays import load_calendar
 from bot.files.rules import load_rules
 from bot.files.scheme import load_scheme
@@ -64,7 +65,8 @@ async def build_app(settings: Settings, clock: Clock | None = None, *,
         await database.migrate()
     rules = load_rules(Path(settings.rules_file))
     rules = replace(rules, calendar=load_calendar(Path(settings.holiday_file)),
-                    scheme=load_scheme(rules.scheme_name))
+                    scheme=load_scheme(rules.scheme_name),
+                    award=load_award_scheme(rules.award_scheme_name))
     context = Context(db=database, clock=clock or SystemClock(), timezone=settings.zone,
                       rules=rules)
     dispatcher = Dispatcher(context, {})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from core.calendar import WorkCalendar
+from core.criteria import Scheme as AwardScheme
 from core.flags import Scheme
 from core.meetings import Blackout
 from core.supervision import SupervisionRules
@@ -15,6 +16,7 @@ DEFAULT_RATING_WINDOW_HOURS = 72
 DEFAULT_MIN_RATERS = 3
 DEFAULT_RESULTS_DUE_DAY = 5
 DEFAULT_SCHEME = "monthly"
+DEFAULT_AWARD_SCHEME = "award-003"  # the 五面红旗 award (rule A1), `[award] scheme`
 DEFAULT_APPEAL_DAYS = 2  # working days the villages may object to a reviewed draft (F10)
 
 
@@ -33,3 +35,5 @@ class Rules:
     scheme: Scheme = field(default_factory=lambda: Scheme("", ()))
     appeal_days: int = DEFAULT_APPEAL_DAYS
     supervision: SupervisionRules = field(default_factory=SupervisionRules)
+    award_scheme_name: str = DEFAULT_AWARD_SCHEME
+    award: AwardScheme = field(default_factory=lambda: AwardScheme("", {}))

@@ -23,6 +23,7 @@ MOBILE = re.compile(r"^1[3-9]\d{9}$")
 MAX_AGE = 120
 MAX_LENGTHS: dict[str, int] = {"编号": 32, "姓名": 64, "镇": 64, "网格": 64, "村": 64,
                                "屋场": 64}
+VILLAGE_KINDS = ("村", "社区")  # roster 村类型: a 社区 uses the community award scheme (A1)
 # Rule M10 (seed 004: "一般30-50户划分为一个屋场"): outside this, the roster is only warned.
 FEWEST_HOUSEHOLDS = 30
 MOST_HOUSEHOLDS = 50
@@ -46,6 +47,7 @@ class RosterRow:
     role: Role
     phone: str | None
     liaisons: tuple[str, ...] | None = None  # None: the file has no 联系村 column
+    village_kind: str | None = None  # 村类型 as the row states it; None: not stated (村)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,12 +151,17 @@ def _parse_row(row_number: int, cells: Mapping[str, str],
     if phone is not None and not MOBILE.match(phone):
         problems.append(texts.ROSTER_BAD_PHONE.format(value=phone))
     liaisons = _liaisons(cells, role, problems) if has_liaisons else None
+    village_kind = cells.get("村类型", "") or None
+    if village_kind is not None and village_kind not in VILLAGE_KINDS:
+        problems.append(texts.ROSTER_BAD_VILLAGE_KIND.format(value=village_kind,
+                                                             allowed="、".join(VILLAGE_KINDS)))
+        village_kind = None
     errors = [RosterError(row_number, problem) for problem in problems]
     return RosterRow(
         row_number=row_number, code=code, name=name, township=township,
         grid=grid or None, village=village or None, homestead=homestead or None,
         household=household, at_home=at_home, party_member=party_member, age=age,
-        role=role or Role.VILLAGER, phone=phone, liaisons=liaisons,
+        role=role or Role.VILLAGER, phone=phone, liaisons=liaisons, village_kind=village_kind,
     ), errors
 
 
@@ -205,6 +212,7 @@ def _check_across_rows(rows: list[RosterRow]) -> list[RosterError]:
     first_row_of_code: dict[str, int] = {}
     first_row_of_phone: dict[str, int] = {}
     grid_of_village: dict[tuple[str, str], tuple[str | None, int]] = {}
+    kind_of_village: dict[tuple[str, str], tuple[str, int]] = {}
     at_home_of_household: dict[tuple[str, str, str, int], tuple[bool, int]] = {}
     leaders: dict[tuple[str, str, str, Role], list[int]] = defaultdict(list)
     for row in rows:
@@ -225,6 +233,14 @@ def _check_across_rows(rows: list[RosterRow]) -> list[RosterError]:
             if known[0] != row.grid:
                 errors.append(RosterError(row.row_number, texts.ROSTER_GRID_CLASH.format(
                     village=row.village, grid=row.grid, other=known[0], first=known[1])))
+            if row.village_kind is not None:
+                stated = kind_of_village.setdefault(village_key,
+                                                    (row.village_kind, row.row_number))
+                if stated[0] != row.village_kind:
+                    errors.append(RosterError(row.row_number,
+                                              texts.ROSTER_VILLAGE_KIND_CLASH.format(
+                                                  village=row.village, kind=row.village_kind,
+                                                  other=stated[0], first=stated[1])))
         if row.village and row.homestead and row.household is not None:
             household_key = (row.township, row.village, row.homestead, row.household)
             seen = at_home_of_household.setdefault(household_key, (row.at_home, row.row_number))

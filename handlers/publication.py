@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, time, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from core import texts
 from core.messages import (
     MAX_ATTACHMENT,
@@ -16,7 +18,7 @@ from core.messages import (
     Outgoing,
 )
 from core.models import Person
-from core.permissions import covers
+from core.permissions import Place, covers
 from core.publication import (
     ATTACH_WINDOW,
     CHOSEN_KINDS,
@@ -24,6 +26,7 @@ from core.publication import (
     MAX_OBJECTION,
     MAX_TEXT,
     PUSHED_PICTURE,
+    Kind,
     Notice,
     Status,
     attachment_for,
@@ -38,7 +41,8 @@ from core.publication import (
     unanswered,
 )
 from handlers.context import Context, Refusal, Request
-from storage import chats, notify, outbox, publication
+from storage import chats, events, notify, outbox, publication
+from storage.events import Actor
 
 KIND_ROW = 2
 LISTED = 10  # notices /notices shows
@@ -129,29 +133,14 @@ async def choose_kind(context: Context, request: Request) -> list[Outgoing]:
     person = request.require_person()
     if found.publisher_id != person.id:
         raise Refusal(texts.NOTICE_KIND_NOT_YOURS)
-    ends_at = None
-    if found.publicity:
-        days = found.days or DEFAULT_PUBLICITY_DAYS
-        calendar = context.rules.calendar
-        published_on = context.local(request.now).date()
-        last_day = publicity_ends_on(published_on, days, calendar)  # rule P2
-        ends_at = datetime.combine(last_day + timedelta(days=1), time(0),
-                                   tzinfo=context.timezone)
-        await notify.warn_unknown_years(request.connection, calendar, [published_on, last_day],
-                                        township_id=found.scope.township_id, now=request.now)
+    ends_at = await _ends_at(context, request.connection, found, request.now) \
+        if found.publicity else None
     sent = await publication.send(request.connection, found.id, CHOSEN_KINDS[int(index)],
                                   ends_at, request.now)
     if sent is None:
         raise Refusal(texts.NOTICE_ALREADY_SENT.format(number=found.id))
-    scope_name = (await publication.scope_names(request.connection, [sent.scope]))[sent.scope]
-    await request.log(f"notice:{sent.id}", "notice.sent", sent_event(sent, scope_name))
-    homesteads = await publication.scope_homesteads(request.connection, sent.scope)
-    buttons = [Button(texts.READ_BUTTON, f"nread:{sent.id}")]
-    if sent.publicity:
-        buttons.append(Button(texts.OBJECT_BUTTON, f"nobj:{sent.id}"))
-    await outbox.to_homesteads(request.connection, homesteads, key=f"notice:{sent.id}",
-                               text=_text(context, sent, scope_name, person), now=request.now,
-                               buttons=(tuple(buttons),), channels=context.channels)
+    scope_name, homesteads = await _go_out(context, request.connection, sent, person,
+                                           request.actor(), request.now)
     groups = len({chat for _, _, chat in await chats.groups_of(request.connection, homesteads)})
     assert sent.kind is not None
     template = texts.NOTICE_SENT if groups else texts.NOTICE_NO_GROUPS
@@ -160,6 +149,51 @@ async def choose_kind(context: Context, request: Request) -> list[Outgoing]:
     return [request.reply(template.format(
         number=sent.id, what=texts.PUBLICITY_WHAT if sent.publicity else texts.NOTICE_WHAT,
         kind=sent.kind.label, scope=scope_name, groups=groups) + hint)]
+
+
+async def _ends_at(context: Context, connection: AsyncConnection, found: Notice,
+                   now: datetime) -> datetime:
+    """When a 公示 published now ends: the midnight after its last working day (P2)."""
+    days = found.days or DEFAULT_PUBLICITY_DAYS
+    calendar = context.rules.calendar
+    published_on = context.local(now).date()
+    last_day = publicity_ends_on(published_on, days, calendar)  # rule P2
+    await notify.warn_unknown_years(connection, calendar, [published_on, last_day],
+                                    township_id=found.scope.township_id, now=now)
+    return datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=context.timezone)
+
+
+async def _go_out(context: Context, connection: AsyncConnection, sent: Notice,
+                  publisher: Person, actor: Actor, now: datetime) -> tuple[str, list[int]]:
+    """Log a sent notice and queue it to every group of its scope, with 已阅 (and 异议)."""
+    scope_name = (await publication.scope_names(connection, [sent.scope]))[sent.scope]
+    await events.record(connection, actor, at=now, stream=f"notice:{sent.id}",
+                        kind="notice.sent", payload=sent_event(sent, scope_name))
+    homesteads = await publication.scope_homesteads(connection, sent.scope)
+    buttons = [Button(texts.READ_BUTTON, f"nread:{sent.id}")]
+    if sent.publicity:
+        buttons.append(Button(texts.OBJECT_BUTTON, f"nobj:{sent.id}"))
+    await outbox.to_homesteads(connection, homesteads, key=f"notice:{sent.id}",
+                               text=_text(context, sent, scope_name, publisher), now=now,
+                               buttons=(tuple(buttons),), channels=context.channels)
+    return scope_name, homesteads
+
+
+async def publicize_result(context: Context, connection: AsyncConnection, *, scope: Place,
+                           text: str, publisher: Person, actor: Actor, now: datetime,
+                           subject: str) -> Notice:
+    """Start a 公示 of a result a system decided (an award, rule A2), as a person's 公示 runs.
+
+    ``publisher`` answers its objections; it runs the default working days (P2).
+    """
+    drafted = await publication.draft(
+        connection, scope=scope, text=text, publisher_id=publisher.id, publicity=True,
+        days=DEFAULT_PUBLICITY_DAYS, corrects=None, now=now, subject=subject)
+    sent = await publication.send(connection, drafted.id, Kind.RESULTS,
+                                  await _ends_at(context, connection, drafted, now), now)
+    assert sent is not None
+    await _go_out(context, connection, sent, publisher, actor, now)
+    return sent
 
 
 def _window_minutes() -> int:

@@ -9,6 +9,7 @@ from core.publication import PUBLISHERS
 from core.roles import EVERYONE, HOMESTEAD_LEADERS, OFFICIALS, Role
 from handlers import (
     annual,
+    awards,
     binding,
     decisions,
     flag_review,
@@ -50,6 +51,7 @@ async def help_command(context: Context, request: Request) -> list[Outgoing]:
 
 
 HEAD_ONLY = frozenset({Role.HEAD})
+AWARD_ROLES = frozenset({Role.VILLAGE_CADRE, Role.TOWNSHIP_OFFICIAL})
 
 COMMANDS: list[Command] = [
     Command("start", binding.start, Where.PRIVATE, roles=None, listed_for=frozenset(),
@@ -170,8 +172,14 @@ COMMANDS: list[Command] = [
             reads_only=True, help=texts.HELP_ASSESS),
     Command("bonus", supervision.bonus, Where.ANY, roles=OFFICIALS, aliases=("加分",),
             help=texts.HELP_BONUS),
-    # A picture or file without a command: it joins its sender's notice, if any (P1).
-    Command(ATTACHMENT, publication.attach, Where.ANY, roles=None, needs_bound_group=False,
+    # The annual 五面红旗 award (rules A1-A3): one command with sub-words; the view reads only,
+    # the sub-words that change something open their own write transaction.
+    Command("hongqi", awards.hongqi, Where.ANY, roles=AWARD_ROLES, aliases=("红旗", "五面红旗"),
+            reads_only=True, help=texts.HELP_HONGQI),
+    Command("hq", awards.press, Where.ANY, roles=AWARD_ROLES, button_only=True),
+    # A picture or file without a command: award evidence being given, else it joins its
+    # sender's notice, if any (A2, P1).
+    Command(ATTACHMENT, awards.attach, Where.ANY, roles=None, needs_bound_group=False,
             attachment_only=True),
     # The flags' annual roll-up (rule F12): officials see it all, a village cadre their line.
     Command("year", annual.show_year, Where.ANY,

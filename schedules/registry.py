@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schedules import annual, flags, issues, meetings, publication, supervision
+from schedules import annual, awards, flags, issues, meetings, publication, supervision
 from schedules.dispatcher import Dispatcher
 from schedules.jobs import Job
 
@@ -25,5 +25,6 @@ def all_jobs(dispatcher: Dispatcher, draw_digest: supervision.DigestDrawer) -> l
         Job("annual_rollups", 3600, annual.send_year_rollups),  # rule F12, in January
         Job("publicity_ends", 60, publication.end_publicity),
         Job("monthly_digests", 300, supervision.monthly_digests(draw_digest)),
+        Job("award_rereview", 3600, awards.remind_rereview),
         Job("outbox", OUTBOX_EVERY_SECONDS, lambda context: dispatcher.drain()),
     ]

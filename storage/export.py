@@ -11,12 +11,14 @@ from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.annual import exported, year_rollup
+from core.criteria import Scheme as AwardScheme
 from core.flags import Scheme, draft_month
 from core.issues import Level, Rating, satisfaction_rate
 from core.meetings import has_party_group, households_required, quorum_met
 from core.tasks import TaskKind
 from storage import (
     annual,
+    awards,
     flag_review,
     flags,
     ledger,
@@ -34,7 +36,8 @@ HANDS = "举手"  # the rater of a show-of-hands rating at a meeting (rule I8)
 
 
 async def snapshot(connection: AsyncConnection, zone: ZoneInfo,
-                   scheme: Scheme | None = None) -> dict[str, Any]:
+                   scheme: Scheme | None = None,
+                   award: AwardScheme | None = None) -> dict[str, Any]:
     """Return the organisation and every record that DESIGN.md §5 lists for export."""
     found_flags, found_settlements = await _flags(connection, zone, scheme)
     return {
@@ -54,6 +57,8 @@ async def snapshot(connection: AsyncConnection, zone: ZoneInfo,
         **await _tasks(connection),
         "notices": await _notices(connection, zone),
         **await _annual(connection, scheme.categories if scheme else ()),
+        # The 五面红旗 award (rules A1-A3).
+        "awards": await awards.export_rows(connection, award),
     }
 
 

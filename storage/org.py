@@ -278,6 +278,8 @@ async def _ensure_villages(connection: AsyncConnection, rows: Sequence[RosterRow
         for row in await connection.execute(select(village))
         if row.township_id in names_by_id
     }
+    kinds = {(row.township, row.village): row.village_kind
+             for row in rows if row.village and row.village_kind}
     for key, grid_key in sorted(wanted.items()):
         grid_id = grid_ids[grid_key]
         if key not in current:
@@ -289,6 +291,9 @@ async def _ensure_villages(connection: AsyncConnection, rows: Sequence[RosterRow
             await connection.execute(
                 update(village).where(village.c.id == current[key][0]).values(grid_id=grid_id))
             result.villages_moved.append(key[1])
+        if key in kinds:  # 村类型 stated: a village not stated keeps its kind (default 村)
+            await connection.execute(update(village).where(
+                village.c.id == current[key][0]).values(kind=kinds[key]))
     return {key: ids[0] for key, ids in current.items()}
 
 

@@ -69,6 +69,7 @@ village = Table(
     Column("township_id", ForeignKey("township.id"), nullable=False),
     Column("grid_id", ForeignKey("grid.id"), nullable=False),
     Column("name", String(64), nullable=False),
+    Column("kind", String(8), nullable=False, server_default="村"),  # 村 / 社区 (roster 村类型)
     UniqueConstraint("township_id", "name"),
 )
 
@@ -586,4 +587,94 @@ liaison = Table(  # a 镇干部's liaison villages (roster 联系村), who owns 
     Column("person_id", ForeignKey("person.id"), primary_key=True),
     Column("village_id", ForeignKey("village.id"), primary_key=True),
     Index("ix_liaison_village", "village_id"),
+)
+
+# Criteria checklists (DESIGN §3; rules A1-A3, Y4): a subject (a village, a branch) applies
+# for a checklist (a flag, the 五个好) for a period; answers, evidence and the reviewers'
+# verdicts are kept per criterion, verdicts append-only (the newest counts).
+criteria_application = Table(
+    "criteria_application", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("scheme", String(64), nullable=False),
+    Column("checklist", String(64), nullable=False),
+    Column("subject_kind", String(16), nullable=False),
+    Column("subject_id", Integer, nullable=False),
+    Column("period", String(16), nullable=False),
+    Column("township_id", ForeignKey("township.id"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("cursor", Integer),
+    Column("cursor_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("submitted_at", UTCDateTime),
+    Column("submitted_by", ForeignKey("person.id")),
+    UniqueConstraint("subject_kind", "subject_id", "checklist", "period"),
+    Index("ix_criteria_application_township", "township_id", "period"),
+)
+
+criteria_answer = Table(
+    "criteria_answer", metadata,
+    Column("application_id", ForeignKey("criteria_application.id"), primary_key=True),
+    Column("criterion", Integer, primary_key=True),
+    Column("value", Boolean),
+    Column("figures", Text, nullable=False),  # JSON {key: number}
+    Column("note", Text),
+    Column("by", ForeignKey("person.id")),
+    Column("at", UTCDateTime, nullable=False),
+)
+
+criteria_evidence = Table(
+    "criteria_evidence", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("application_id", ForeignKey("criteria_application.id"), nullable=False),
+    Column("criterion", Integer, nullable=False),
+    Column("kind", String(8), nullable=False),  # note / picture / file
+    Column("text", Text),
+    Column("name", String(255)),
+    Column("mime_type", String(127)),
+    Column("size", Integer),
+    Column("content", LargeBinary),
+    Column("person_id", ForeignKey("person.id")),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_criteria_evidence_application", "application_id", "criterion"),
+)
+
+criteria_review = Table(
+    "criteria_review", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("application_id", ForeignKey("criteria_application.id"), nullable=False),
+    Column("criterion", Integer, nullable=False),
+    Column("review", String(16), nullable=False),
+    Column("reason", Text),
+    Column("due", Date),
+    Column("task_id", ForeignKey("task.id")),
+    Column("by", ForeignKey("person.id")),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_criteria_review_application", "application_id", "criterion"),
+)
+
+criteria_incident = Table(
+    "criteria_incident", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("subject_kind", String(16), nullable=False),
+    Column("subject_id", Integer, nullable=False),
+    Column("period", String(16), nullable=False),
+    Column("type", String(64), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("on", Date, nullable=False),
+    Column("by", ForeignKey("person.id")),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_criteria_incident_subject", "subject_kind", "subject_id", "period"),
+)
+
+# The 五面红旗 award (rules A2-A3): an application whose every criterion was met, its 公示,
+# its award (授牌) and its withdrawal (摘牌).
+award = Table(
+    "award", metadata,
+    Column("application_id", ForeignKey("criteria_application.id"), primary_key=True),
+    Column("notice_id", ForeignKey("notice.id")),
+    Column("awarded_on", Date),
+    Column("awarded_by", ForeignKey("person.id")),
+    Column("withdrawn_on", Date),
+    Column("withdrawn_reason", Text),
+    Column("withdrawn_by", ForeignKey("person.id")),
 )

@@ -33,6 +33,7 @@ def rejected(file: str, nothing: str, invalid: RosterInvalid) -> typer.Exit:
 
 def settings_or_fail() -> Settings:
     """The settings with the rules, scheme and holiday files they name, or a clear failure."""
+    from bot.files.award_scheme import AwardSchemeError, load_award_scheme
     from bot.files.holidays import HolidayFileError, load_calendar
     from bot.files.rules import RulesFileError, load_rules
     from bot.files.scheme import SchemeError, load_scheme
@@ -40,9 +41,12 @@ def settings_or_fail() -> Settings:
 
     try:
         settings = load_settings()
-        load_scheme(load_rules(Path(settings.rules_file)).scheme_name)
+        rules = load_rules(Path(settings.rules_file))
+        load_scheme(rules.scheme_name)
+        load_award_scheme(rules.award_scheme_name)
         load_calendar(Path(settings.holiday_file))
-    except (SettingsError, RulesFileError, HolidayFileError, SchemeError) as error:
+    except (SettingsError, RulesFileError, HolidayFileError, SchemeError,
+            AwardSchemeError) as error:
         raise fail(f"配置错误：{error}") from None
     return settings
 

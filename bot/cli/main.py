@@ -29,6 +29,8 @@ roster_cli = typer.Typer(help="花名册：导入人员，打印邀请码。", n
 cli.add_typer(roster_cli, name="roster")
 scores_cli = typer.Typer(help="红黄旗：从表格导入月度评比分数。", no_args_is_help=True)
 cli.add_typer(scores_cli, name="scores")
+hongqi_cli = typer.Typer(help="五面红旗：导入纸质申报材料。", no_args_is_help=True)
+cli.add_typer(hongqi_cli, name="hongqi")
 cli.add_typer(wecom_cli, name="wecom")
 
 
@@ -157,7 +159,8 @@ def _export_json(output: Path | None) -> None:
 
     async def collect(app: App) -> dict[str, object]:
         async with app.context.db.read() as connection:
-            return await snapshot(connection, app.context.timezone, app.context.rules.scheme)
+            return await snapshot(connection, app.context.timezone, app.context.rules.scheme,
+                                  app.context.rules.award)
 
     document = json.dumps(with_app(collect), ensure_ascii=False, indent=2, default=str)
     if output is None:
@@ -370,3 +373,17 @@ def scores_import(file: Annotated[Path, typer.Argument(help=".xlsx or .csv")]) -
     except RosterInvalid as invalid:
         raise rejected("分数表", "分数", invalid) from None
     typer.echo(texts.SCORES_IMPORTED.format(count=count))
+
+
+@hongqi_cli.command("import")
+def hongqi_import(file: Annotated[Path, typer.Argument(help=".xlsx or .csv")]) -> None:
+    """Import 五面红旗 applications (年度, 村, 类别, 指标, 值, 说明); one bad row rejects all."""
+    from bot.files.awards import import_applications
+    from core import texts
+    from core.roster import RosterInvalid
+
+    try:
+        count = with_app(lambda app: import_applications(app, file))
+    except RosterInvalid as invalid:
+        raise rejected("申报表", "申报材料", invalid) from None
+    typer.echo(texts.AWARD_IMPORTED.format(count=count))

@@ -9,6 +9,7 @@ from typing import Any
 
 from core.config import (
     DEFAULT_APPEAL_DAYS,
+    DEFAULT_AWARD_SCHEME,
     DEFAULT_EVENING_REMINDER_HOUR,
     DEFAULT_MIN_RATERS,
     DEFAULT_MISSING_MEETING_DAY,
@@ -66,7 +67,14 @@ def parse_rules(data: dict[str, Any], source: str = "rules") -> Rules:
         raise RulesFileError(f"{source}: flags.scheme must be a scheme name or a file path")
     due_day = _int(flags, "results_due_day", DEFAULT_RESULTS_DUE_DAY, 1, 28, source, "flags")
     appeal_days = _int(flags, "appeal_days", DEFAULT_APPEAL_DAYS, 1, 20, source, "flags")
-    return Rules(blackouts=blackouts, missing_meeting_day=missing_day,
+    award = data.get("award", {})
+    if not isinstance(award, dict):
+        raise RulesFileError(f"{source}: [award] must be a table")
+    award_scheme = award.get("scheme", DEFAULT_AWARD_SCHEME)
+    if not isinstance(award_scheme, str) or not award_scheme:
+        raise RulesFileError(f"{source}: award.scheme must be award-000, award-003 or a file path")
+    return Rules(award_scheme_name=award_scheme, blackouts=blackouts,
+                 missing_meeting_day=missing_day,
                  evening_reminder_hour=evening_hour, rating_window_hours=window,
                  min_raters=min_raters, scheme_name=scheme, results_due_day=due_day,
                  appeal_days=appeal_days, supervision=_supervision(data, source))

@@ -19,14 +19,23 @@ class SchemeError(ValueError):
 
 def load_scheme(name_or_path: str) -> Scheme:
     """A shipped scheme (``monthly``) or the scheme file at a path."""
+    data, source = read_scheme_file(name_or_path, "flag scheme")
+    return parse_scheme(data, source)
+
+
+def read_scheme_file(name_or_path: str, what: str,
+                     error: type[SchemeError] = SchemeError) -> tuple[dict[str, Any], str]:
+    """The TOML of a shipped scheme (``bot/schemes/NAME.toml``) or of the file at a path.
+
+    Raise ``error`` naming ``what`` when it cannot be read; return it with its path.
+    """
     path = SHIPPED / f"{name_or_path}.toml"
     if not path.exists():
         path = Path(name_or_path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise SchemeError(f"flag scheme {name_or_path}: {error}") from None
-    return parse_scheme(data, str(path))
+        return tomllib.loads(path.read_text(encoding="utf-8")), str(path)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as problem:
+        raise error(f"{what} {name_or_path}: {problem}") from None
 
 
 def parse_scheme(data: dict[str, Any], source: str = "scheme") -> Scheme:
