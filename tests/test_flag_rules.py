@@ -332,10 +332,15 @@ def test_shipped_monthly_scheme_is_seed_002() -> None:
 
 
 def test_only_the_monthly_scheme_is_shipped() -> None:
-    # issue 17 item 7: the 五面红旗 of seeds 000/003 is an annual award, not a monthly scheme.
-    assert sorted(path.stem for path in SHIPPED.glob("*.toml")) == ["monthly"]
+    # issue 17 item 7: the 五面红旗 of seeds 000/003 is an annual award, not a monthly scheme;
+    # its award schemes (issue 18) share the folder but are no monthly scheme.
+    assert sorted(path.stem for path in SHIPPED.glob("*.toml")) == [
+        "award-000", "award-003", "monthly"]
     with pytest.raises(SchemeError, match="five-flags"):
         load_scheme("five-flags")
+    for award in ("award-000", "award-003"):
+        with pytest.raises(SchemeError, match="categories"):
+            load_scheme(award)
 
 
 GOOD: dict[str, Any] = {"name": "自定评比", "categories": [PARTY, HOME, "数据治理"],
