@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 from core import texts
 from core.messages import (
@@ -28,8 +28,12 @@ from core.publication import (
     Status,
     attachment_for,
     excerpt,
+    group_buttons,
+    group_text,
+    last_day,
     office_for,
-    publicity_ends_on,
+    publicity_ends_at,
+    publisher_label,
     reaches,
     read_request,
     scope_for,
@@ -47,8 +51,7 @@ NO_FILES = Capabilities()  # a channel not running (a test's) passes no files
 
 def _day(context: Context, ends_at: datetime) -> str:
     """The last day of a 公示 that ends at the midnight after it: 11月12日."""
-    last = context.local(ends_at - timedelta(seconds=1))
-    return f"{last.month}月{last.day}日"
+    return last_day(ends_at, context.timezone)
 
 
 async def _named(request: Request, usage: str, *, parts: int) -> tuple[Notice, list[str]]:
@@ -133,11 +136,10 @@ async def choose_kind(context: Context, request: Request) -> list[Outgoing]:
     if found.publicity:
         days = found.days or DEFAULT_PUBLICITY_DAYS
         calendar = context.rules.calendar
+        ends_at = publicity_ends_at(request.now, days, calendar, context.timezone)  # rule P2
         published_on = context.local(request.now).date()
-        last_day = publicity_ends_on(published_on, days, calendar)  # rule P2
-        ends_at = datetime.combine(last_day + timedelta(days=1), time(0),
-                                   tzinfo=context.timezone)
-        await notify.warn_unknown_years(request.connection, calendar, [published_on, last_day],
+        await notify.warn_unknown_years(request.connection, calendar,
+                                        [published_on, context.local(ends_at).date()],
                                         township_id=found.scope.township_id, now=request.now)
     sent = await publication.send(request.connection, found.id, CHOSEN_KINDS[int(index)],
                                   ends_at, request.now)
@@ -146,12 +148,11 @@ async def choose_kind(context: Context, request: Request) -> list[Outgoing]:
     scope_name = (await publication.scope_names(request.connection, [sent.scope]))[sent.scope]
     await request.log(f"notice:{sent.id}", "notice.sent", sent_event(sent, scope_name))
     homesteads = await publication.scope_homesteads(request.connection, sent.scope)
-    buttons = [Button(texts.READ_BUTTON, f"nread:{sent.id}")]
-    if sent.publicity:
-        buttons.append(Button(texts.OBJECT_BUTTON, f"nobj:{sent.id}"))
     await outbox.to_homesteads(request.connection, homesteads, key=f"notice:{sent.id}",
-                               text=_text(context, sent, scope_name, person), now=request.now,
-                               buttons=(tuple(buttons),), channels=context.channels)
+                               text=group_text(sent, scope_name, publisher_label(person),
+                                               context.timezone),
+                               now=request.now, buttons=group_buttons(sent),
+                               channels=context.channels)
     groups = len({chat for _, _, chat in await chats.groups_of(request.connection, homesteads)})
     assert sent.kind is not None
     template = texts.NOTICE_SENT if groups else texts.NOTICE_NO_GROUPS
@@ -164,18 +165,6 @@ async def choose_kind(context: Context, request: Request) -> list[Outgoing]:
 
 def _window_minutes() -> int:
     return int(ATTACH_WINDOW.total_seconds()) // 60
-
-
-def _text(context: Context, sent: Notice, scope_name: str, publisher: Person) -> str:
-    """The notice as its groups read it: kind, scope, number, text, who sent it."""
-    assert sent.kind is not None
-    values = {"kind": sent.kind.label, "scope": scope_name, "number": sent.id,
-              "text": sent.text, "publisher": f"{publisher.name}（{publisher.role.label}）",
-              "correction": texts.NOTICE_CORRECTS.format(number=sent.corrects)
-              if sent.corrects is not None else ""}
-    if sent.ends_at is not None:
-        return texts.PUBLICITY_TEXT.format(ends=_day(context, sent.ends_at), **values)
-    return texts.NOTICE_TEXT.format(**values)
 
 
 async def mark_read(context: Context, request: Request) -> list[Outgoing]:
@@ -354,7 +343,7 @@ async def _attach(context: Context, request: Request, attachment: Attachment) ->
     text = (texts.ATTACHED_PICTURE.format(number=found.id, name=attachment.name) if picture
             else texts.ATTACHED_FILE.format(number=found.id, name=attachment.name,
                                             size=size_label(size),
-                                            publisher=f"{person.name}（{person.role.label}）"))
+                                            publisher=publisher_label(person)))
     await outbox.to_homesteads(request.connection, homesteads,
                                key=f"notice:{found.id}:attachment:{sequence}", text=text,
                                image=attachment.content if picture else None, now=request.now,

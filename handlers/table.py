@@ -21,6 +21,7 @@ from handlers import (
     publication,
     rectification,
     supervision,
+    surveys,
 )
 from handlers.context import Context, Request
 from handlers.router import ATTACHMENT, Command, Router, Where
@@ -169,6 +170,11 @@ COMMANDS: list[Command] = [
             reads_only=True, help=texts.HELP_ASSESS),
     Command("bonus", supervision.bonus, Where.ANY, roles=OFFICIALS, aliases=("加分",),
             help=texts.HELP_BONUS),
+    # Surveys (民主测评, rule Y3): who may start one is storage.surveys.may_survey's call.
+    Command("survey", surveys.start_survey, Where.ANY, roles=EVERYONE, aliases=("测评",),
+            listed_for=frozenset({Role.VILLAGE_CADRE, Role.TOWNSHIP_OFFICIAL}),
+            help=texts.HELP_SURVEY),
+    Command("svote", surveys.answer, Where.ANY, roles=EVERYONE, button_only=True),
     # A picture or file without a command: it joins its sender's notice, if any (P1).
     Command(ATTACHMENT, publication.attach, Where.ANY, roles=None, needs_bound_group=False,
             attachment_only=True),

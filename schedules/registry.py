@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schedules import flags, issues, meetings, publication, supervision
+from schedules import flags, issues, meetings, publication, supervision, surveys
 from schedules.dispatcher import Dispatcher
 from schedules.jobs import Job
 
@@ -22,6 +22,8 @@ def all_jobs(dispatcher: Dispatcher, draw_digest: supervision.DigestDrawer) -> l
         Job("issue_promises", 3600, issues.mark_broken_promises),
         Job("rating_rounds", 60, issues.close_rating_rounds),
         Job("missing_scores", 3600, flags.remind_missing_scores),
+        Job("survey_reminders", 300, surveys.remind_surveys),
+        Job("survey_ends", 60, surveys.close_surveys),
         Job("publicity_ends", 60, publication.end_publicity),
         Job("monthly_digests", 300, supervision.monthly_digests(draw_digest)),
         Job("outbox", OUTBOX_EVERY_SECONDS, lambda context: dispatcher.drain()),

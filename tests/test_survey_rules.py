@@ -6,10 +6,13 @@ import pytest
 
 from core import texts
 from core.models import Person
+from core.permissions import Place
 from core.roles import Role
 from core.surveys import Ineligible, ineligible
 
 HOME = 100
+HERE = Place(1, 10, HOME)
+VILLAGE = Place(1, 10)
 
 
 def _person(role: Role = Role.VILLAGER, age: int = 40, homestead_id: int | None = HOME,
@@ -22,32 +25,32 @@ def _person(role: Role = Role.VILLAGER, age: int = 40, homestead_id: int | None 
 
 @pytest.mark.parametrize("role", [Role.VILLAGER, Role.HEAD, Role.RECORDER])
 def test_the_villagers_of_the_place_aged_18_may_answer(role: Role) -> None:
-    assert ineligible(_person(role, age=18), HOME) is None
-    assert ineligible(_person(role, age=90), HOME, assessed={8, 9}) is None
+    assert ineligible(_person(role, age=18), HERE) is None
+    assert ineligible(_person(role, age=90), HERE, assessed={8, 9}) is None
 
 
 @pytest.mark.parametrize("age", [16, 17])
 def test_under_18_may_not(age: int) -> None:
-    assert ineligible(_person(age=age), HOME) is Ineligible.UNDER_AGE
+    assert ineligible(_person(age=age), HERE) is Ineligible.UNDER_AGE
 
 
 @pytest.mark.parametrize("homestead_id", [HOME + 1, None])
 def test_someone_of_another_place_may_not(homestead_id: int | None) -> None:
-    assert ineligible(_person(homestead_id=homestead_id), HOME) is Ineligible.NOT_OF_PLACE
+    assert ineligible(_person(homestead_id=homestead_id), HERE) is Ineligible.NOT_OF_PLACE
     # Not of the place comes first, even for a minor or a cadre.
     assert ineligible(_person(Role.VILLAGE_CADRE, age=15, homestead_id=homestead_id),
-                      HOME) is Ineligible.NOT_OF_PLACE
+                      HERE) is Ineligible.NOT_OF_PLACE
 
 
 @pytest.mark.parametrize("role", [Role.HEAD, Role.VILLAGER, Role.VILLAGE_CADRE])
 def test_the_one_assessed_may_not(role: Role) -> None:
-    assert ineligible(_person(role), HOME, assessed={7}) is Ineligible.ASSESSED
+    assert ineligible(_person(role), HERE, assessed={7}) is Ineligible.ASSESSED
 
 
 @pytest.mark.parametrize("role", [Role.VILLAGE_CADRE, Role.TOWNSHIP_OFFICIAL])
 def test_cadres_and_officials_living_there_may_not(role: Role) -> None:
-    assert ineligible(_person(role), HOME) is Ineligible.CADRE
-    assert ineligible(_person(role, age=17), HOME) is Ineligible.UNDER_AGE
+    assert ineligible(_person(role), HERE) is Ineligible.CADRE
+    assert ineligible(_person(role, age=17), HERE) is Ineligible.UNDER_AGE
 
 
 def test_every_reason_has_its_text() -> None:
