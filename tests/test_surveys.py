@@ -279,7 +279,7 @@ def test_the_window_is_a_rules_file_setting() -> None:
     assert parse_rules({}).survey_window_days == 7
     assert parse_rules({"surveys": {"window_days": 3}}).survey_window_days == 3
     for bad in (0, 61, "7", True):
-        with pytest.raises(RulesFileError, match="surveys.window_days"):
+        with pytest.raises(RulesFileError, match=r"surveys\.window_days"):
             parse_rules({"surveys": {"window_days": bad}})
     with pytest.raises(RulesFileError, match=r"\[surveys\]"):
         parse_rules({"surveys": 7})
