@@ -83,8 +83,11 @@ async def _publish(context: Context, connection: AsyncConnection, found: Card) -
                                          threshold=found.threshold),
         *(result_line(row.subject, row.tally, found.threshold) for row in rows),
         texts.SURVEY_RESULT_FOOTER.format(households=found.households)])
-    ends_at = publicity_ends_at(now, DEFAULT_PUBLICITY_DAYS, context.rules.calendar,
-                                context.timezone)
+    calendar = context.rules.calendar
+    ends_at = publicity_ends_at(now, DEFAULT_PUBLICITY_DAYS, calendar, context.timezone)
+    await notify.warn_unknown_years(connection, calendar, [context.local(now).date(),
+                                                           context.local(ends_at).date()],
+                                    township_id=found.scope.township_id, now=now)
     sent = await publication.publish(
         connection, kind=Kind.RESULTS, scope=found.scope, text=result,
         subject=f"survey:{found.id}", now=now, publisher_id=found.created_by,
