@@ -14,6 +14,7 @@ DEFAULT_MISSING_MEETING_DAY = 20
 DEFAULT_EVENING_REMINDER_HOUR = 19
 DEFAULT_RATING_WINDOW_HOURS = 72
 DEFAULT_MIN_RATERS = 3
+DEFAULT_SURVEY_WINDOW_DAYS = 7  # days households have to answer a survey's card (Y3)
 DEFAULT_RESULTS_DUE_DAY = 5
 DEFAULT_SCHEME = "monthly"
 DEFAULT_AWARD_SCHEME = "award-003"  # the 五面红旗 award (rule A1), `[award] scheme`
@@ -29,6 +30,7 @@ class Rules:
     evening_reminder_hour: int = DEFAULT_EVENING_REMINDER_HOUR
     rating_window_hours: int = DEFAULT_RATING_WINDOW_HOURS
     min_raters: int = DEFAULT_MIN_RATERS
+    survey_window_days: int = DEFAULT_SURVEY_WINDOW_DAYS  # a survey's window (rule Y3)
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
     scheme_name: str = DEFAULT_SCHEME
     results_due_day: int = DEFAULT_RESULTS_DUE_DAY

@@ -147,17 +147,18 @@ def decide_round(tally: RoundTally, min_raters: int, already_extended: bool) -> 
     return verdict(tally)
 
 
-def percent(rate: Fraction | None) -> str:
+def percent(rate: Fraction | None, line: Fraction = CLOSE_THRESHOLD) -> str:
     """A rate as a whole percentage for people, or "—" when there is none.
 
-    Rounded to the nearest, except that a rate below the 60% line is never shown
-    as 60% (59.6% reads 59%), so the figure always agrees with "不足60%".
+    Rounded to the nearest, except that a rate below the ``line`` it is held against
+    (60% for an issue, a survey's threshold) is never shown as that line (59.6% reads
+    59%), so the figure always agrees with "不足60%".
     """
     if rate is None:
         return "—"
     shown = math.floor(rate * 100 + Fraction(1, 2))
-    if rate < CLOSE_THRESHOLD:
-        shown = min(shown, math.ceil(CLOSE_THRESHOLD * 100) - 1)
+    if rate < line:
+        shown = min(shown, math.ceil(line * 100) - 1)
     return f"{shown}%"
 
 

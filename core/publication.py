@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 from core import texts
 from core.calendar import WorkCalendar
+from core.messages import Button
 from core.models import Office, Person
 from core.permissions import Place
 from core.roles import Role
@@ -226,6 +227,44 @@ def publicity_ends_on(published_on: date, days: int, calendar: WorkCalendar) -> 
     the 公示 runs to the end of the day returned (rule P2).
     """
     return calendar.add_workdays(published_on, days)
+
+
+def publicity_ends_at(published_at: datetime, days: int, calendar: WorkCalendar,
+                      zone: tzinfo) -> datetime:
+    """When a 公示 published at ``published_at`` ends: the midnight after its last day (P2)."""
+    last_day = publicity_ends_on(published_at.astimezone(zone).date(), days, calendar)
+    return datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=zone)
+
+
+def last_day(ends_at: datetime, zone: tzinfo) -> str:
+    """The last day of a 公示 that ends at the midnight after it, as people read it: 11月12日."""
+    last = (ends_at - timedelta(seconds=1)).astimezone(zone)
+    return f"{last.month}月{last.day}日"
+
+
+def publisher_label(person: Person) -> str:
+    """How a notice names its sender: 李勇（屋场长）."""
+    return f"{person.name}（{person.role.label}）"
+
+
+def group_text(sent: Notice, scope_name: str, publisher: str, zone: tzinfo) -> str:
+    """A sent notice as its groups read it: kind, scope, number, text, who sent it (P1, P2)."""
+    assert sent.kind is not None
+    values = {"kind": sent.kind.label, "scope": scope_name, "number": sent.id,
+              "text": sent.text, "publisher": publisher,
+              "correction": texts.NOTICE_CORRECTS.format(number=sent.corrects)
+              if sent.corrects is not None else ""}
+    if sent.ends_at is not None:
+        return texts.PUBLICITY_TEXT.format(ends=last_day(sent.ends_at, zone), **values)
+    return texts.NOTICE_TEXT.format(**values)
+
+
+def group_buttons(sent: Notice) -> tuple[tuple[Button, ...], ...]:
+    """A sent notice's buttons in its groups: 已阅, and 异议 on a 公示 (P1, P2)."""
+    buttons = [Button(texts.READ_BUTTON, f"nread:{sent.id}")]
+    if sent.publicity:
+        buttons.append(Button(texts.OBJECT_BUTTON, f"nobj:{sent.id}"))
+    return (tuple(buttons),)
 
 
 def unanswered(objections: Iterable[Objection]) -> list[Objection]:

@@ -26,9 +26,8 @@ from core.publication import Kind, sent_event
 from core.roles import Role
 from core.tasks import TaskKind, TaskStatus, office_at
 from core.when import parse_day
-from handlers import publication as publishing
 from handlers.context import Context, Refusal, Request
-from storage import awards, criteria, events, notify, outbox, publication, tasks
+from storage import awards, criteria, events, notify, outbox, publication, publishing, tasks
 from storage.criteria import Application, Stage
 from storage.events import Actor
 
@@ -229,8 +228,8 @@ async def _publicize(context: Context, request: Request, application: Applicatio
                                              count=len(checklist.criteria))
     notice = await publishing.publicize_result(
         context, request.connection, scope=Place(application.township_id), text=text,
-        publisher=person, actor=request.actor(), now=request.now,
-        subject=f"award:{application.id}")
+        subject=f"award:{application.id}", publisher=person, actor=request.actor(),
+        now=request.now)
     await awards.publicized(request.connection, application.id, notice.id)
     await request.log(f"criteria:{application.id}", "award.publicized", {"notice": notice.id})
     assert notice.ends_at is not None

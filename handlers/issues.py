@@ -289,10 +289,10 @@ async def rate(context: Context, request: Request) -> list[Outgoing]:
     assert found is not None
     person = request.require_person()
     solved_by = await rounds.solver(request.connection, found.id, found_round.id)
-    why_not = ineligible(person, found.homestead_id, {solved_by} if solved_by else ())  # rule I8
+    homestead = await org.homestead_by_id(request.connection, found.homestead_id)
+    assert homestead is not None
+    why_not = ineligible(person, homestead.place, {solved_by} if solved_by else ())  # rule I8
     if why_not is not None:
-        homestead = await org.homestead_by_id(request.connection, found.homestead_id)
-        assert homestead is not None
         raise Refusal(why_not.refusal.format(place=homestead.full_name, role=person.role.label))
     if found_round.outcome == rounds.AWAITING:
         raise Refusal(texts.RATE_AWAITS_MEETING)

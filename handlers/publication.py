@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, time, timedelta
-
-from sqlalchemy.ext.asyncio import AsyncConnection
+from datetime import datetime
 
 from core import texts
 from core.messages import (
@@ -18,7 +16,7 @@ from core.messages import (
     Outgoing,
 )
 from core.models import Person
-from core.permissions import Place, covers
+from core.permissions import covers
 from core.publication import (
     ATTACH_WINDOW,
     CHOSEN_KINDS,
@@ -26,23 +24,21 @@ from core.publication import (
     MAX_OBJECTION,
     MAX_TEXT,
     PUSHED_PICTURE,
-    Kind,
     Notice,
     Status,
     attachment_for,
     excerpt,
+    last_day,
     office_for,
-    publicity_ends_on,
+    publisher_label,
     reaches,
     read_request,
     scope_for,
-    sent_event,
     size_label,
     unanswered,
 )
 from handlers.context import Context, Refusal, Request
-from storage import chats, events, notify, outbox, publication
-from storage.events import Actor
+from storage import chats, notify, outbox, publication, publishing
 
 KIND_ROW = 2
 LISTED = 10  # notices /notices shows
@@ -51,8 +47,7 @@ NO_FILES = Capabilities()  # a channel not running (a test's) passes no files
 
 def _day(context: Context, ends_at: datetime) -> str:
     """The last day of a 公示 that ends at the midnight after it: 11月12日."""
-    last = context.local(ends_at - timedelta(seconds=1))
-    return f"{last.month}月{last.day}日"
+    return last_day(ends_at, context.timezone)
 
 
 async def _named(request: Request, usage: str, *, parts: int) -> tuple[Notice, list[str]]:
@@ -133,14 +128,15 @@ async def choose_kind(context: Context, request: Request) -> list[Outgoing]:
     person = request.require_person()
     if found.publisher_id != person.id:
         raise Refusal(texts.NOTICE_KIND_NOT_YOURS)
-    ends_at = await _ends_at(context, request.connection, found, request.now) \
-        if found.publicity else None
+    ends_at = await publishing.publicity_end(
+        context, request.connection, found.scope, found.days or DEFAULT_PUBLICITY_DAYS,
+        request.now) if found.publicity else None
     sent = await publication.send(request.connection, found.id, CHOSEN_KINDS[int(index)],
                                   ends_at, request.now)
     if sent is None:
         raise Refusal(texts.NOTICE_ALREADY_SENT.format(number=found.id))
-    scope_name, homesteads = await _go_out(context, request.connection, sent, person,
-                                           request.actor(), request.now)
+    scope_name, homesteads = await publishing.go_out(context, request.connection, sent, person,
+                                                     request.actor(), request.now)
     groups = len({chat for _, _, chat in await chats.groups_of(request.connection, homesteads)})
     assert sent.kind is not None
     template = texts.NOTICE_SENT if groups else texts.NOTICE_NO_GROUPS
@@ -151,65 +147,8 @@ async def choose_kind(context: Context, request: Request) -> list[Outgoing]:
         kind=sent.kind.label, scope=scope_name, groups=groups) + hint)]
 
 
-async def _ends_at(context: Context, connection: AsyncConnection, found: Notice,
-                   now: datetime) -> datetime:
-    """When a 公示 published now ends: the midnight after its last working day (P2)."""
-    days = found.days or DEFAULT_PUBLICITY_DAYS
-    calendar = context.rules.calendar
-    published_on = context.local(now).date()
-    last_day = publicity_ends_on(published_on, days, calendar)  # rule P2
-    await notify.warn_unknown_years(connection, calendar, [published_on, last_day],
-                                    township_id=found.scope.township_id, now=now)
-    return datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=context.timezone)
-
-
-async def _go_out(context: Context, connection: AsyncConnection, sent: Notice,
-                  publisher: Person, actor: Actor, now: datetime) -> tuple[str, list[int]]:
-    """Log a sent notice and queue it to every group of its scope, with 已阅 (and 异议)."""
-    scope_name = (await publication.scope_names(connection, [sent.scope]))[sent.scope]
-    await events.record(connection, actor, at=now, stream=f"notice:{sent.id}",
-                        kind="notice.sent", payload=sent_event(sent, scope_name))
-    homesteads = await publication.scope_homesteads(connection, sent.scope)
-    buttons = [Button(texts.READ_BUTTON, f"nread:{sent.id}")]
-    if sent.publicity:
-        buttons.append(Button(texts.OBJECT_BUTTON, f"nobj:{sent.id}"))
-    await outbox.to_homesteads(connection, homesteads, key=f"notice:{sent.id}",
-                               text=_text(context, sent, scope_name, publisher), now=now,
-                               buttons=(tuple(buttons),), channels=context.channels)
-    return scope_name, homesteads
-
-
-async def publicize_result(context: Context, connection: AsyncConnection, *, scope: Place,
-                           text: str, publisher: Person, actor: Actor, now: datetime,
-                           subject: str) -> Notice:
-    """Start a 公示 of a result a system decided (an award, rule A2), as a person's 公示 runs.
-
-    ``publisher`` answers its objections; it runs the default working days (P2).
-    """
-    drafted = await publication.draft(
-        connection, scope=scope, text=text, publisher_id=publisher.id, publicity=True,
-        days=DEFAULT_PUBLICITY_DAYS, corrects=None, now=now, subject=subject)
-    sent = await publication.send(connection, drafted.id, Kind.RESULTS,
-                                  await _ends_at(context, connection, drafted, now), now)
-    assert sent is not None
-    await _go_out(context, connection, sent, publisher, actor, now)
-    return sent
-
-
 def _window_minutes() -> int:
     return int(ATTACH_WINDOW.total_seconds()) // 60
-
-
-def _text(context: Context, sent: Notice, scope_name: str, publisher: Person) -> str:
-    """The notice as its groups read it: kind, scope, number, text, who sent it."""
-    assert sent.kind is not None
-    values = {"kind": sent.kind.label, "scope": scope_name, "number": sent.id,
-              "text": sent.text, "publisher": f"{publisher.name}（{publisher.role.label}）",
-              "correction": texts.NOTICE_CORRECTS.format(number=sent.corrects)
-              if sent.corrects is not None else ""}
-    if sent.ends_at is not None:
-        return texts.PUBLICITY_TEXT.format(ends=_day(context, sent.ends_at), **values)
-    return texts.NOTICE_TEXT.format(**values)
 
 
 async def mark_read(context: Context, request: Request) -> list[Outgoing]:
@@ -388,7 +327,7 @@ async def _attach(context: Context, request: Request, attachment: Attachment) ->
     text = (texts.ATTACHED_PICTURE.format(number=found.id, name=attachment.name) if picture
             else texts.ATTACHED_FILE.format(number=found.id, name=attachment.name,
                                             size=size_label(size),
-                                            publisher=f"{person.name}（{person.role.label}）"))
+                                            publisher=publisher_label(person)))
     await outbox.to_homesteads(request.connection, homesteads,
                                key=f"notice:{found.id}:attachment:{sequence}", text=text,
                                image=attachment.content if picture else None, now=request.now,

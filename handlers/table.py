@@ -23,6 +23,7 @@ from handlers import (
     publication,
     rectification,
     supervision,
+    surveys,
 )
 from handlers.context import Context, Request
 from handlers.router import ATTACHMENT, Command, Router, Where
@@ -181,6 +182,11 @@ COMMANDS: list[Command] = [
     # sender's notice, if any (A2, P1).
     Command(ATTACHMENT, awards.attach, Where.ANY, roles=None, needs_bound_group=False,
             attachment_only=True),
+    # Surveys (民主测评, rule Y3): who may start one is storage.surveys.may_survey's call.
+    Command("survey", surveys.start_survey, Where.ANY, roles=EVERYONE, aliases=("测评",),
+            listed_for=frozenset({Role.VILLAGE_CADRE, Role.TOWNSHIP_OFFICIAL}),
+            help=texts.HELP_SURVEY),
+    Command("svote", surveys.answer, Where.ANY, roles=EVERYONE, button_only=True),
     # The flags' annual roll-up (rule F12): officials see it all, a village cadre their line.
     Command("year", annual.show_year, Where.ANY,
             roles=frozenset({Role.VILLAGE_CADRE, Role.TOWNSHIP_OFFICIAL}),

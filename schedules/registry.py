@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schedules import annual, awards, flags, issues, meetings, publication, supervision
+from schedules import annual, awards, flags, issues, meetings, publication, supervision, surveys
 from schedules.dispatcher import Dispatcher
 from schedules.jobs import Job
 
@@ -23,6 +23,8 @@ def all_jobs(dispatcher: Dispatcher, draw_digest: supervision.DigestDrawer) -> l
         Job("rating_rounds", 60, issues.close_rating_rounds),
         Job("missing_scores", 3600, flags.remind_missing_scores),
         Job("annual_rollups", 3600, annual.send_year_rollups),  # rule F12, in January
+        Job("survey_reminders", 300, surveys.remind_surveys),
+        Job("survey_ends", 60, surveys.close_surveys),
         Job("publicity_ends", 60, publication.end_publicity),
         Job("monthly_digests", 300, supervision.monthly_digests(draw_digest)),
         Job("award_rereview", 3600, awards.remind_rereview),

@@ -15,6 +15,7 @@ from core.criteria import Scheme as AwardScheme
 from core.flags import Scheme, draft_month
 from core.issues import Level, Rating, satisfaction_rate
 from core.meetings import has_party_group, households_required, quorum_met
+from core.surveys import survey_passed
 from core.tasks import TaskKind
 from storage import (
     annual,
@@ -27,6 +28,7 @@ from storage import (
     publication,
     rounds,
     supervision,
+    surveys,
     tasks,
 )
 from storage.issues import Issue, Round
@@ -59,6 +61,7 @@ async def snapshot(connection: AsyncConnection, zone: ZoneInfo,
         **await _annual(connection, scheme.categories if scheme else ()),
         # The 五面红旗 award (rules A1-A3).
         "awards": await awards.export_rows(connection, award),
+        "surveys": await _surveys(connection, zone),
     }
 
 
@@ -328,3 +331,33 @@ async def _notices(connection: AsyncConnection, zone: ZoneInfo) -> list[dict[str
         "households_read": read.get(item.id, 0),
         "attachments": attached.get(item.id, []),
     } for item in found]
+
+
+async def _surveys(connection: AsyncConnection, zone: ZoneInfo) -> list[dict[str, Any]]:
+    """Every survey subject (Y3): its figures once its window ended, never who answered what.
+
+    ``cards`` counts the cards answered for the subject, ``households`` those given out;
+    while a survey runs its counts, rate and verdict are not shown.
+    """
+    every = await surveys.every_survey(connection)
+    answered = await surveys.answered(connection, [found.id for _, found in every])
+    names = await publication.scope_names(connection, [card.scope for card, _ in every])
+    result = []
+    for card, found in every:
+        ended = card.ended_at is not None
+        rate = found.tally.rate if ended else None
+        result.append({
+            "id": found.id, "card": card.id, "kind": card.kind.value, "subject": found.subject,
+            "scope": names[card.scope], "threshold": card.threshold,
+            "status": "ended" if ended else "open",
+            "opened": card.opened_at.astimezone(zone).isoformat(),
+            "closes": card.closes_at.astimezone(zone).isoformat(),
+            "households": card.households, "cards": answered.get(found.id, 0),
+            "satisfied": found.tally.satisfied if ended else None,
+            "basically": found.tally.basically if ended else None,
+            "dissatisfied": found.tally.dissatisfied if ended else None,
+            "rate": float(rate) if rate is not None else None,
+            "passed": survey_passed(found.tally, card.threshold) if ended else None,
+            "notice": card.notice_id,
+        })
+    return result

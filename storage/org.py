@@ -362,3 +362,13 @@ async def persons_with_role(connection: AsyncConnection, role: Role, *,
     if township_id is not None:
         query = query.where(person.c.township_id == township_id)
     return [_to_person(row) for row in await connection.execute(query.order_by(person.c.code))]
+
+
+async def persons_in(connection: AsyncConnection, township_id: int,
+                     village_id: int | None = None) -> list[Person]:
+    """Every person living in a township, or in one village of it, in roster order."""
+    query = _person_query().where(person.c.township_id == township_id)
+    if village_id is not None:
+        query = query.where(person.c.village_id == village_id)
+    return [_to_person(row) for row in await connection.execute(query.order_by(person.c.code))]
+

@@ -73,14 +73,18 @@ async def send(connection: AsyncConnection, notice_id: int, kind: Kind,
 
 
 async def publish(connection: AsyncConnection, *, kind: Kind, scope: Place, text: str,
-                  subject: str, now: datetime, publisher_id: int | None = None) -> Notice:
-    """Publish what the system decided (results) at once; it corrects the last on ``subject``."""
+                  subject: str, now: datetime, publisher_id: int | None = None,
+                  days: int | None = None, ends_at: datetime | None = None) -> Notice:
+    """Publish what the system decided (results) at once; it corrects the last on ``subject``.
+
+    With ``ends_at`` (and its ``days``) it is a 公示 open to objections until then (P2).
+    """
     earlier = await connection.scalar(select(func.max(notice.c.id)).where(
         notice.c.subject == subject, notice.c.status != Status.DRAFT.value))
     created = await draft(connection, scope=scope, text=text, publisher_id=publisher_id,
-                          publicity=False, days=None, corrects=earlier, now=now,
+                          publicity=ends_at is not None, days=days, corrects=earlier, now=now,
                           subject=subject)
-    sent = await send(connection, created.id, kind, None, now)
+    sent = await send(connection, created.id, kind, ends_at, now)
     assert sent is not None
     return sent
 

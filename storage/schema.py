@@ -678,3 +678,58 @@ award = Table(
     Column("withdrawn_reason", Text),
     Column("withdrawn_by", ForeignKey("person.id")),
 )
+
+# Surveys (民主测评, rule Y3). One /survey is a card (survey_card) sent once to each
+# household of its scope (survey_household); it rates one subject or several (survey,
+# a row each, with the assessed persons in survey_assessed). Anonymity: survey_answered
+# records only that a household used its card for a subject (no time, no person, no
+# choice); the choices are only counts on the survey row, every count of the card
+# written in each answer, so neither ids, times nor the event log join a vote to anyone.
+survey_card = Table(
+    "survey_card", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("township_id", ForeignKey("township.id"), nullable=False),
+    Column("village_id", ForeignKey("village.id")),
+    Column("threshold", Integer, nullable=False),
+    Column("created_by", ForeignKey("person.id"), nullable=False),
+    Column("opened_at", UTCDateTime, nullable=False),
+    Column("closes_at", UTCDateTime, nullable=False),
+    Column("remind_at", UTCDateTime, nullable=False),
+    Column("reminded_at", UTCDateTime),
+    Column("ended_at", UTCDateTime),
+    Column("households", Integer, nullable=False),
+    Column("notice_id", ForeignKey("notice.id")),
+    Index("ix_survey_card_due", "ended_at", "closes_at"),
+)
+
+survey = Table(
+    "survey", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("card_id", ForeignKey("survey_card.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("subject", String(80), nullable=False),
+    Column("person_id", ForeignKey("person.id")),
+    Column("satisfied", Integer, nullable=False),
+    Column("basically", Integer, nullable=False),
+    Column("dissatisfied", Integer, nullable=False),
+    UniqueConstraint("card_id", "position"),
+)
+
+survey_assessed = Table(
+    "survey_assessed", metadata,
+    Column("survey_id", ForeignKey("survey.id"), primary_key=True),
+    Column("person_id", ForeignKey("person.id"), primary_key=True),
+)
+
+survey_household = Table(
+    "survey_household", metadata,
+    Column("card_id", ForeignKey("survey_card.id"), primary_key=True),
+    Column("household_id", ForeignKey("household.id"), primary_key=True),
+)
+
+survey_answered = Table(
+    "survey_answered", metadata,
+    Column("survey_id", ForeignKey("survey.id"), primary_key=True),
+    Column("household_id", ForeignKey("household.id"), primary_key=True),
+)

@@ -16,10 +16,12 @@ from core.config import (
     DEFAULT_RATING_WINDOW_HOURS,
     DEFAULT_RESULTS_DUE_DAY,
     DEFAULT_SCHEME,
+    DEFAULT_SURVEY_WINDOW_DAYS,
     Rules,
 )
 from core.meetings import Blackout
 from core.supervision import INDICATORS, SupervisionRules
+from core.surveys import MAX_WINDOW_DAYS
 
 LEAP_YEAR = 2000  # a yearly season's 02-29 must parse
 
@@ -59,6 +61,11 @@ def parse_rules(data: dict[str, Any], source: str = "rules") -> Rules:
     window = _int(issues, "rating_window_hours", DEFAULT_RATING_WINDOW_HOURS, 1, 24 * 30,
                   source, "issues")
     min_raters = _int(issues, "min_raters", DEFAULT_MIN_RATERS, 1, 1000, source, "issues")
+    surveys = data.get("surveys", {})
+    if not isinstance(surveys, dict):
+        raise RulesFileError(f"{source}: [surveys] must be a table")
+    survey_days = _int(surveys, "window_days", DEFAULT_SURVEY_WINDOW_DAYS, 1, MAX_WINDOW_DAYS,
+                       source, "surveys")
     flags = data.get("flags", {})
     if not isinstance(flags, dict):
         raise RulesFileError(f"{source}: [flags] must be a table")
@@ -76,8 +83,9 @@ def parse_rules(data: dict[str, Any], source: str = "rules") -> Rules:
     return Rules(award_scheme_name=award_scheme, blackouts=blackouts,
                  missing_meeting_day=missing_day,
                  evening_reminder_hour=evening_hour, rating_window_hours=window,
-                 min_raters=min_raters, scheme_name=scheme, results_due_day=due_day,
-                 appeal_days=appeal_days, supervision=_supervision(data, source))
+                 min_raters=min_raters, survey_window_days=survey_days, scheme_name=scheme,
+                 results_due_day=due_day, appeal_days=appeal_days,
+                 supervision=_supervision(data, source))
 
 
 def _supervision(data: dict[str, Any], source: str) -> SupervisionRules:
