@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from core import texts
 from core.models import Homestead, Person
+from core.party import NO_PARTY, PartyInfo, parse_party_columns, party_liaison_errors
 from core.roles import ROLE_BY_LABEL, Role
 
 COLUMNS: tuple[str, ...] = (
@@ -43,6 +44,7 @@ class RosterRow:
     age: int
     role: Role
     phone: str | None
+    party: PartyInfo = NO_PARTY  # the optional party columns (rule Y1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,8 @@ def validate_roster(header: Iterable[str], rows: Iterable[Mapping[str, str]]) ->
     # Checks across rows see every row, even one with errors of its own, so that
     # every problem of the file is listed at once.
     errors.extend(_check_across_rows(parsed))
+    errors.extend(RosterError(number, message)  # rule Y1's 联系党员
+                  for number, message in party_liaison_errors(parsed))
     if not parsed and not errors:
         errors.append(RosterError(1, texts.ROSTER_EMPTY))
     if errors:
@@ -144,12 +148,14 @@ def _parse_row(row_number: int,
     phone = cells.get("手机", "") or None
     if phone is not None and not MOBILE.match(phone):
         problems.append(texts.ROSTER_BAD_PHONE.format(value=phone))
+    party = parse_party_columns(cells, party_member, problems)  # rule Y1
     errors = [RosterError(row_number, problem) for problem in problems]
     return RosterRow(
         row_number=row_number, code=code, name=name, township=township,
         grid=grid or None, village=village or None, homestead=homestead or None,
         household=household, at_home=at_home, party_member=party_member, age=age,
         role=role or Role.VILLAGER, phone=phone,
+        party=party,
     ), errors
 
 

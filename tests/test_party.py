@@ -1,0 +1,84 @@
+"""The party organisation through the bot (rules Y1, Y2, M6): roster, groups, meetings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.admin import import_roster_file
+from core import texts
+from core.party import PartyGroup, Post, is_secretary
+from storage import notify, org, party
+from tests.conftest import FakeBot, joined
+
+PARTY_ROSTER = (
+    "编号,姓名,镇,网格,村,屋场,户号,在家,党员,年龄,角色,手机,"
+    "党支部,党内职务,后备干部,入党积极分子,流动党员,岗位,联系党员\n"
+    "C01,杨村官,金溪镇,东片网格,金竹村,杨家湾,9,是,是,40,村干部,13800000002,"
+    ",支部书记,,,,,\n"
+    "H01,李勇,金溪镇,东片网格,金竹村,枫树湾,1,是,是,44,屋场长,13800000003,"
+    ",党小组长,,,,,\n"
+    "R01,袁东成,金溪镇,东片网格,金竹村,枫树湾,2,是,否,56,记录员,13800000004,"
+    ",,是,,,,P02\n"
+    "V01,李平杰,金溪镇,东片网格,金竹村,枫树湾,3,是,否,25,,13800000005,,,,是,,,P02\n"
+    "V02,李大娘,金溪镇,东片网格,金竹村,枫树湾,3,是,否,78,,,,,,,,,P02\n"
+    "P01,李外出,金溪镇,东片网格,金竹村,枫树湾,5,否,是,35,,13800000011,,,,,是,,\n"
+    "P02,李联户,金溪镇,东片网格,金竹村,枫树湾,6,是,是,50,,13800000012,,,,,,政策法律宣传岗,\n"
+)
+
+
+@pytest.fixture
+async def party_bot(bot: FakeBot, tmp_path: Path) -> FakeBot:
+    """The bot after 枫树湾 grew a party group of 3 (H01, P01 流动党员, P02) and C01 became
+    the 支部书记 of 金竹村党支部."""
+    return await joined(bot, tmp_path / "party.csv", PARTY_ROSTER)
+
+
+async def test_the_party_columns_are_stored_and_read_back(party_bot: FakeBot) -> None:
+    async with party_bot.app.context.db.read() as connection:
+        secretary = await org.person_by_code(connection, "C01")
+        villager = await org.person_by_code(connection, "V01")
+        assert secretary is not None and villager is not None
+        found = await party.member(connection, secretary)
+        activist = await party.member(connection, villager)
+    assert found.info.post is Post.SECRETARY and is_secretary(found)
+    assert found.branch == "金竹村党支部"
+    assert activist.info.activist and activist.info.liaison == "P02"
+    assert not is_secretary(activist)
+
+
+async def test_a_reimport_replaces_a_persons_party_columns(party_bot: FakeBot,
+                                                           tmp_path: Path) -> None:
+    path = tmp_path / "again.csv"
+    path.write_text(PARTY_ROSTER.replace(",支部书记,", ",支委,"), encoding="utf-8")
+    await import_roster_file(party_bot.app, path)
+    async with party_bot.app.context.db.read() as connection:
+        secretary = await org.person_by_code(connection, "C01")
+        assert secretary is not None
+        assert (await party.member(connection, secretary)).info.post is Post.COMMITTEE
+
+
+async def test_the_party_group_is_an_audience_of_its_members(party_bot: FakeBot) -> None:
+    async with party_bot.app.context.db.write() as connection:
+        [fengshu] = await org.homesteads_named(connection, "枫树湾")
+        [yangjia] = await org.homesteads_named(connection, "杨家湾")
+        ids = await notify.persons(connection, [PartyGroup(fengshu.id)])
+        codes = sorted([(await org.person_by_id(connection, found)).code  # type: ignore[union-attr]
+                        for found in ids])
+        assert codes == ["H01", "P01", "P02"]
+        assert await notify.persons(connection, [PartyGroup(yangjia.id)]) == []
+        assert await notify.tell(connection, [PartyGroup(fengshu.id)], key="party:test",
+                                 text="党小组通知", now=party_bot.clock.now()) == 3
+
+
+async def test_a_group_whose_head_left_the_party_is_warned(party_bot: FakeBot,
+                                                           tmp_path: Path) -> None:
+    path = tmp_path / "head.csv"
+    path.write_text(PARTY_ROSTER.replace(
+        "H01,李勇,金溪镇,东片网格,金竹村,枫树湾,1,是,是,44,屋场长,13800000003,,党小组长,",
+        "H01,李勇,金溪镇,东片网格,金竹村,枫树湾,1,是,否,44,屋场长,13800000003,,,")
+        + "P03,李新党,金溪镇,东片网格,金竹村,枫树湾,7,是,是,30,,,,,,,,,\n", encoding="utf-8")
+    result = await import_roster_file(party_bot.app, path)
+    assert texts.ROSTER_GROUP_NO_LEADER.format(homestead="金竹村枫树湾", members=3) \
+        in result.warnings
