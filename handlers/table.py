@@ -18,6 +18,7 @@ from handlers import (
     meeting_prep,
     meeting_schedule,
     meetings,
+    party,
     publication,
     rectification,
     supervision,
@@ -49,6 +50,8 @@ async def help_command(context: Context, request: Request) -> list[Outgoing]:
 
 
 HEAD_ONLY = frozenset({Role.HEAD})
+# Party posts are not roles: /help lists party commands to those likely to hold one.
+PARTY_CALLERS = frozenset({Role.HEAD, Role.VILLAGE_CADRE})
 
 COMMANDS: list[Command] = [
     Command("start", binding.start, Where.PRIVATE, roles=None, listed_for=frozenset(),
@@ -65,8 +68,9 @@ COMMANDS: list[Command] = [
     Command("open", meetings.open_meeting, Where.GROUP, roles=HEAD_ONLY, help=texts.HELP_OPEN),
     Command("checkin", meetings.check_in, Where.ANY, roles=EVERYONE, aliases=("签到",),
             help=texts.HELP_CHECKIN),
-    Command("attend", meetings.attend, Where.ANY, roles=HOMESTEAD_LEADERS, aliases=("到会",),
-            help=texts.HELP_ATTEND),
+    # /attend also records members at a party meeting, for its caller (rule Y2).
+    Command("attend", meetings.attend, Where.ANY, roles=EVERYONE, aliases=("到会",),
+            listed_for=HOMESTEAD_LEADERS, help=texts.HELP_ATTEND),
     Command("motion", meetings.put_motion, Where.GROUP, roles=HEAD_ONLY, aliases=("表决",),
             help=texts.HELP_MOTION),
     Command("vote", meetings.cast_vote, Where.ANY, roles=EVERYONE, button_only=True),
@@ -169,6 +173,12 @@ COMMANDS: list[Command] = [
             reads_only=True, help=texts.HELP_ASSESS),
     Command("bonus", supervision.bonus, Where.ANY, roles=OFFICIALS, aliases=("加分",),
             help=texts.HELP_BONUS),
+    # The party organisation: meetings, liaison, dues (rules Y1, Y2).
+    Command("lesson", party.call_lesson, Where.PRIVATE, roles=EVERYONE, aliases=("党课",),
+            listed_for=PARTY_CALLERS, help=texts.HELP_LESSON),
+    Command("pcheckin", party.check_in, Where.ANY, roles=EVERYONE, button_only=True),
+    Command("lessons", party.list_lessons, Where.ANY, roles=EVERYONE, aliases=("组织生活",),
+            reads_only=True, listed_for=PARTY_CALLERS, help=texts.HELP_LESSONS),
     # A picture or file without a command: it joins its sender's notice, if any (P1).
     Command(ATTACHMENT, publication.attach, Where.ANY, roles=None, needs_bound_group=False,
             attachment_only=True),

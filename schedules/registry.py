@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schedules import flags, issues, meetings, publication, supervision
+from schedules import flags, issues, meetings, party, publication, supervision
 from schedules.dispatcher import Dispatcher
 from schedules.jobs import Job
 
@@ -24,5 +24,8 @@ def all_jobs(dispatcher: Dispatcher, draw_digest: supervision.DigestDrawer) -> l
         Job("missing_scores", 3600, flags.remind_missing_scores),
         Job("publicity_ends", 60, publication.end_publicity),
         Job("monthly_digests", 300, supervision.monthly_digests(draw_digest)),
+        # The party organisation (rule Y2).
+        Job("lesson_reminders", 60, party.send_lesson_reminders),
+        Job("missing_lessons", 3600, party.remind_missing_lessons),
         Job("outbox", OUTBOX_EVERY_SECONDS, lambda context: dispatcher.drain()),
     ]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from bot.admin import import_roster_file
 from core import texts
+from core.messages import Outgoing
 from core.party import PartyGroup, Post, is_secretary
 from storage import notify, org, party
-from tests.conftest import FakeBot, joined
+from tests.conftest import SHANGHAI, FakeBot, joined, texts_of
 
 PARTY_ROSTER = (
     "编号,姓名,镇,网格,村,屋场,户号,在家,党员,年龄,角色,手机,"
@@ -82,3 +84,71 @@ async def test_a_group_whose_head_left_the_party_is_warned(party_bot: FakeBot,
     result = await import_roster_file(party_bot.app, path)
     assert texts.ROSTER_GROUP_NO_LEADER.format(homestead="金竹村枫树湾", members=3) \
         in result.warnings
+
+
+def at(month: int, day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, month, day, hour, minute, tzinfo=SHANGHAI)
+
+
+async def test_a_theme_day_with_an_excused_mobile_member(party_bot: FakeBot) -> None:
+    called = await party_bot.say("C01", "private", "/lesson 主题党日 2026-11-10 19:30 学习党章")
+    assert texts_of(called)[0] == "\n".join([
+        texts.LESSON_CALLED.format(number=1, kind="主题党日", when="11月10日（周二）19:30",
+                                   topic="学习党章", expected=6),
+        texts.LESSON_EXCUSED.format(names="李外出")])
+    assert sorted(message.chat_id for message in called[1:]) == [
+        "H01", "H02", "H04", "P01", "P02"]
+    evening = await party_bot.tick(at(11, 9, 20, 30))
+    assert sorted(message.chat_id for message in evening) == ["C01", "H01", "H02", "H04", "P02"]
+    hour = await party_bot.tick(at(11, 10, 18, 30))
+    assert "P01" not in {message.chat_id for message in hour}  # excused, not nagged
+    assert all(message.buttons for message in hour)
+    pressed = await party_bot.press("H01", "private", texts.CHECKIN_BUTTON)
+    assert texts_of(pressed) == [texts.LESSON_CHECKED_IN.format(name="李勇", kind="主题党日")]
+    refused = await party_bot.say("C01", "private", "/attend H02 V01")
+    assert texts_of(refused) == [texts.LESSON_ATTEND_UNKNOWN.format(codes="V01",
+                                                                    kind="主题党日")]
+    recorded = await party_bot.say("C01", "private", "/attend H02、H04")
+    assert texts_of(recorded) == [texts.LESSON_ATTEND_RECORDED.format(
+        kind="主题党日", codes="H02、H04",
+        progress=texts.LESSON_PROGRESS.format(present=3, expected=5, excused=1))]
+    shown = texts_of(await party_bot.say("C01", "private", "/lessons"))[0]
+    assert texts.LESSON_BRANCH_RATE.format(branch="金竹村党支部", rate="60%") in shown
+    assert texts.LESSON_MEMBER_RATE.format(name="李外出", rate=texts.NO_RATE) in shown
+    assert texts.LESSON_MEMBER_RATE.format(name="李联户", rate="0%") in shown
+    own = texts_of(await party_bot.say("H01", "private", "/lessons"))[0]
+    assert texts.LESSON_OWN_RATE.format(rate="100%") in own
+
+
+async def test_only_a_secretary_or_the_group_leader_calls(party_bot: FakeBot) -> None:
+    refused = await party_bot.say("P02", "private", "/lesson 党课 2026-11-10 19:30 党史")
+    assert texts_of(refused) == [texts.LESSON_NOT_ALLOWED.format(kind="党课")]
+    refused = await party_bot.say("H02", "private", "/lesson 党小组会 2026-11-10 19:30 议事")
+    assert texts_of(refused) == [texts.LESSON_NOT_ALLOWED.format(kind="党小组会")]  # no group
+    group = await party_bot.say("H01", "private", "/lesson 党小组会 2026-11-10 19:30 议事")
+    assert "应到3人" in texts_of(group)[0]
+    bad = await party_bot.say("C01", "private", "/lesson 茶话会 2026-11-10 19:30 聊天")
+    assert texts_of(bad)[0].startswith("没有“茶话会”这种会议")
+
+
+async def test_attend_is_still_the_homestead_leaders_outside_a_party_meeting(
+        party_bot: FakeBot) -> None:
+    refused = await party_bot.say("P02", "private", "/attend 3")
+    assert texts_of(refused) == [texts.ROLE_REFUSED.format(role="村民", command="/attend")]
+
+
+async def test_the_20th_reminds_a_branch_without_its_monthly_meetings(
+        party_bot: FakeBot) -> None:
+    await party_bot.say("C01", "private", "/lesson 主题党日 2026-11-12 19:30 学习党章")
+    assert missing(await party_bot.tick(at(11, 19, 9))) == []
+    assert missing(await party_bot.tick(at(11, 20, 9))) == [
+        ("C01", texts.LESSON_MISSING.format(month=11, branch="金竹村党支部", kind="中心组学习"))]
+    assert missing(await party_bot.tick(at(11, 21, 9))) == []
+    assert missing(await party_bot.tick(at(12, 20, 9))) == [
+        ("C01", texts.LESSON_MISSING.format(month=12, branch="金竹村党支部", kind=kind))
+        for kind in ("主题党日", "中心组学习")]
+
+
+def missing(sent: list[Outgoing]) -> list[tuple[str, str]]:
+    """The missing-party-meeting reminders among what a tick sent."""
+    return [(message.chat_id, message.text) for message in sent if "已过20日" in message.text]
