@@ -19,6 +19,7 @@ from handlers import (
     meeting_schedule,
     meetings,
     party,
+    party_liaison,
     publication,
     rectification,
     supervision,
@@ -179,6 +180,10 @@ COMMANDS: list[Command] = [
     Command("pcheckin", party.check_in, Where.ANY, roles=EVERYONE, button_only=True),
     Command("lessons", party.list_lessons, Where.ANY, roles=EVERYONE, aliases=("组织生活",),
             reads_only=True, listed_for=PARTY_CALLERS, help=texts.HELP_LESSONS),
+    Command("visit", party_liaison.visit, Where.ANY, roles=EVERYONE, aliases=("走访",),
+            help=texts.HELP_VISIT),
+    Command("visits", party_liaison.list_visits, Where.ANY, roles=EVERYONE,
+            aliases=("联系户",), reads_only=True, help=texts.HELP_VISITS),
     # A picture or file without a command: it joins its sender's notice, if any (P1).
     Command(ATTACHMENT, publication.attach, Where.ANY, roles=None, needs_bound_group=False,
             attachment_only=True),

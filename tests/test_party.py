@@ -152,3 +152,41 @@ async def test_the_20th_reminds_a_branch_without_its_monthly_meetings(
 def missing(sent: list[Outgoing]) -> list[tuple[str, str]]:
     """The missing-party-meeting reminders among what a tick sent."""
     return [(message.chat_id, message.text) for message in sent if "已过20日" in message.text]
+
+
+async def test_a_visit_to_a_household_one_liaises_with(party_bot: FakeBot) -> None:
+    refused = await party_bot.say("P02", "private", "/visit 4 了解情况")
+    assert texts_of(refused) == [texts.VISIT_NOT_YOURS.format(
+        number="4", households="枫树湾2号、枫树湾3号")]
+    assert texts_of(await party_bot.say("H01", "private", "/visit 3 了解情况")) == [
+        texts.VISIT_NO_HOUSEHOLDS]
+    assert texts_of(await party_bot.say("V01", "private", "/visit 3 了解情况")) == [
+        texts.VISIT_NOT_MEMBER]
+    recorded = await party_bot.say("P02", "private", "/visit 枫树湾/3 春耕用工")
+    assert texts_of(recorded) == [texts.VISIT_RECORDED.format(household="枫树湾3号")]
+    mine = texts_of(await party_bot.say("P02", "private", "/visits"))[0]
+    assert mine.splitlines() == [
+        texts.VISITS_MINE_HEADER.format(count=2),
+        texts.VISITS_LINE.format(household="枫树湾2号", last=texts.VISITS_NEVER),
+        texts.VISITS_LINE.format(household="枫树湾3号", last=texts.VISITS_LAST.format(
+            day="11月5日", text="春耕用工"))]
+
+
+async def test_the_cadre_sees_households_without_liaison_and_idle_members(
+        party_bot: FakeBot) -> None:
+    shown = texts_of(await party_bot.say("C01", "private", "/visits"))[0].splitlines()
+    assert shown[-2] == texts.VISITS_NO_LIAISON.format(count=8, households=(
+        "杨家湾1号、杨家湾2号、杨家湾9号、枫树湾1号、枫树湾4号、枫树湾5号、枫树湾6号、老屋场1号"))
+    assert shown[-1] == texts.VISITS_IDLE.format(count=1, names="李联户")
+    await party_bot.say("P02", "private", "/visit 2 春耕用工")
+    shown = texts_of(await party_bot.say("C01", "private", "/visits"))[0].splitlines()
+    assert shown[-1] == texts.VISITS_IDLE.format(count=0, names=texts.VISITS_NONE)
+
+
+async def test_an_issue_raised_by_a_household_tells_its_liaison(party_bot: FakeBot) -> None:
+    sent = await party_bot.say("V01", "枫树湾", "/issue 路灯坏了")
+    assert [(message.chat_id, message.text) for message in sent if message.chat_id == "P02"] \
+        == [("P02", texts.VISIT_ISSUE_RAISED.format(household="枫树湾3号", name="李平杰",
+                                                    number=1, title="路灯坏了"))]
+    sent = await party_bot.say("H01", "枫树湾", "/issue 水渠堵了")  # no liaison
+    assert all(message.chat_id != "P02" for message in sent)
