@@ -19,6 +19,7 @@ from handlers import (
     meeting_schedule,
     meetings,
     party,
+    party_dues,
     party_liaison,
     publication,
     rectification,
@@ -184,6 +185,8 @@ COMMANDS: list[Command] = [
             help=texts.HELP_VISIT),
     Command("visits", party_liaison.list_visits, Where.ANY, roles=EVERYONE,
             aliases=("联系户",), reads_only=True, help=texts.HELP_VISITS),
+    Command("dues", party_dues.dues, Where.PRIVATE, roles=EVERYONE, aliases=("党费",),
+            help=texts.HELP_DUES),
     # A picture or file without a command: it joins its sender's notice, if any (P1).
     Command(ATTACHMENT, publication.attach, Where.ANY, roles=None, needs_bound_group=False,
             attachment_only=True),

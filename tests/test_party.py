@@ -190,3 +190,32 @@ async def test_an_issue_raised_by_a_household_tells_its_liaison(party_bot: FakeB
                                                     number=1, title="路灯坏了"))]
     sent = await party_bot.say("H01", "枫树湾", "/issue 水渠堵了")  # no liaison
     assert all(message.chat_id != "P02" for message in sent)
+
+
+async def test_dues_arrears_and_the_months_public_total(party_bot: FakeBot) -> None:
+    assert texts_of(await party_bot.say("P02", "private", "/dues 2026-11 P02 10")) == [
+        texts.DUES_NOT_SECRETARY]
+    assert texts_of(await party_bot.say("C01", "private", "/dues 2026-11 V01 10")) == [
+        texts.DUES_NOT_MEMBER.format(code="V01")]
+    assert texts_of(await party_bot.say("C01", "private", "/dues 2026-13 P02 10")) == [
+        texts.DUES_BAD_MONTH.format(value="2026-13")]
+    assert texts_of(await party_bot.say("C01", "private", "/dues 2026-11 P02 -1")) == [
+        texts.DUES_BAD_AMOUNT.format(value="-1")]
+    for month in (f"2026-{number:02d}" for number in range(1, 12)):
+        for code in ("C01", "H01", "H02", "H04", "P01"):
+            await party_bot.say("C01", "private", f"/dues {month} {code} 10")
+    await party_bot.say("C01", "private", "/dues 2026-11 P01 8")  # a correction: the newest
+    for month in ("2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06",
+                  "2026-07", "2026-08", "2026-09", "2026-11"):
+        await party_bot.say("C01", "private", f"/dues {month} P02 12.5")
+    own = texts_of(await party_bot.say("P02", "private", "/dues"))
+    assert own[0].startswith("你2026年的党费：2026-01 12.50元、")
+    shown = texts_of(await party_bot.say("C01", "private", "/dues"))[0].splitlines()
+    assert shown[1:] == [texts.DUES_ARREARS_HEADER.format(count=1),
+                         texts.DUES_ARREARS_LINE.format(name="李联户", months="10月")]
+    sent = await party_bot.say("C01", "private", "/dues 公开 2026-11")
+    public = texts.DUES_PUBLIC.format(village="金竹村", month="2026-11", members=6, paid=6,
+                                      total="60.50")
+    assert texts_of(sent)[0] == texts.DUES_PUBLISHED.format(number=1, text=public)
+    assert len(sent[1:]) == 3  # the groups of 金竹村's three 屋场
+    assert all(message.text.startswith(public) for message in sent[1:])
