@@ -19,6 +19,7 @@ from storage import (
     ledger,
     meetings,
     org,
+    party_export,
     publication,
     rounds,
     supervision,
@@ -50,6 +51,7 @@ async def snapshot(connection: AsyncConnection, zone: ZoneInfo,
                    for found in await flags.vetoes(connection)],
         **await _tasks(connection),
         "notices": await _notices(connection, zone),
+        "party": await party_export.snapshot(connection, zone),  # rules Y1, Y2
     }
 
 

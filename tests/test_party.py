@@ -12,6 +12,7 @@ from core import texts
 from core.messages import Outgoing
 from core.party import PartyGroup, Post, is_secretary
 from storage import notify, org, party
+from storage.export import snapshot
 from tests.conftest import SHANGHAI, FakeBot, joined, texts_of
 
 PARTY_ROSTER = (
@@ -219,3 +220,26 @@ async def test_dues_arrears_and_the_months_public_total(party_bot: FakeBot) -> N
     assert texts_of(sent)[0] == texts.DUES_PUBLISHED.format(number=1, text=public)
     assert len(sent[1:]) == 3  # the groups of 金竹村's three 屋场
     assert all(message.text.startswith(public) for message in sent[1:])
+
+
+async def test_the_export_has_the_party(party_bot: FakeBot) -> None:
+    await party_bot.say("C01", "private", "/lesson 主题党日 2026-11-10 19:30 学习党章")
+    await party_bot.tick(at(11, 10, 19, 0))
+    await party_bot.say("C01", "private", "/attend H01 P02")
+    await party_bot.say("P02", "private", "/visit 3 春耕用工")
+    await party_bot.say("C01", "private", "/dues 2026-11 P02 12.5")
+    async with party_bot.app.context.db.read() as connection:
+        state = (await snapshot(connection, SHANGHAI))["party"]
+    assert state["groups"] == [{"homestead": "枫树湾", "village": "金竹村", "leader": "H01",
+                                "members": ["H01", "P01", "P02"]}]
+    assert state["meetings"] == [{
+        "id": 1, "kind": "主题党日", "branch": "金竹村党支部", "topic": "学习党章",
+        "starts_at": "2026-11-10T19:30:00+08:00", "called_by": "C01",
+        "attended": ["H01", "P02"], "excused": ["P01"],
+        "expected": ["C01", "H01", "H02", "H04", "P01", "P02"]}]
+    assert [(visit["person"], visit["household"], visit["text"])
+            for visit in state["visits"]] == [("P02", "金竹村枫树湾3号", "春耕用工")]
+    assert state["dues"] == [{"person": "P02", "month": "2026-11", "amount": 12.5}]
+    codes = {member["code"]: member for member in state["members"]}
+    assert codes["V01"]["activist"] and not codes["V01"]["party_member"]
+    assert codes["C01"]["post"] == "支部书记" and codes["P01"]["mobile"]
