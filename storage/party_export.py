@@ -50,9 +50,9 @@ async def snapshot(connection: AsyncConnection, zone: ZoneInfo) -> dict[str, Any
                      "reserve_cadre": found.info.reserve_cadre, "activist": found.info.activist,
                      "mobile": found.info.mobile, "position": found.info.position,
                      "liaison": found.info.liaison}
-                    for found in members
-                    if found.person.party_member or found.info.reserve_cadre
-                    or found.info.activist],
+                    for found in members if found.person.village is not None and (
+                        found.person.party_member or found.info.reserve_cadre
+                        or found.info.activist)],
         "groups": groups,
         "meetings": meetings,
         "visits": [{"id": visit.id, "person": by_id[visit.member_id].code,

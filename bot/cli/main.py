@@ -10,7 +10,7 @@ import re
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import typer
@@ -140,6 +140,8 @@ def export(
     = None,
     village: Annotated[str | None, typer.Option(help="only this village's issues (xlsx)")]
     = None,
+    book: Annotated[str, typer.Option(help="xlsx: ledger (问题清单) or party (党支部台账)")]
+    = "ledger",
 ) -> None:
     """Print the whole state as JSON, or write the problem ledger as a spreadsheet."""
     if format == "json":
@@ -147,7 +149,12 @@ def export(
     elif format == "xlsx":
         if output is None:
             raise fail("导出表格请用 -o 指定文件，例如 -o 问题清单.xlsx")
-        _export_xlsx(output, month, village)
+        if book == "party":  # the branch's registers (rule Y4's 一卡二表三薄)
+            _export_party_book(output)
+        elif book == "ledger":
+            _export_xlsx(output, month, village)
+        else:
+            raise fail(f"不支持的表格：{book}（可用：ledger、party）")
     else:
         raise fail(f"不支持的格式：{format}（可用：json、xlsx）")
 
@@ -164,6 +171,18 @@ def _export_json(output: Path | None) -> None:
         typer.echo(document)
     else:
         output.write_text(document + "\n", encoding="utf-8")
+
+
+def _export_party_book(output: Path) -> None:
+    from bot.files.party_book import write_party_book
+    from storage.party_export import snapshot
+
+    async def collect(app: App) -> dict[str, Any]:
+        async with app.context.db.read() as connection:
+            return await snapshot(connection, app.context.timezone)
+
+    count = write_party_book(with_app(collect), output)
+    typer.echo(f"已导出 {count} 名党员的台账到 {output}")
 
 
 def _export_xlsx(output: Path, month: str | None, village: str | None) -> None:
