@@ -87,7 +87,7 @@ async def call_lesson(context: Context, request: Request) -> list[Outgoing]:
                       now=request.now, besides={person.id})
     excused = [found.person.name for found in roll if found.info.mobile]
     lines = [texts.LESSON_CALLED.format(number=lesson_id, kind=kind.value, when=when,
-                                        topic=topic, expected=len(roll))]
+                                        topic=topic, expected=len(roll) - len(excused))]
     if excused:
         lines.append(texts.LESSON_EXCUSED.format(names="、".join(excused)))
     return [request.reply("\n".join(lines))]

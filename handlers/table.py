@@ -176,7 +176,7 @@ COMMANDS: list[Command] = [
     Command("bonus", supervision.bonus, Where.ANY, roles=OFFICIALS, aliases=("加分",),
             help=texts.HELP_BONUS),
     # The party organisation: meetings, liaison, dues (rules Y1, Y2).
-    Command("lesson", party.call_lesson, Where.PRIVATE, roles=EVERYONE, aliases=("党课",),
+    Command("lesson", party.call_lesson, Where.PRIVATE, roles=EVERYONE, aliases=("三会一课",),
             listed_for=PARTY_CALLERS, help=texts.HELP_LESSON),
     Command("pcheckin", party.check_in, Where.ANY, roles=EVERYONE, button_only=True),
     Command("lessons", party.list_lessons, Where.ANY, roles=EVERYONE, aliases=("组织生活",),

@@ -95,7 +95,7 @@ async def test_a_theme_day_with_an_excused_mobile_member(party_bot: FakeBot) -> 
     called = await party_bot.say("C01", "private", "/lesson 主题党日 2026-11-10 19:30 学习党章")
     assert texts_of(called)[0] == "\n".join([
         texts.LESSON_CALLED.format(number=1, kind="主题党日", when="11月10日（周二）19:30",
-                                   topic="学习党章", expected=6),
+                                   topic="学习党章", expected=5),
         texts.LESSON_EXCUSED.format(names="李外出")])
     assert sorted(message.chat_id for message in called[1:]) == [
         "H01", "H02", "H04", "P01", "P02"]
@@ -127,7 +127,7 @@ async def test_only_a_secretary_or_the_group_leader_calls(party_bot: FakeBot) ->
     refused = await party_bot.say("H02", "private", "/lesson 党小组会 2026-11-10 19:30 议事")
     assert texts_of(refused) == [texts.LESSON_NOT_ALLOWED.format(kind="党小组会")]  # no group
     group = await party_bot.say("H01", "private", "/lesson 党小组会 2026-11-10 19:30 议事")
-    assert "应到3人" in texts_of(group)[0]
+    assert "应到2人" in texts_of(group)[0]
     bad = await party_bot.say("C01", "private", "/lesson 茶话会 2026-11-10 19:30 聊天")
     assert texts_of(bad)[0].startswith("没有“茶话会”这种会议")
 
