@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -306,6 +307,14 @@ def monthly_kinds_missing(held: Iterable[LessonKind]) -> list[LessonKind]:
 def quarter_start(day: date) -> date:
     """The first day of ``day``'s quarter (visits are checked per quarter)."""
     return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+
+
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def valid_month(text: str) -> bool:
+    """Whether ``text`` is a month written YYYY-MM."""
+    return MONTH.match(text) is not None
 
 
 def parse_amount(text: str) -> int | None:

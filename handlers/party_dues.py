@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 from core import texts
 from core.messages import Outgoing
 from core.models import Person
-from core.party import arrears, is_secretary, parse_amount, yuan
+from core.party import arrears, is_secretary, parse_amount, valid_month, yuan
 from core.permissions import Place
 from core.publication import Kind, sent_event
 from handlers.context import Context, Refusal, Request
 from storage import org, outbox, party, party_records, publication
 
-MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 PUBLISH = "公开"
 
 
@@ -27,7 +24,7 @@ async def dues(context: Context, request: Request) -> list[Outgoing]:
     if len(words) != 3:
         raise Refusal(texts.DUES_USAGE)
     month, code, amount_text = words
-    if not MONTH.match(month):
+    if not valid_month(month):
         raise Refusal(texts.DUES_BAD_MONTH.format(value=month))
     amount = parse_amount(amount_text)
     if amount is None:
@@ -89,7 +86,7 @@ async def _show(context: Context, request: Request) -> list[Outgoing]:
 
 async def _publish(context: Context, request: Request, words: list[str]) -> list[Outgoing]:
     """党务公开 of a month's 党费 through the publication mechanism (rules Y2, P1)."""
-    if len(words) != 1 or not MONTH.match(words[0]):
+    if len(words) != 1 or not valid_month(words[0]):
         raise Refusal(texts.DUES_PUBLISH_USAGE)
     month = words[0]
     secretary = await _secretary(request)

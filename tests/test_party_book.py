@@ -77,3 +77,32 @@ def test_the_registers_workbook_reads_back(sqlite_url: str, monkeypatch: pytest.
     bad = CliRunner().invoke(cli, ["export", "--format", "xlsx", "--book", "党建",
                                    "-o", str(output)])
     assert bad.exit_code != 0
+
+
+def test_dues_import_checks_every_row_then_keeps_all(sqlite_url: str,
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     tmp_path: Path) -> None:
+    for name in list(os.environ):
+        if name.startswith("WUCHANG_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WUCHANG_DATABASE_URL", sqlite_url)
+    asyncio.run(_story(sqlite_url, tmp_path))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("月份,编号,金额\n2026-09,P02,10\n2026-9,P02,10\n2026-09,V01,10\n"
+                   "2026-09,P02,十元\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["dues", "import", str(bad)])
+    assert result.exit_code == 1
+    assert "第3行：" + texts.DUES_BAD_MONTH.format(value="2026-9") in result.output
+    assert "第4行：" + texts.DUES_NOT_MEMBER.format(code="V01") in result.output
+    assert "第5行：" + texts.DUES_BAD_AMOUNT.format(value="十元") in result.output
+    good = tmp_path / "good.csv"
+    good.write_text("月份,编号,金额\n2026-09,P02,10\n2026-09,H01,12.5\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["dues", "import", str(good)])
+    assert result.exit_code == 0, result.output
+    assert texts.DUES_IMPORTED.format(count=2) in result.output
+    output = tmp_path / "台账.xlsx"
+    assert CliRunner().invoke(cli, ["export", "--format", "xlsx", "--book", "party",
+                                    "-o", str(output)]).exit_code == 0
+    dues = list(load_workbook(output)[texts.BOOK_DUES].iter_rows(min_row=2, values_only=True))
+    assert ("H01", "李勇", "2026-09", 12.5) in dues and ("P02", "李联户", "2026-09", 10) in dues

@@ -29,6 +29,8 @@ roster_cli = typer.Typer(help="花名册：导入人员，打印邀请码。", n
 cli.add_typer(roster_cli, name="roster")
 scores_cli = typer.Typer(help="红黄旗：从表格导入月度评比分数。", no_args_is_help=True)
 cli.add_typer(scores_cli, name="scores")
+dues_cli = typer.Typer(help="党费：从表格导入缴纳记录。", no_args_is_help=True)
+cli.add_typer(dues_cli, name="dues")
 cli.add_typer(wecom_cli, name="wecom")
 
 
@@ -363,6 +365,20 @@ def roster_invites(
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["编号", "姓名", "邀请码"])
     writer.writerows(rows)
+
+
+@dues_cli.command("import")
+def dues_import(file: Annotated[Path, typer.Argument(help=".xlsx or .csv")]) -> None:
+    """Import 党费 (月份, 编号, 金额 in 元); one bad row rejects all (rule Y2)."""
+    from bot.files.party_dues import import_dues
+    from core import texts
+    from core.roster import RosterInvalid
+
+    try:
+        count = with_app(lambda app: import_dues(app, file))
+    except RosterInvalid as invalid:
+        raise rejected("党费表", "党费", invalid) from None
+    typer.echo(texts.DUES_IMPORTED.format(count=count))
 
 
 @scores_cli.command("template")
