@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.files.roster import read_roster
 from bot.wiring import App
+from core.party import group_warnings, household_liaison_warnings
 from core.roster import liaison_warnings, roster_warnings, validate_roster
-from storage import events, invites, issues, liaison, org, outbox, tasks
+from storage import events, invites, issues, liaison, org, outbox, party, tasks
 from storage import jobs as job_log
 from storage.jobs import JobRun
 from storage.org import ImportResult
@@ -25,6 +26,7 @@ async def import_roster_file(app: App, path: Path) -> ImportResult:
     now = app.context.clock.now()
     async with app.context.db.write() as connection:
         result = await org.import_roster(connection, valid, now)
+        await party.store_roster(connection, valid)  # rule Y1
         if result.changed:
             await events.append(connection, at=now, stream="roster", kind="roster.imported",
                                 payload={"file": path.name, "created": result.created,
@@ -36,10 +38,22 @@ async def import_roster_file(app: App, path: Path) -> ImportResult:
 
 
 async def _roster_warnings(connection: AsyncConnection) -> list[str]:
-    """Rule M10 and villages without a liaison (F13), over the whole stored roster."""
-    return [*roster_warnings(await org.all_homesteads(connection),
-                             await org.all_persons(connection)),
-            *liaison_warnings(*await liaison.villages(connection))]
+    """Rules M10, F13 (a village nobody liaises with), M6 and Y1 over the whole stored roster.
+
+    The whole roster, because an import may be partial.
+    """
+    homesteads = await org.all_homesteads(connection)
+    return [*roster_warnings(homesteads, await org.all_persons(connection)),
+            *liaison_warnings(*await liaison.villages(connection)),
+            *await _party_warnings(connection, {place.id: place.full_name
+                                                for place in homesteads})]
+
+
+async def _party_warnings(connection: AsyncConnection, names: dict[int, str]) -> list[str]:
+    """Rules M6 and Y1: a party group without a member head; 联帮带 over its limits."""
+    members = await party.members(connection)
+    return [*group_warnings(names, [member.person for member in members]),
+            *household_liaison_warnings(members)]
 
 
 async def invite_rows(app: App, renew: list[str]) -> list[tuple[str, str, str]]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from core import texts
 from core.models import Homestead, Person
+from core.party import NO_PARTY, PartyInfo, parse_party_columns, party_liaison_errors
 from core.roles import ROLE_BY_LABEL, Role
 
 COLUMNS: tuple[str, ...] = (
@@ -48,6 +49,7 @@ class RosterRow:
     phone: str | None
     liaisons: tuple[str, ...] | None = None  # None: the file has no 联系村 column
     village_kind: str | None = None  # 村类型 as the row states it; None: not stated (村)
+    party: PartyInfo = NO_PARTY  # the optional party columns (rule Y1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,8 @@ def validate_roster(header: Iterable[str], rows: Iterable[Mapping[str, str]]) ->
     # every problem of the file is listed at once.
     errors.extend(_check_across_rows(parsed))
     errors.extend(_check_liaisons(parsed))
+    errors.extend(RosterError(number, message)  # rule Y1's 联系党员
+                  for number, message in party_liaison_errors(parsed))
     if not parsed and not errors:
         errors.append(RosterError(1, texts.ROSTER_EMPTY))
     if errors:
@@ -156,12 +160,14 @@ def _parse_row(row_number: int, cells: Mapping[str, str],
         problems.append(texts.ROSTER_BAD_VILLAGE_KIND.format(value=village_kind,
                                                              allowed="、".join(VILLAGE_KINDS)))
         village_kind = None
+    party = parse_party_columns(cells, party_member, problems)  # rule Y1
     errors = [RosterError(row_number, problem) for problem in problems]
     return RosterRow(
         row_number=row_number, code=code, name=name, township=township,
         grid=grid or None, village=village or None, homestead=homestead or None,
         household=household, at_home=at_home, party_member=party_member, age=age,
         role=role or Role.VILLAGER, phone=phone, liaisons=liaisons, village_kind=village_kind,
+        party=party,
     ), errors
 
 

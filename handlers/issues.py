@@ -27,6 +27,7 @@ from core.permissions import covers
 from core.roles import Role
 from core.surveys import ineligible
 from core.when import parse_day
+from handlers import party_liaison
 from handlers.context import Context, Refusal, Request
 from storage import issues, meetings, notify, org, outbox, rounds
 from storage.issues import Issue
@@ -88,6 +89,7 @@ async def raise_issue(context: Context, request: Request) -> list[Outgoing]:
         request.connection, homestead_id=homestead.id,
         meeting_id=meeting.id if meeting else None, title=title, actor=request.actor(),
         now=request.now)
+    await party_liaison.tell_liaison(request, created.id, title)  # rule Y2
     return [request.reply(texts.ISSUE_RAISED.format(number=created.id, title=title),
                           buttons=_category_buttons(created.id))]
 

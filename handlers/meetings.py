@@ -18,8 +18,8 @@ from core.meetings import (
 from core.messages import Button, Outgoing, split_for_phone
 from core.models import Homestead, Office
 from core.permissions import Place
-from core.roles import Role
-from handlers import decisions
+from core.roles import HOMESTEAD_LEADERS, Role
+from handlers import decisions, party
 from handlers.context import Context, Refusal, Request
 from storage import issues, meetings, notify, rounds
 from storage.meetings import Attendance, Meeting
@@ -134,7 +134,18 @@ async def check_in(context: Context, request: Request) -> list[Outgoing]:
 
 
 async def attend(context: Context, request: Request) -> list[Outgoing]:
-    """Record households present by number, for villagers without a phone."""
+    """Record households present by number, for villagers without a phone.
+
+    In a private chat, the caller of today's party meeting records members by 编号
+    instead (rule Y2); otherwise only a 屋场长 or 记录员 may.
+    """
+    if not request.in_group:
+        recorded = await party.attend_lesson(context, request)
+        if recorded is not None:
+            return recorded
+    person = request.require_person()
+    if person.role not in HOMESTEAD_LEADERS:
+        raise Refusal(texts.ROLE_REFUSED.format(role=person.role.label, command="/attend"))
     homestead = await request.own_homestead(texts.MEETING_NO_HOMESTEAD)
     if not request.args.strip():
         raise Refusal(texts.ATTEND_USAGE)

@@ -32,7 +32,7 @@ from storage.surveys import Subject
 async def start_survey(context: Context, request: Request) -> list[Outgoing]:
     """Start a survey of a person, a village's 两委 or a branch's 党员: one card per household."""
     person = request.require_person()
-    if not surveys.may_survey(person):
+    if not await surveys.may_survey(request.connection, person):
         raise Refusal(texts.SURVEY_NOT_ALLOWED)
     words = request.args.split()
     if len(words) != 2:

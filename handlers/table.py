@@ -20,6 +20,9 @@ from handlers import (
     meeting_prep,
     meeting_schedule,
     meetings,
+    party,
+    party_dues,
+    party_liaison,
     publication,
     rectification,
     supervision,
@@ -53,6 +56,8 @@ async def help_command(context: Context, request: Request) -> list[Outgoing]:
 
 HEAD_ONLY = frozenset({Role.HEAD})
 AWARD_ROLES = frozenset({Role.VILLAGE_CADRE, Role.TOWNSHIP_OFFICIAL})
+# Party posts are not roles: /help lists party commands to those likely to hold one.
+PARTY_CALLERS = frozenset({Role.HEAD, Role.VILLAGE_CADRE})
 
 COMMANDS: list[Command] = [
     Command("start", binding.start, Where.PRIVATE, roles=None, listed_for=frozenset(),
@@ -69,8 +74,9 @@ COMMANDS: list[Command] = [
     Command("open", meetings.open_meeting, Where.GROUP, roles=HEAD_ONLY, help=texts.HELP_OPEN),
     Command("checkin", meetings.check_in, Where.ANY, roles=EVERYONE, aliases=("签到",),
             help=texts.HELP_CHECKIN),
-    Command("attend", meetings.attend, Where.ANY, roles=HOMESTEAD_LEADERS, aliases=("到会",),
-            help=texts.HELP_ATTEND),
+    # /attend also records members at a party meeting, for its caller (rule Y2).
+    Command("attend", meetings.attend, Where.ANY, roles=EVERYONE, aliases=("到会",),
+            listed_for=HOMESTEAD_LEADERS, help=texts.HELP_ATTEND),
     Command("motion", meetings.put_motion, Where.GROUP, roles=HEAD_ONLY, aliases=("表决",),
             help=texts.HELP_MOTION),
     Command("vote", meetings.cast_vote, Where.ANY, roles=EVERYONE, button_only=True),
@@ -182,10 +188,21 @@ COMMANDS: list[Command] = [
     # sender's notice, if any (A2, P1).
     Command(ATTACHMENT, awards.attach, Where.ANY, roles=None, needs_bound_group=False,
             attachment_only=True),
+    # The party organisation: meetings, liaison, dues (rules Y1, Y2).
+    Command("lesson", party.call_lesson, Where.PRIVATE, roles=EVERYONE, aliases=("三会一课",),
+            listed_for=PARTY_CALLERS, help=texts.HELP_LESSON),
+    Command("pcheckin", party.check_in, Where.ANY, roles=EVERYONE, button_only=True),
+    Command("lessons", party.list_lessons, Where.ANY, roles=EVERYONE, aliases=("组织生活",),
+            reads_only=True, listed_for=PARTY_CALLERS, help=texts.HELP_LESSONS),
+    Command("visit", party_liaison.visit, Where.ANY, roles=EVERYONE, aliases=("走访",),
+            help=texts.HELP_VISIT),
+    Command("visits", party_liaison.list_visits, Where.ANY, roles=EVERYONE,
+            aliases=("联系户",), reads_only=True, help=texts.HELP_VISITS),
+    Command("dues", party_dues.dues, Where.PRIVATE, roles=EVERYONE, aliases=("党费",),
+            help=texts.HELP_DUES),
     # Surveys (民主测评, rule Y3): who may start one is storage.surveys.may_survey's call.
     Command("survey", surveys.start_survey, Where.ANY, roles=EVERYONE, aliases=("测评",),
-            listed_for=frozenset({Role.VILLAGE_CADRE, Role.TOWNSHIP_OFFICIAL}),
-            help=texts.HELP_SURVEY),
+            listed_for=PARTY_CALLERS | OFFICIALS, help=texts.HELP_SURVEY),
     Command("svote", surveys.answer, Where.ANY, roles=EVERYONE, button_only=True),
     # The flags' annual roll-up (rule F12): officials see it all, a village cadre their line.
     Command("year", annual.show_year, Where.ANY,

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from schedules import annual, awards, flags, issues, meetings, publication, supervision, surveys
+from schedules import (
+    annual,
+    awards,
+    flags,
+    issues,
+    meetings,
+    party,
+    publication,
+    supervision,
+    surveys,
+)
 from schedules.dispatcher import Dispatcher
 from schedules.jobs import Job
 
@@ -28,5 +38,8 @@ def all_jobs(dispatcher: Dispatcher, draw_digest: supervision.DigestDrawer) -> l
         Job("publicity_ends", 60, publication.end_publicity),
         Job("monthly_digests", 300, supervision.monthly_digests(draw_digest)),
         Job("award_rereview", 3600, awards.remind_rereview),
+        # The party organisation (rule Y2).
+        Job("lesson_reminders", 60, party.send_lesson_reminders),
+        Job("missing_lessons", 3600, party.remind_missing_lessons),
         Job("outbox", OUTBOX_EVERY_SECONDS, lambda context: dispatcher.drain()),
     ]

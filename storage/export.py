@@ -25,6 +25,7 @@ from storage import (
     ledger,
     meetings,
     org,
+    party_export,
     publication,
     rounds,
     supervision,
@@ -62,6 +63,7 @@ async def snapshot(connection: AsyncConnection, zone: ZoneInfo,
         # The 五面红旗 award (rules A1-A3).
         "awards": await awards.export_rows(connection, award),
         "surveys": await _surveys(connection, zone),
+        "party": await party_export.snapshot(connection, zone),  # rules Y1, Y2
     }
 
 

@@ -1,8 +1,9 @@
 """Telling people in private: named persons and everyone holding an office, through the outbox.
 
-A recipient is a person's id or an ``Office`` (everyone of a role at a place, or the
-one person named to it). Each is sent the message on every channel their account is
-bound on, under ``{key}:p{person}:{channel}``, so the same call twice queues nothing new.
+A recipient is a person's id, an ``Office`` (everyone of a role at a place, or the
+one person named to it) or a ``PartyGroup`` (a 屋场's party group, rule M6). Each is
+sent the message on every channel their account is bound on, under
+``{key}:p{person}:{channel}``, so the same call twice queues nothing new.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from core import texts
 from core.calendar import WorkCalendar
 from core.messages import Button
 from core.models import Office
+from core.party import PartyGroup
 from core.permissions import Place
 from core.roles import Role
-from storage import org, outbox
+from storage import org, outbox, party
 
-Recipient = int | Office
+Recipient = int | Office | PartyGroup
 
 
 async def persons(connection: AsyncConnection, recipients: Iterable[Recipient]) -> list[int]:
@@ -29,6 +31,9 @@ async def persons(connection: AsyncConnection, recipients: Iterable[Recipient]) 
     for recipient in recipients:
         if isinstance(recipient, int):
             found[recipient] = None
+        elif isinstance(recipient, PartyGroup):
+            found.update(dict.fromkeys(await party.group_members(connection,
+                                                                 recipient.homestead_id)))
         elif recipient.person_id is not None:
             found[recipient.person_id] = None
         else:

@@ -733,3 +733,67 @@ survey_answered = Table(
     Column("survey_id", ForeignKey("survey.id"), primary_key=True),
     Column("household_id", ForeignKey("household.id"), primary_key=True),
 )
+
+# --- the party organisation (rules Y1, Y2) ---
+
+# The roster's optional party columns of one person; 联系党员 (liaison_id) is the party
+# member who liaises with this person's household.
+party_roster = Table(
+    "party_roster", metadata,
+    Column("person_id", ForeignKey("person.id"), primary_key=True),
+    Column("branch", String(64)),
+    Column("post", String(16)),
+    Column("reserve_cadre", Boolean, nullable=False),
+    Column("activist", Boolean, nullable=False),
+    Column("mobile", Boolean, nullable=False),
+    Column("position", String(64)),
+    Column("liaison_id", ForeignKey("person.id")),
+)
+
+# A party meeting (三会一课, 主题党日, 中心组学习); homestead_id for a 党小组会.
+party_lesson = Table(
+    "party_lesson", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("village_id", ForeignKey("village.id"), nullable=False),
+    Column("branch", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("topic", Text, nullable=False),
+    Column("starts_at", UTCDateTime, nullable=False),
+    Column("homestead_id", ForeignKey("homestead.id")),
+    Column("called_by", ForeignKey("person.id"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_party_lesson_starts", "starts_at"),
+)
+
+# Who was expected at a party meeting, fixed when it was called; a 流动党员 is excused.
+party_roll = Table(
+    "party_roll", metadata,
+    Column("lesson_id", ForeignKey("party_lesson.id"), primary_key=True),
+    Column("person_id", ForeignKey("person.id"), primary_key=True),
+    Column("excused", Boolean, nullable=False),
+    Column("present_at", UTCDateTime),
+    Column("recorded_by", ForeignKey("person.id")),
+)
+
+# A party member's visit to a household they liaise with (党员联系户).
+party_visit = Table(
+    "party_visit", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("person.id"), nullable=False),
+    Column("household_id", ForeignKey("household.id"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_party_visit_person", "person_id"),
+)
+
+# 党费 paid by a member for a month, in fen; kept, never edited: the newest row counts.
+party_dues = Table(
+    "party_dues", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("person.id"), nullable=False),
+    Column("month", String(7), nullable=False),
+    Column("amount", Integer, nullable=False),
+    Column("recorded_by", ForeignKey("person.id")),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_party_dues_month", "month", "person_id"),
+)

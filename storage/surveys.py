@@ -20,10 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.issues import Rating, RoundTally
 from core.models import Person
+from core.party import Post, is_secretary
 from core.permissions import Place
 from core.roles import Role
 from core.surveys import SubjectKind
-from storage import org
+from storage import party
 from storage.schema import (
     survey,
     survey_answered,
@@ -32,28 +33,28 @@ from storage.schema import (
     survey_household,
 )
 
-# The roles that may start a survey until the roster's party columns land (see may_survey).
-SURVEYING_ROLES = frozenset({Role.TOWNSHIP_OFFICIAL, Role.VILLAGE_CADRE})
 
-
-def may_survey(person: Person) -> bool:
-    """Whether ``person`` may start a survey: a township official or a branch secretary (Y3).
-
-    Until the roster's party columns (党支部, 党内职务) exist, a village's cadres stand
-    in for its branch secretary.
-    """
-    return person.role in SURVEYING_ROLES
+async def may_survey(connection: AsyncConnection, person: Person) -> bool:
+    """Whether ``person`` may start a survey: a township official or a branch secretary (Y3)."""
+    if person.role is Role.TOWNSHIP_OFFICIAL:
+        return True
+    return is_secretary(await party.member(connection, person))
 
 
 async def branch_members(connection: AsyncConnection, sender: Person,
                          village_id: int) -> list[Person]:
     """The party members of the branch a survey of ``党员`` rates, in roster order (Y3).
 
-    The branch is the sender's, or for an official the village's; until the roster's
-    party columns (党支部) exist, a village's branch is its roster 党员.
+    For a branch secretary, the members of their branch (a 总支书记's: the village's);
+    for an official, every member of the village named.
     """
-    return [found for found in await org.persons_in(connection, sender.township_id, village_id)
-            if found.party_member]
+    members = [found for found in await party.members(connection, village_id)
+               if found.person.party_member]
+    if sender.role is not Role.TOWNSHIP_OFFICIAL:
+        own = await party.member(connection, sender)
+        if own.info.post is not Post.GENERAL_SECRETARY:
+            members = [found for found in members if found.branch == own.branch]
+    return [found.person for found in members]
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,19 +20,22 @@ from tests.test_issues import _group, at
 
 # 石门村 of 金溪镇: one 屋场 (上屋) of 11 households with adults who may answer, a minor,
 # a second adult in household 2, a party member beside a villager in household 3, the
-# head (a party member) in household 1, and the village's two 村干部 (K01 a party member).
+# head (a party member) in household 1, and the village's two 村干部 (K01 a party member
+# and the branch's 支部书记, who may start surveys; K02 may not).
 SHIMEN_ROSTER = "\n".join([
-    "编号,姓名,镇,网格,村,屋场,户号,在家,党员,年龄,角色,手机",
-    "S01,石大山,金溪镇,东片网格,石门村,上屋,1,是,是,40,屋场长,",
-    "S21,石小宝,金溪镇,东片网格,石门村,上屋,1,是,否,16,,",
-    "S02,石二,金溪镇,东片网格,石门村,上屋,2,是,否,50,,",
-    "S12,石二嫂,金溪镇,东片网格,石门村,上屋,2,是,否,48,,",
-    "S03,石三,金溪镇,东片网格,石门村,上屋,3,是,否,33,,",
-    "P01,石红,金溪镇,东片网格,石门村,上屋,3,是,是,30,,",
-    *(f"S{number:02d},石{number}号,金溪镇,东片网格,石门村,上屋,{number},否,否,60,,"
+    "编号,姓名,镇,网格,村,屋场,户号,在家,党员,年龄,角色,手机,党内职务",
+    "S01,石大山,金溪镇,东片网格,石门村,上屋,1,是,是,40,屋场长,,",
+    "S21,石小宝,金溪镇,东片网格,石门村,上屋,1,是,否,16,,,",
+    "S02,石二,金溪镇,东片网格,石门村,上屋,2,是,否,50,,,",
+    "S12,石二嫂,金溪镇,东片网格,石门村,上屋,2,是,否,48,,,",
+    "S03,石三,金溪镇,东片网格,石门村,上屋,3,是,否,33,,,",
+    "P01,石红,金溪镇,东片网格,石门村,上屋,3,是,是,30,,,",
+    *(f"S{number:02d},石{number}号,金溪镇,东片网格,石门村,上屋,{number},否,否,60,,,"
       for number in range(4, 12)),
-    "K01,石书记,金溪镇,东片网格,石门村,上屋,20,是,是,52,村干部,",
-    "K02,石主任,金溪镇,东片网格,石门村,上屋,21,是,否,47,村干部,",
+    "K01,石书记,金溪镇,东片网格,石门村,上屋,20,是,是,52,村干部,,支部书记",
+    "K02,石主任,金溪镇,东片网格,石门村,上屋,21,是,否,47,村干部,,",
+    # 金竹村's 杨村官 of the small roster, restated as his branch's 支部书记.
+    "C01,杨村官,金溪镇,东片网格,金竹村,杨家湾,9,是,是,40,村干部,13800000002,支部书记",
 ]) + "\n"
 SHIMEN = "上屋"
 OPENED = at(11, 5, 19)  # the clock of every test starts here
@@ -240,6 +243,7 @@ async def test_who_may_survey_what_and_a_threshold_is_a_percentage(
     for code, text, expected in [
             ("V01", "/survey 两委 90", texts.SURVEY_NOT_ALLOWED),
             ("H01", "/survey 两委 90", texts.SURVEY_NOT_ALLOWED),
+            ("K02", "/survey 两委 90", texts.SURVEY_NOT_ALLOWED),
             ("K01", "/survey 两委", texts.SURVEY_USAGE),
             ("K01", "/survey 两委 90 100", texts.SURVEY_USAGE),
             ("K01", "/survey 两委 0", texts.SURVEY_BAD_THRESHOLD.format(value="0")),
@@ -261,7 +265,7 @@ async def test_who_may_survey_what_and_a_threshold_is_a_percentage(
     assert texts_of(_to(started, "T01"))[0].startswith("第1号民主测评已发出：石门村两委")
     await _say_refused(bot, "K01", "/survey 两委 80", texts.SURVEY_RUNNING.format(
         subject="石门村两委", number=1, closes=texts.format_when(CLOSES)))
-    # A village cadre surveys a person of the village, or the village's party members.
+    # A branch secretary surveys a person of the village, or the branch's party members.
     assert texts_of(_to(await bot.say("C01", "private", "/survey H01 85"), "C01"))[0] \
         .startswith("第2号民主测评已发出：李勇，金竹村")
     # 李勇 is a party member: the branch's survey waits until his own has ended.

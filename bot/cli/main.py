@@ -10,7 +10,7 @@ import re
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import typer
@@ -31,6 +31,8 @@ scores_cli = typer.Typer(help="红黄旗：从表格导入月度评比分数。"
 cli.add_typer(scores_cli, name="scores")
 hongqi_cli = typer.Typer(help="五面红旗：导入纸质申报材料。", no_args_is_help=True)
 cli.add_typer(hongqi_cli, name="hongqi")
+dues_cli = typer.Typer(help="党费：从表格导入缴纳记录。", no_args_is_help=True)
+cli.add_typer(dues_cli, name="dues")
 cli.add_typer(wecom_cli, name="wecom")
 
 
@@ -142,6 +144,8 @@ def export(
     = None,
     village: Annotated[str | None, typer.Option(help="only this village's issues (xlsx)")]
     = None,
+    book: Annotated[str, typer.Option(help="xlsx: ledger (问题清单) or party (党支部台账)")]
+    = "ledger",
 ) -> None:
     """Print the whole state as JSON, or write the problem ledger as a spreadsheet."""
     if format == "json":
@@ -149,7 +153,12 @@ def export(
     elif format == "xlsx":
         if output is None:
             raise fail("导出表格请用 -o 指定文件，例如 -o 问题清单.xlsx")
-        _export_xlsx(output, month, village)
+        if book == "party":  # the branch's registers (rule Y4's 一卡二表三薄)
+            _export_party_book(output)
+        elif book == "ledger":
+            _export_xlsx(output, month, village)
+        else:
+            raise fail(f"不支持的表格：{book}（可用：ledger、party）")
     else:
         raise fail(f"不支持的格式：{format}（可用：json、xlsx）")
 
@@ -167,6 +176,18 @@ def _export_json(output: Path | None) -> None:
         typer.echo(document)
     else:
         output.write_text(document + "\n", encoding="utf-8")
+
+
+def _export_party_book(output: Path) -> None:
+    from bot.files.party_book import write_party_book
+    from storage.party_export import snapshot
+
+    async def collect(app: App) -> dict[str, Any]:
+        async with app.context.db.read() as connection:
+            return await snapshot(connection, app.context.timezone)
+
+    count = write_party_book(with_app(collect), output)
+    typer.echo(f"已导出 {count} 名党员的台账到 {output}")
 
 
 def _export_xlsx(output: Path, month: str | None, village: str | None) -> None:
@@ -347,6 +368,20 @@ def roster_invites(
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["编号", "姓名", "邀请码"])
     writer.writerows(rows)
+
+
+@dues_cli.command("import")
+def dues_import(file: Annotated[Path, typer.Argument(help=".xlsx or .csv")]) -> None:
+    """Import 党费 (月份, 编号, 金额 in 元); one bad row rejects all (rule Y2)."""
+    from bot.files.party_dues import import_dues
+    from core import texts
+    from core.roster import RosterInvalid
+
+    try:
+        count = with_app(lambda app: import_dues(app, file))
+    except RosterInvalid as invalid:
+        raise rejected("党费表", "党费", invalid) from None
+    typer.echo(texts.DUES_IMPORTED.format(count=count))
 
 
 @scores_cli.command("template")
