@@ -336,6 +336,7 @@ def roster_invites(
 ) -> None:
     """Print CSV 编号,姓名,邀请码 for everyone on the roster."""
     from bot.admin import invite_rows
+    from bot.files.cells import csv_row
 
     try:
         rows = with_app(lambda app: invite_rows(app, renew or []))
@@ -343,7 +344,7 @@ def roster_invites(
         raise fail(f"花名册里没有编号 {missing}") from None
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["编号", "姓名", "邀请码"])
-    writer.writerows(rows)
+    writer.writerows(csv_row(row) for row in rows)
 
 
 @scores_cli.command("template")
