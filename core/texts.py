@@ -719,3 +719,11 @@ POSTER_MORE = "……还有{count}行印不下，请看网上公开栏。"
 POSTER_FOOTER = "{when}印制。提出问题和提出异议的人不公开。"
 POSTER_BAD_SUFFIX = "输出文件要以 .pdf 或 .png 结尾，例如 -o 公开栏.pdf"
 POSTER_WRITTEN = "已生成{village}{month}公开栏海报：{path}"
+
+# --- integrity and what people type (issue 22: exports, drafts, counts, limits) -----------
+TALLY_EXCEEDS_PRESENT = ("表决合计{total}人，超过现在的到会人数{persons}人，不能宣布结果。"
+                         "请先用 /tally 赞成 反对 弃权 重新登记举手人数。")
+DRAFT_ASK_PRIVATELY = "未确认的草稿不在群里显示，请在和我的私聊里发 {command}。"
+STATUS_ASK_PRIVATELY = "{number}号问题不是本屋场的，请在和我的私聊里查询。"
+MEETING_MISSED = "{when}在{place}的议事恳谈会（{topic}）没有开，已记为未召开。请重新用 /meeting 安排。"
+MEETING_DAY_PASSED = "安排在{when}的会议那天没有开，已记为未召开。请重新用 /meeting 安排。"

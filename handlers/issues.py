@@ -310,6 +310,8 @@ async def rate(context: Context, request: Request) -> list[Outgoing]:
 async def show_status(context: Context, request: Request) -> list[Outgoing]:
     """The issue and its whole history, for anyone of that 屋场 and above (rule I5)."""
     found, homestead, _ = await _issue_arg(request, "/status 12")
+    if request.in_group and (request.homestead is None or request.homestead.id != homestead.id):
+        raise Refusal(texts.STATUS_ASK_PRIVATELY.format(number=found.id))  # another 屋场's
     lines = [texts.STATUS_HEADER.format(
         number=found.id, title=found.title, homestead=homestead.full_name,
         category=found.category or texts.NO_CATEGORY, level=found.level.label,

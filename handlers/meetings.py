@@ -63,8 +63,11 @@ async def open_meeting(context: Context, request: Request) -> list[Outgoing]:
     found = await meetings.find(request.connection, homestead.id, meetings.SCHEDULED)
     if found is None:
         raise Refusal(texts.MEETING_NONE_SCHEDULED)
-    if context.local(found.starts_at).date() > context.local(request.now).date():
+    day, today = context.local(found.starts_at).date(), context.local(request.now).date()
+    if day > today:
         raise Refusal(texts.MEETING_NOT_TODAY.format(when=_when(context, found.starts_at)))
+    if day < today:  # its day is over: 未召开 (the job marks it too), not opened late
+        raise Refusal(texts.MEETING_DAY_PASSED.format(when=_when(context, found.starts_at)))
     resident = await meetings.resident_households(request.connection, homestead.id)  # rule M3
     await meetings.set_status(request.connection, found.id, meetings.OPEN,
                               opened_at=request.now, resident_households=resident)
@@ -236,6 +239,8 @@ async def _close(request: Request, meeting: Meeting, motion: meetings.Motion) ->
     resident = meeting.resident_households or 0
     result = motion.tally or await meetings.vote_counts(request.connection, motion.id)
     persons = present.persons_present
+    if sum(result) > persons:  # rule M4: no count above the persons present when decided
+        raise Refusal(texts.TALLY_EXCEEDS_PRESENT.format(total=sum(result), persons=persons))
     binding = quorum_met(present.households_present, resident)  # rule M3
     passed = motion_passed(result[0], persons)  # rule M4
     await meetings.close_motion(request.connection, motion.id, result=result,

@@ -33,6 +33,7 @@ from storage.schema import (
 )
 
 PENDING, SCHEDULED, OPEN, ENDED, CANCELLED = "pending", "scheduled", "open", "ended", "cancelled"
+MISSED = "missed"  # scheduled, never opened, its day gone: 未召开 (not held)
 MOTION_OPEN, MOTION_CLOSED = "open", "closed"
 YES, NO, ABSTAIN = "yes", "no", "abstain"
 CHOICES = (YES, NO, ABSTAIN)
@@ -358,6 +359,14 @@ async def upcoming(connection: AsyncConnection, start: datetime, end: datetime) 
     """Scheduled meetings starting in [start, end)."""
     rows = await connection.execute(select(meeting).where(
         meeting.c.status == SCHEDULED, meeting.c.starts_at >= start, meeting.c.starts_at < end,
+    ).order_by(meeting.c.starts_at, meeting.c.id))
+    return [_meeting(row) for row in rows]
+
+
+async def never_opened(connection: AsyncConnection, before: datetime) -> list[Meeting]:
+    """Scheduled meetings that start before ``before`` (the start of today) and were not opened."""
+    rows = await connection.execute(select(meeting).where(
+        meeting.c.status == SCHEDULED, meeting.c.starts_at < before,
     ).order_by(meeting.c.starts_at, meeting.c.id))
     return [_meeting(row) for row in rows]
 
