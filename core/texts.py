@@ -727,3 +727,17 @@ DRAFT_ASK_PRIVATELY = "未确认的草稿不在群里显示，请在和我的私
 STATUS_ASK_PRIVATELY = "{number}号问题不是本屋场的，请在和我的私聊里查询。"
 MEETING_MISSED = "{when}在{place}的议事恳谈会（{topic}）没有开，已记为未召开。请重新用 /meeting 安排。"
 MEETING_DAY_PASSED = "安排在{when}的会议那天没有开，已记为未召开。请重新用 /meeting 安排。"
+VERIFY_SEALS_BROKEN = "以下记录在封存后被改动或没有封存：{subjects}。"
+VERIFY_HEAD_HOLDS = "留存的校验码仍在记录链中。"
+VERIFY_HEAD_MISSING = "留存的校验码不在记录链中：最近的记录被删除，或记录链被整段重写。"
+SEAL_SUBJECTS = {"meeting": "{key}号会议的到会签到", "motion": "{key}号表决",
+                 "minutes": "{key}号会议的记录", "scores": "评分（村{village}，{month}）",
+                 "confirmation": "第{key}次红黄旗确认"}
+CHAIN_HEAD_LINE = "记录校验码（请留存，核对用 wuchang verify --head）：{head}"
+
+
+def seal_subject(subject: str) -> str:
+    """A sealed subject (``motion:3``, ``scores:2:2026-10``) in words, for `wuchang verify`."""
+    kind, _, key = subject.partition(":")
+    village, _, month = key.partition(":")
+    return SEAL_SUBJECTS.get(kind, "{key}").format(key=key, village=village, month=month)

@@ -341,5 +341,6 @@ async def publish(connection: AsyncConnection, township_id: int, result: MonthRe
             consequences=texts.OFFICIAL_CONSEQUENCES.format(
                 items="；".join(found.label for found in found_consequences))
             if found_consequences else ""))
+    lines.append(texts.CHAIN_HEAD_LINE.format(head=await events.head_hash(connection)))
     await notify.tell(connection, officials, key=f"{key}:summary", text="\n".join(lines),
                       now=now)

@@ -21,7 +21,7 @@ from core.permissions import Place
 from core.roles import Role
 from handlers import decisions
 from handlers.context import Context, Refusal, Request
-from storage import issues, meetings, notify, rounds
+from storage import issues, meetings, notify, rounds, seals
 from storage.meetings import Attendance, Meeting
 
 CHOICE_LABELS = {meetings.YES: texts.VOTE_YES, meetings.NO: texts.VOTE_NO,
@@ -295,6 +295,7 @@ async def end_meeting(context: Context, request: Request) -> list[Outgoing]:
     if motion is not None:
         replies.append(request.reply(await _close(request, found, motion)))
     await meetings.set_status(request.connection, found.id, meetings.ENDED, ended_at=request.now)
+    await seals.seal(request.connection, "meeting", found.id, request.now)  # check-ins sealed
     await decisions.record_decisions(context, request, found, homestead)  # rule M9
     summary = await meeting_summary(context, request, found, homestead)
     await request.log(f"meeting:{found.id}", "meeting.ended", {"summary": summary})

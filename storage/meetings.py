@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage import seals
 from storage.schema import (
     household,
     meeting,
@@ -333,6 +334,7 @@ async def close_motion(connection: AsyncConnection, motion_id: int, *, result: t
     await connection.execute(update(motion).where(motion.c.id == motion_id).values(
         status=MOTION_CLOSED, closed_at=now, yes=yes, no=no, abstain=abstain,
         persons_present=persons_present, binding=binding, passed=passed))
+    await seals.seal(connection, "motion", motion_id, now)
 
 
 async def add_minute(connection: AsyncConnection, meeting_id: int, person_id: int, text: str,
@@ -340,6 +342,7 @@ async def add_minute(connection: AsyncConnection, meeting_id: int, person_id: in
     """Append one entry to a meeting's minutes; return how many entries it now has."""
     await connection.execute(insert(minute).values(
         meeting_id=meeting_id, person_id=person_id, text=text, at=now))
+    await seals.seal(connection, "minutes", meeting_id, now)
     count = await connection.scalar(
         select(func.count()).select_from(minute).where(minute.c.meeting_id == meeting_id))
     return int(count or 0)

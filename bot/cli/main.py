@@ -109,17 +109,23 @@ def _when(moment: datetime | None, zone: ZoneInfo) -> str:
 
 
 @cli.command()
-def verify() -> None:
-    """Check the event log's hash chain and that every issue and task matches its events."""
+def verify(
+    head: Annotated[str | None, typer.Option(
+        "--head", help="a chain head kept from a digest or confirmation message")] = None,
+) -> None:
+    """Check the event log's hash chain, the sealed rows, and every issue and task's events."""
     from bot.admin import verify as check
-    from bot.admin import verify_tasks
+    from bot.admin import verify_seals, verify_tasks
+    from core import texts
 
-    async def both(app: App) -> tuple[int | None, list[int], list[int]]:
-        return (*await check(app), await verify_tasks(app))
+    async def every(app: App) -> tuple[int | None, list[int], list[int], list[str], bool]:
+        return (*await check(app), await verify_tasks(app), *await verify_seals(app, head))
 
-    broken, mismatched, tasks = with_app(both)
-    if broken is None and not mismatched and not tasks:
+    broken, mismatched, tasks, sealed, holds = with_app(every)
+    if broken is None and not mismatched and not tasks and not sealed and holds:
         typer.echo("事件记录完整，哈希链校验通过。")
+        if head is not None:
+            typer.echo(texts.VERIFY_HEAD_HOLDS)
         return
     if broken is not None:
         typer.echo(f"事件记录被改动：第一个校验不通过的事件编号是 {broken}。", err=True)
@@ -129,6 +135,11 @@ def verify() -> None:
     if tasks:
         numbers = "、".join(str(number) for number in tasks)
         typer.echo(f"决议等跟进事项与事件记录不一致：{numbers}号。", err=True)
+    if sealed:
+        typer.echo(texts.VERIFY_SEALS_BROKEN.format(subjects="、".join(
+            texts.seal_subject(subject) for subject in sealed)), err=True)
+    if not holds:
+        typer.echo(texts.VERIFY_HEAD_MISSING, err=True)
     raise typer.Exit(1)
 
 
