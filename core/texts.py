@@ -650,15 +650,16 @@ CONSOLE_NO_BUTTON = "“{chat}”里没有带“{label}”按钮的消息。"
 CHAT_INTRO = "以 {person} 身份在 {chat} 聊天。输入命令；“按 标签”按按钮；Ctrl-D 退出。"
 
 
-def format_when(local: datetime) -> str:
-    """A local time as people read it on a phone: 11月20日（周五）19:30."""
-    return f"{local.month}月{local.day}日（周{WEEKDAYS[local.weekday()]}）{local:%H:%M}"
+def format_when(local: datetime, *, today: date | None = None) -> str:
+    """A local time as people read it: 11月20日（周五）19:30, the year first if not today's."""
+    year = f"{local.year}年" if today is not None and today.year != local.year else ""
+    return f"{year}{local.month}月{local.day}日（周{WEEKDAYS[local.weekday()]}）{local:%H:%M}"
 
 
-def format_day(day: date) -> str:
-    """A date as people read it on a phone: 12月16日."""
-    """A day as people read it: 12月6日."""
-    return f"{day.month}月{day.day}日"
+def format_day(day: date, *, today: date | None = None) -> str:
+    """A day as people read it: 12月6日 (2027年1月5日 when ``today`` lies in another year)."""
+    year = f"{day.year}年" if today is not None and today.year != day.year else ""
+    return f"{year}{day.month}月{day.day}日"
 # --- public notice board (公开栏, rule P3): web pages, feed and A4 poster -----------------
 BOARD_MEETING_STATES = {"scheduled": "已安排", "open": "进行中", "ended": "已召开"}
 BOARD_INDEX_TITLE = "红色屋场公开栏"
@@ -741,3 +742,7 @@ def seal_subject(subject: str) -> str:
     kind, _, key = subject.partition(":")
     village, _, month = key.partition(":")
     return SEAL_SUBJECTS.get(kind, "{key}").format(key=key, village=village, month=month)
+TEXT_HAS_NUL = "消息里有无法保存的空字符（NUL），请删掉后重发。"
+TEXT_TOO_LONG = "{what}太长了，最多{limit}个字。请改短后重发。"
+TEXT_TOO_LONG_SOMEWHERE = "有一项文字太长，存不下。请改短后重发。"
+DATE_TOO_FAR = "日期“{value}”太远了：只能填两年以内的日期。"

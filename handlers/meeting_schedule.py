@@ -15,8 +15,12 @@ from storage.meetings import Meeting
 MAX_AHEAD = timedelta(days=366)
 
 
+PLACE_LENGTH = 200  # storage.schema.meeting's place column
+
+
 def _when(context: Context, moment: datetime) -> str:
-    return texts.format_when(context.local(moment))
+    return texts.format_when(context.local(moment),
+                             today=context.local(context.clock.now()).date())
 
 
 async def schedule(context: Context, request: Request) -> list[Outgoing]:
@@ -33,6 +37,8 @@ async def schedule(context: Context, request: Request) -> list[Outgoing]:
     if len(rest) < 2:
         raise Refusal(texts.MEETING_USAGE)
     place, topic = rest
+    if len(place) > PLACE_LENGTH:
+        raise Refusal(texts.TEXT_TOO_LONG.format(what="地点", limit=PLACE_LENGTH))
     if local <= request.now:
         raise Refusal(texts.MEETING_IN_PAST.format(when=_when(context, local)))
     if local - request.now > MAX_AHEAD:

@@ -29,7 +29,8 @@ CHOICE_LABELS = {meetings.YES: texts.VOTE_YES, meetings.NO: texts.VOTE_NO,
 
 
 def _when(context: Context, moment: datetime) -> str:
-    return texts.format_when(context.local(moment))
+    return texts.format_when(context.local(moment),
+                             today=context.local(context.clock.now()).date())
 
 
 async def _open_meeting(request: Request, homestead: Homestead) -> Meeting:
