@@ -126,6 +126,9 @@ def _parse_row(row_number: int,
     if household_text:
         if household_text.isdecimal() and 0 < int(household_text) <= MAX_HOUSEHOLD:
             household = int(household_text)
+        elif household_text.isdecimal() and int(household_text) > 0:
+            problems.append(texts.ROSTER_HOUSEHOLD_TOO_BIG.format(value=household_text,
+                                                                  most=MAX_HOUSEHOLD))
         else:
             problems.append(texts.ROSTER_BAD_HOUSEHOLD.format(value=household_text))
         if not homestead:
