@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from core import texts
 from core.meetings import blackout_for
 from core.messages import Button, Outgoing
-from core.when import parse_moment
+from core.when import DateTooFar, parse_moment
 from handlers.context import Context, Refusal, Request
 from storage import meetings, outbox
 from storage.meetings import Meeting
@@ -33,6 +33,8 @@ async def schedule(context: Context, request: Request) -> list[Outgoing]:
         local = datetime.combine(day, clock, tzinfo=context.timezone)
     except ValueError:
         raise Refusal(texts.MEETING_BAD_TIME.format(value=" ".join(words[:2]))) from None
+    except DateTooFar:
+        raise Refusal(texts.MEETING_TOO_FAR) from None
     rest = request.args.split(maxsplit=used + 1)[used:]
     if len(rest) < 2:
         raise Refusal(texts.MEETING_USAGE)
