@@ -13,7 +13,7 @@ from bot.files.roster import read_roster
 from bot.wiring import App
 from core.party import group_warnings, household_liaison_warnings
 from core.roster import liaison_warnings, roster_warnings, validate_roster
-from storage import events, invites, issues, liaison, org, outbox, party, tasks
+from storage import events, invites, issues, liaison, org, outbox, party, seals, tasks
 from storage import jobs as job_log
 from storage.jobs import JobRun
 from storage.org import ImportResult
@@ -99,6 +99,13 @@ async def verify(app: App) -> tuple[int | None, list[int]]:
     async with app.context.db.read() as connection:
         return (await events.first_broken(connection),
                 await issues.mismatched_projections(connection))
+
+
+async def verify_seals(app: App, kept_head: str | None = None) -> tuple[list[str], bool]:
+    """Sealed subjects whose rows changed, and whether a kept chain head is still in the chain."""
+    async with app.context.db.read() as connection:
+        holds = kept_head is None or await events.holds_head(connection, kept_head)
+        return await seals.broken_seals(connection), holds
 
 
 async def verify_tasks(app: App) -> list[int]:

@@ -27,6 +27,7 @@ MAX_LENGTHS: dict[str, int] = {"编号": 32, "姓名": 64, "镇": 64, "网格": 
 VILLAGE_KINDS = ("村", "社区")  # roster 村类型: a 社区 uses the community award scheme (A1)
 # Rule M10 (seed 004: "一般30-50户划分为一个屋场"): outside this, the roster is only warned.
 FEWEST_HOUSEHOLDS = 30
+MAX_HOUSEHOLD = 99_999  # 户号 within a 屋场; more digits is a typing slip (or an ID number)
 MOST_HOUSEHOLDS = 50
 
 
@@ -133,8 +134,11 @@ def _parse_row(row_number: int, cells: Mapping[str, str],
         problems.append(texts.ROSTER_HOMESTEAD_WITHOUT_VILLAGE)
     household: int | None = None
     if household_text:
-        if household_text.isdecimal() and int(household_text) > 0:
+        if household_text.isdecimal() and 0 < int(household_text) <= MAX_HOUSEHOLD:
             household = int(household_text)
+        elif household_text.isdecimal() and int(household_text) > 0:
+            problems.append(texts.ROSTER_HOUSEHOLD_TOO_BIG.format(value=household_text,
+                                                                  most=MAX_HOUSEHOLD))
         else:
             problems.append(texts.ROSTER_BAD_HOUSEHOLD.format(value=household_text))
         if not homestead:

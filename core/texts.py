@@ -650,15 +650,16 @@ CONSOLE_NO_BUTTON = "“{chat}”里没有带“{label}”按钮的消息。"
 CHAT_INTRO = "以 {person} 身份在 {chat} 聊天。输入命令；“按 标签”按按钮；Ctrl-D 退出。"
 
 
-def format_when(local: datetime) -> str:
-    """A local time as people read it on a phone: 11月20日（周五）19:30."""
-    return f"{local.month}月{local.day}日（周{WEEKDAYS[local.weekday()]}）{local:%H:%M}"
+def format_when(local: datetime, *, today: date | None = None) -> str:
+    """A local time as people read it: 11月20日（周五）19:30, the year first if not today's."""
+    year = f"{local.year}年" if today is not None and today.year != local.year else ""
+    return f"{year}{local.month}月{local.day}日（周{WEEKDAYS[local.weekday()]}）{local:%H:%M}"
 
 
-def format_day(day: date) -> str:
-    """A date as people read it on a phone: 12月16日."""
-    """A day as people read it: 12月6日."""
-    return f"{day.month}月{day.day}日"
+def format_day(day: date, *, today: date | None = None) -> str:
+    """A day as people read it: 12月6日 (2027年1月5日 when ``today`` lies in another year)."""
+    year = f"{day.year}年" if today is not None and today.year != day.year else ""
+    return f"{year}{day.month}月{day.day}日"
 # --- public notice board (公开栏, rule P3): web pages, feed and A4 poster -----------------
 BOARD_MEETING_STATES = {"scheduled": "已安排", "open": "进行中", "ended": "已召开"}
 BOARD_INDEX_TITLE = "红色屋场公开栏"
@@ -965,3 +966,38 @@ BOOK_DUES = "党费收缴"
 BOOK_VISITS = "联系户走访"
 BOOK_MOBILE = "流动党员管理卡"
 DUES_IMPORTED = "已导入{count}条党费记录。"
+
+# --- integrity and what people type (issue 22: exports, drafts, counts, limits) -----------
+TALLY_EXCEEDS_PRESENT = ("表决合计{total}人，超过现在的到会人数{persons}人，不能宣布结果。"
+                         "请先用 /tally 赞成 反对 弃权 重新登记举手人数。")
+DRAFT_ASK_PRIVATELY = "未确认的草稿不在群里显示，请在和我的私聊里发 {command}。"
+STATUS_ASK_PRIVATELY = "{number}号问题不是本屋场的，请在和我的私聊里查询。"
+MEETING_MISSED = "{when}在{place}的议事恳谈会（{topic}）没有开，已记为未召开。请重新用 /meeting 安排。"
+MEETING_DAY_PASSED = "安排在{when}的会议那天没有开，已记为未召开。请重新用 /meeting 安排。"
+VERIFY_SEALS_BROKEN = "以下记录在封存后被改动或没有封存：{subjects}。"
+VERIFY_HEAD_HOLDS = "留存的校验码仍在记录链中。"
+VERIFY_HEAD_MISSING = "留存的校验码不在记录链中：最近的记录被删除，或记录链被整段重写。"
+SEAL_SUBJECTS = {"meeting": "{key}号会议的到会签到", "motion": "{key}号表决",
+                 "minutes": "{key}号会议的记录", "scores": "评分（村{village}，{month}）",
+                 "confirmation": "第{key}次红黄旗确认"}
+CHAIN_HEAD_LINE = "记录校验码（请留存，核对用 wuchang verify --head）：{head}"
+
+
+def seal_subject(subject: str) -> str:
+    """A sealed subject (``motion:3``, ``scores:2:2026-10``) in words, for `wuchang verify`."""
+    kind, _, key = subject.partition(":")
+    village, _, month = key.partition(":")
+    return SEAL_SUBJECTS.get(kind, "{key}").format(key=key, village=village, month=month)
+TEXT_HAS_NUL = "消息里有无法保存的空字符（NUL），请删掉后重发。"
+TEXT_TOO_LONG = "{what}太长了，最多{limit}个字。请改短后重发。"
+TEXT_TOO_LONG_SOMEWHERE = "有一项文字太长，存不下。请改短后重发。"
+DATE_TOO_FAR = "日期“{value}”太远了：只能填两年以内的日期。"
+ROSTER_HOUSEHOLD_TOO_BIG = "户号“{value}”太大，应为1到{most}的整数"
+IMPORT_FILE_TOO_BIG = "文件超过{limit}MB的上限，请分开导入。"
+IMPORT_UNPACKED_TOO_BIG = "这个 xlsx 解压后超过{limit}MB的上限，请另存为新文件或改用 CSV。"
+IMPORT_TOO_MANY_ROWS = "表格超过{limit}行的上限，请分开导入。"
+IMPORT_TOO_MANY_COLUMNS = "表格超过{limit}列的上限，请删掉多余的列。"
+IMPORT_NOT_XLSX = "这个文件不是有效的 .xlsx 表格（可能是改了后缀名的其他文件），请用 Excel 另存为 .xlsx 或 .csv。"
+IMPORT_DATE_CELL = "日期格式单元格{value}（请改成文本，例如 2026-10）"
+SCORES_MONTH_DATE_CELL = "月份单元格是日期格式（{value}），请改成文本，例如 2026-10。"
+SCORES_DUPLICATE_ROW = "{month} {village}与第{first}行重复，同一个月每个村只能有一行。"

@@ -16,6 +16,29 @@ RELATIVE_DAYS = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2
 AFTERNOON = ("下午", "晚上")
 NOON = "中午"  # 中午12点 is noon, 中午1点 and 中午2点 are 13:00 and 14:00
 RECENT = timedelta(days=7)  # a month-day gone by this recently is the past, not next year
+YEARS_AHEAD = 2  # a day further ahead than this is a typing slip (9999-12-31), refused
+
+
+class DateTooFar(Exception):
+    """A day more than ``YEARS_AHEAD`` years after today: refused with its own reply.
+
+    Not a ValueError, so that a handler's "bad date" reply does not hide it; the router
+    answers it (texts.DATE_TOO_FAR).
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+def _within_reach(day: date, today: date, text: str) -> date:
+    """``day``, unless it lies more than ``YEARS_AHEAD`` years after ``today``."""
+    limit_year = today.year + YEARS_AHEAD
+    limit = date(limit_year, today.month, 28 if (today.month, today.day) == (2, 29)
+                 else today.day)
+    if day > limit:
+        raise DateTooFar(text)
+    return day
 
 _FULL_DATE = r"(?P<year>\d{4})[-/.年](?P<month>\d{1,2})[-/.月](?P<day>\d{1,2})[日号]?"
 _MONTH_DAY = r"(?P<month>\d{1,2})[-/.月](?P<day>\d{1,2})[日号]?"
@@ -98,7 +121,7 @@ def parse_day(text: str, today: date) -> date:
     day, rest = _day_prefix(_normal(text), today)
     if rest:
         raise ValueError(text)
-    return day
+    return _within_reach(day, today, text)
 
 
 def parse_time(text: str) -> time:
@@ -134,7 +157,7 @@ def parse_moment(words: Sequence[str], today: date) -> tuple[date, time, int]:
     if words:
         try:
             day, rest = _day_prefix(_normal(words[0]), today)
-            return day, parse_time(rest), 1
+            return _within_reach(day, today, words[0]), parse_time(rest), 1
         except ValueError:
             pass
     raise ValueError(" ".join(words[:2]))

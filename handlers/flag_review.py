@@ -20,6 +20,8 @@ async def review(context: Context, request: Request) -> list[Outgoing]:
     if len(parts) != 1:
         raise Refusal(texts.REVIEW_USAGE)
     month = month_of(context, request, parts[0])
+    if request.in_group:  # rule F8: the draft's scores are shown only in private
+        raise Refusal(texts.DRAFT_ASK_PRIVATELY.format(command=f"/review {month}"))
     person = request.require_person()
     connection = request.connection
     done = await flag_review.review_of(connection, person.township_id, month)

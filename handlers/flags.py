@@ -182,13 +182,16 @@ def _ranking(result: MonthResult) -> list[str]:
 
 
 async def show_flags(context: Context, request: Request) -> list[Outgoing]:
-    """Show the draft ranking of a month as it stands now (F8)."""
+    """Show the draft ranking of a month as it stands now (F8); a draft only in private."""
     parts = request.args.split()
     if len(parts) != 1:
         raise Refusal(texts.FLAGS_USAGE)
     month = month_of(context, request, parts[0])
-    result = await draft(context, request.connection, request.require_person().township_id,
-                          month)
+    township_id = request.require_person().township_id
+    result = await draft(context, request.connection, township_id, month)
+    if request.in_group and await flags.confirmed_as(request.connection, result,
+                                                     township_id) is None:
+        raise Refusal(texts.DRAFT_ASK_PRIVATELY.format(command=f"/flags {month}"))  # rule F8
     return [request.reply(describe(result, texts.FLAGS_DRAFT))]
 
 
@@ -348,6 +351,7 @@ async def publish(connection: AsyncConnection, township_id: int, result: MonthRe
             consequences=texts.OFFICIAL_CONSEQUENCES.format(
                 items="；".join(found.label for found in found_consequences))
             if found_consequences else ""))
-    await notify.tell(connection, officials, key=f"{key}:summary",
-                      text="\n".join([*lines, *averages]),
+    lines = [*lines, *averages,
+             texts.CHAIN_HEAD_LINE.format(head=await events.head_hash(connection))]
+    await notify.tell(connection, officials, key=f"{key}:summary", text="\n".join(lines),
                       now=now)

@@ -44,6 +44,9 @@ def _end_of(context: Context, day: date) -> datetime:
     return datetime.combine(day, time(23, 59), tzinfo=context.timezone)
 
 
+NAME_LENGTH = 100  # storage.schema.issue's department and responsible columns
+
+
 async def _issue_arg(request: Request, usage: str) -> tuple[Issue, Homestead, list[str]]:
     """The issue named by the first argument, which the sender may see; and the other args."""
     words = request.args.split()
@@ -139,7 +142,7 @@ async def promise(context: Context, request: Request) -> list[Outgoing]:
                         request.now, {"date": day.isoformat(), "note": note},
                         agreed_date=day, overdue=False, overdue_on=None)
     return [request.reply(texts.PROMISE_RECORDED.format(
-        number=found.id, day=f"{day.month}月{day.day}日", note=note))]
+        number=found.id, day=texts.format_day(day, today=_today(context, request)), note=note))]
 
 
 async def escalate(context: Context, request: Request) -> list[Outgoing]:
@@ -211,6 +214,8 @@ async def assign(context: Context, request: Request) -> list[Outgoing]:
     if found.level is not Level.TOWNSHIP:
         raise Refusal(texts.ASSIGN_NOT_TOWNSHIP.format(number=found.id, level=found.level.label))
     department, responsible, due_text = rest
+    if len(department) > NAME_LENGTH:
+        raise Refusal(texts.TEXT_TOO_LONG.format(what="部门", limit=NAME_LENGTH))
     try:
         due = parse_day(due_text, _today(context, request))  # 2026-12-20, 12月20日, 下周五
     except ValueError:
@@ -225,7 +230,8 @@ async def assign(context: Context, request: Request) -> list[Outgoing]:
         status=Status.ASSIGNED, department=department, responsible=responsible, due_date=due,
         handler_id=handler.id)
     text = texts.ASSIGNED.format(number=found.id, title=found.title, department=department,
-                                 responsible=responsible, day=f"{due.month}月{due.day}日")
+                                 responsible=responsible,
+                                 day=texts.format_day(due, today=_today(context, request)))
     await notify.tell(request.connection, [handler.id],
                       key=f"issue:{found.id}:assigned:{changed.updated_at}", text=text,
                       now=request.now, besides={request.require_person().id})
@@ -312,6 +318,8 @@ async def rate(context: Context, request: Request) -> list[Outgoing]:
 async def show_status(context: Context, request: Request) -> list[Outgoing]:
     """The issue and its whole history, for anyone of that 屋场 and above (rule I5)."""
     found, homestead, _ = await _issue_arg(request, "/status 12")
+    if request.in_group and (request.homestead is None or request.homestead.id != homestead.id):
+        raise Refusal(texts.STATUS_ASK_PRIVATELY.format(number=found.id))  # another 屋场's
     lines = [texts.STATUS_HEADER.format(
         number=found.id, title=found.title, homestead=homestead.full_name,
         category=found.category or texts.NO_CATEGORY, level=found.level.label,

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from core import texts
 from core.meetings import blackout_for
 from core.messages import Button, Outgoing
-from core.when import parse_moment
+from core.when import DateTooFar, parse_moment
 from handlers.context import Context, Refusal, Request
 from storage import meetings, outbox
 from storage.meetings import Meeting
@@ -15,8 +15,12 @@ from storage.meetings import Meeting
 MAX_AHEAD = timedelta(days=366)
 
 
+PLACE_LENGTH = 200  # storage.schema.meeting's place column
+
+
 def _when(context: Context, moment: datetime) -> str:
-    return texts.format_when(context.local(moment))
+    return texts.format_when(context.local(moment),
+                             today=context.local(context.clock.now()).date())
 
 
 async def schedule(context: Context, request: Request) -> list[Outgoing]:
@@ -29,10 +33,14 @@ async def schedule(context: Context, request: Request) -> list[Outgoing]:
         local = datetime.combine(day, clock, tzinfo=context.timezone)
     except ValueError:
         raise Refusal(texts.MEETING_BAD_TIME.format(value=" ".join(words[:2]))) from None
+    except DateTooFar:
+        raise Refusal(texts.MEETING_TOO_FAR) from None
     rest = request.args.split(maxsplit=used + 1)[used:]
     if len(rest) < 2:
         raise Refusal(texts.MEETING_USAGE)
     place, topic = rest
+    if len(place) > PLACE_LENGTH:
+        raise Refusal(texts.TEXT_TOO_LONG.format(what="地点", limit=PLACE_LENGTH))
     if local <= request.now:
         raise Refusal(texts.MEETING_IN_PAST.format(when=_when(context, local)))
     if local - request.now > MAX_AHEAD:

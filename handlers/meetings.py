@@ -21,7 +21,7 @@ from core.permissions import Place
 from core.roles import HOMESTEAD_LEADERS, Role
 from handlers import decisions, party
 from handlers.context import Context, Refusal, Request
-from storage import issues, meetings, notify, rounds
+from storage import issues, meetings, notify, rounds, seals
 from storage.meetings import Attendance, Meeting
 
 CHOICE_LABELS = {meetings.YES: texts.VOTE_YES, meetings.NO: texts.VOTE_NO,
@@ -29,7 +29,8 @@ CHOICE_LABELS = {meetings.YES: texts.VOTE_YES, meetings.NO: texts.VOTE_NO,
 
 
 def _when(context: Context, moment: datetime) -> str:
-    return texts.format_when(context.local(moment))
+    return texts.format_when(context.local(moment),
+                             today=context.local(context.clock.now()).date())
 
 
 async def _open_meeting(request: Request, homestead: Homestead) -> Meeting:
@@ -63,8 +64,11 @@ async def open_meeting(context: Context, request: Request) -> list[Outgoing]:
     found = await meetings.find(request.connection, homestead.id, meetings.SCHEDULED)
     if found is None:
         raise Refusal(texts.MEETING_NONE_SCHEDULED)
-    if context.local(found.starts_at).date() > context.local(request.now).date():
+    day, today = context.local(found.starts_at).date(), context.local(request.now).date()
+    if day > today:
         raise Refusal(texts.MEETING_NOT_TODAY.format(when=_when(context, found.starts_at)))
+    if day < today:  # its day is over: 未召开 (the job marks it too), not opened late
+        raise Refusal(texts.MEETING_DAY_PASSED.format(when=_when(context, found.starts_at)))
     resident = await meetings.resident_households(request.connection, homestead.id)  # rule M3
     await meetings.set_status(request.connection, found.id, meetings.OPEN,
                               opened_at=request.now, resident_households=resident)
@@ -247,6 +251,8 @@ async def _close(request: Request, meeting: Meeting, motion: meetings.Motion) ->
     resident = meeting.resident_households or 0
     result = motion.tally or await meetings.vote_counts(request.connection, motion.id)
     persons = present.persons_present
+    if sum(result) > persons:  # rule M4: no count above the persons present when decided
+        raise Refusal(texts.TALLY_EXCEEDS_PRESENT.format(total=sum(result), persons=persons))
     binding = quorum_met(present.households_present, resident)  # rule M3
     passed = motion_passed(result[0], persons)  # rule M4
     await meetings.close_motion(request.connection, motion.id, result=result,
@@ -301,6 +307,7 @@ async def end_meeting(context: Context, request: Request) -> list[Outgoing]:
     if motion is not None:
         replies.append(request.reply(await _close(request, found, motion)))
     await meetings.set_status(request.connection, found.id, meetings.ENDED, ended_at=request.now)
+    await seals.seal(request.connection, "meeting", found.id, request.now)  # check-ins sealed
     await decisions.record_decisions(context, request, found, homestead)  # rule M9
     summary = await meeting_summary(context, request, found, homestead)
     await request.log(f"meeting:{found.id}", "meeting.ended", {"summary": summary})

@@ -16,6 +16,7 @@ from core.delivery import REFUSED
 from core.messages import ChatKind, Incoming, Outgoing
 from core.permissions import covers
 from core.roles import Role
+from core.when import DateTooFar
 from handlers.context import Context, Refusal, Request
 from storage import org
 
@@ -146,6 +147,10 @@ class Router:
                 return [_reply(incoming, texts.NOT_A_COMMAND_PRIVATE)]
             return []
         name, args = parsed
+        if "\x00" in (incoming.text or "") or "\x00" in (incoming.payload or ""):
+            # PostgreSQL's text cannot hold NUL; refused on every database alike.
+            return [_reply(incoming, texts.TEXT_HAS_NUL, toast=incoming.payload is not None,
+                           refused=True)]
         command = self._by_name.get(name)
         if command is None or not command.takes(incoming):
             if incoming.payload is not None:
@@ -160,7 +165,11 @@ class Router:
         except Refusal as refusal:
             return [_reply(incoming, refusal.text, toast=incoming.payload is not None,
                            refused=True)]
+        except DateTooFar as far:
+            return [_reply(incoming, texts.DATE_TOO_FAR.format(value=far.text), refused=True)]
         except (OverflowError, DBAPIError) as error:
+            if _too_long(error):  # a text past its column's length (PostgreSQL checks it)
+                return [_reply(incoming, texts.TEXT_TOO_LONG_SOMEWHERE, refused=True)]
             if not _out_of_range(error):
                 logger.exception("handling %r from %s:%s failed", name, incoming.channel,
                                  incoming.user_id)
@@ -215,3 +224,8 @@ def _out_of_range(error: Exception) -> bool:
     reason = str(getattr(error, "orig", error))
     return "out of int32 range" in reason or "out of int64 range" in reason \
         or "out of range for type" in reason
+
+
+def _too_long(error: Exception) -> bool:
+    """Whether the database refused a text longer than its column (PostgreSQL)."""
+    return "value too long for type" in str(getattr(error, "orig", error))

@@ -11,7 +11,7 @@ from core.meetings import HOUR_BEFORE, blackout_for, evening_before
 from core.models import Office
 from core.roles import Role
 from core.tasks import TaskKind, overdue_decisions
-from storage import meeting_prep, meetings, notify, org, outbox, tasks
+from storage import events, meeting_prep, meetings, notify, org, outbox, tasks
 from storage.context import Context
 from storage.meetings import Meeting
 
@@ -97,3 +97,29 @@ async def remind_missing_meetings(context: Context) -> int:
                 connection, [head.id], key=f"meeting:missing:{head.homestead_id}:{local:%Y-%m}",
                 text="\n".join(lines), now=now)
     return queued
+
+
+async def mark_never_opened(context: Context) -> int:
+    """A meeting scheduled but never opened becomes 未召开 once its day is over; the head is told.
+
+    It then counts as not held everywhere (digests and supervision count ended meetings only),
+    and the missing-meeting reminder sees the month without a meeting again (rule M1).
+    """
+    now = context.clock.now()
+    today = context.local(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    marked = 0
+    async with context.db.write() as connection:
+        for missed in await meetings.never_opened(connection, today):
+            await meetings.set_status(connection, missed.id, meetings.MISSED)
+            await events.append(connection, at=now, stream=f"meeting:{missed.id}",
+                                kind="meeting.missed", payload={
+                                    "starts_at": missed.starts_at.isoformat()})
+            homestead = await org.homestead_by_id(connection, missed.homestead_id)
+            if homestead is not None:
+                await notify.tell(connection, [Office(Role.HEAD, homestead.place)],
+                                  key=f"meeting:{missed.id}:missed", now=now,
+                                  text=texts.MEETING_MISSED.format(
+                                      when=texts.format_when(context.local(missed.starts_at)),
+                                      place=missed.place, topic=missed.topic))
+            marked += 1
+    return marked

@@ -27,6 +27,7 @@ def all_jobs(dispatcher: Dispatcher, draw_digest: supervision.DigestDrawer) -> l
     """
     return [
         Job("meeting_reminders", 60, meetings.send_reminders),
+        Job("never_opened_meetings", 300, meetings.mark_never_opened),
         Job("missing_meetings", 3600, meetings.remind_missing_meetings),
         Job("issue_deadlines", 300, issues.sweep_deadlines),
         Job("issue_promises", 3600, issues.mark_broken_promises),

@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core import texts
 from core.flags import month_bounds
 from core.models import Office
 from core.permissions import Place
@@ -84,12 +85,17 @@ def monthly_digests(draw: DigestDrawer) -> JobFunction:
             async with context.db.write() as connection:
                 if await events.stream_events(connection, _stream(township_id, month)):
                     continue
-                for (office, digest), picture in zip(digests, pictures, strict=True):
-                    sent += await notify.tell(
-                        connection, [office], text=digest_text(digest), image=picture, now=now,
-                        key=f"{_stream(township_id, month)}:{office.place.village_id or 0}")
                 await events.record(connection, SYSTEM, at=now, stream=_stream(township_id, month),
                                     kind="digest.sent", payload={"digests": len(digests)})
+                # The chain's head goes to the officials, who keep it (`verify --head`).
+                anchor = texts.CHAIN_HEAD_LINE.format(head=await events.head_hash(connection))
+                for (office, digest), picture in zip(digests, pictures, strict=True):
+                    text = digest_text(digest)
+                    if office.role is Role.TOWNSHIP_OFFICIAL:
+                        text = f"{text}\n{anchor}"
+                    sent += await notify.tell(
+                        connection, [office], text=text, image=picture, now=now,
+                        key=f"{_stream(township_id, month)}:{office.place.village_id or 0}")
         return sent
 
     return send

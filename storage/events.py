@@ -123,3 +123,21 @@ async def of_kind(connection: AsyncConnection, kind: str) -> list[Event]:
     """Every event of one kind, oldest first."""
     rows = await connection.execute(select(event).where(event.c.kind == kind).order_by(event.c.id))
     return [to_event(row) for row in rows]
+
+
+async def head_hash(connection: AsyncConnection) -> str:
+    """The hash of the newest event: the anchor sent to the officials to keep."""
+    return str((await connection.execute(
+        select(chain_head.c.last_hash).where(chain_head.c.id == 1))).scalar_one())
+
+
+async def holds_head(connection: AsyncConnection, kept: str) -> bool:
+    """Whether a head someone kept is still an event of the chain (or the empty chain's).
+
+    A deleted tail, or a chain rewritten before that event with its hashes recomputed, no
+    longer holds an event with that hash; ``first_broken`` checks the links up to it.
+    """
+    kept = kept.strip().lower()
+    if kept == GENESIS:
+        return True
+    return await connection.scalar(select(event.c.id).where(event.c.hash == kept)) is not None

@@ -24,7 +24,7 @@ from core.flags import (
     months_before,
     shift_month,
 )
-from storage import meetings
+from storage import meetings, seals
 from storage.schema import (
     flag_adjustment,
     flag_confirmation,
@@ -71,6 +71,7 @@ async def set_score(connection: AsyncConnection, *, month: str, village_id: int,
     await connection.execute(delete(flag_item_score).where(  # rule F9: a total replaces items
         flag_item_score.c.month == month, flag_item_score.c.village_id == village_id,
         flag_item_score.c.category == category))
+    await seals.seal(connection, "scores", f"{village_id}:{month}", now)
     return previous
 
 
@@ -90,6 +91,7 @@ async def set_item_score(connection: AsyncConnection, *, month: str, village_id:
     await connection.execute(delete(flag_score).where(
         flag_score.c.month == month, flag_score.c.village_id == village_id,
         flag_score.c.category == category))
+    await seals.seal(connection, "scores", f"{village_id}:{month}", now)
     return previous
 
 
@@ -334,6 +336,7 @@ async def confirm(connection: AsyncConnection, result: MonthResult, township_id:
          "reds": item.reds, "yellows": item.yellows, "amount": item.amount,
          "consequences": _consequences_json(result, item.village)}
         for item in result.settlements])
+    await seals.seal(connection, "confirmation", confirmation_id, now)
     return version
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage import seals
 from storage.schema import (
     household,
     meeting,
@@ -33,6 +34,7 @@ from storage.schema import (
 )
 
 PENDING, SCHEDULED, OPEN, ENDED, CANCELLED = "pending", "scheduled", "open", "ended", "cancelled"
+MISSED = "missed"  # scheduled, never opened, its day gone: 未召开 (not held)
 MOTION_OPEN, MOTION_CLOSED = "open", "closed"
 YES, NO, ABSTAIN = "yes", "no", "abstain"
 CHOICES = (YES, NO, ABSTAIN)
@@ -332,6 +334,7 @@ async def close_motion(connection: AsyncConnection, motion_id: int, *, result: t
     await connection.execute(update(motion).where(motion.c.id == motion_id).values(
         status=MOTION_CLOSED, closed_at=now, yes=yes, no=no, abstain=abstain,
         persons_present=persons_present, binding=binding, passed=passed))
+    await seals.seal(connection, "motion", motion_id, now)
 
 
 async def add_minute(connection: AsyncConnection, meeting_id: int, person_id: int, text: str,
@@ -339,6 +342,7 @@ async def add_minute(connection: AsyncConnection, meeting_id: int, person_id: in
     """Append one entry to a meeting's minutes; return how many entries it now has."""
     await connection.execute(insert(minute).values(
         meeting_id=meeting_id, person_id=person_id, text=text, at=now))
+    await seals.seal(connection, "minutes", meeting_id, now)
     count = await connection.scalar(
         select(func.count()).select_from(minute).where(minute.c.meeting_id == meeting_id))
     return int(count or 0)
@@ -358,6 +362,14 @@ async def upcoming(connection: AsyncConnection, start: datetime, end: datetime) 
     """Scheduled meetings starting in [start, end)."""
     rows = await connection.execute(select(meeting).where(
         meeting.c.status == SCHEDULED, meeting.c.starts_at >= start, meeting.c.starts_at < end,
+    ).order_by(meeting.c.starts_at, meeting.c.id))
+    return [_meeting(row) for row in rows]
+
+
+async def never_opened(connection: AsyncConnection, before: datetime) -> list[Meeting]:
+    """Scheduled meetings that start before ``before`` (the start of today) and were not opened."""
+    rows = await connection.execute(select(meeting).where(
+        meeting.c.status == SCHEDULED, meeting.c.starts_at < before,
     ).order_by(meeting.c.starts_at, meeting.c.id))
     return [_meeting(row) for row in rows]
 

@@ -319,6 +319,11 @@ async def test_reminders_are_sent_once(app: App, bot: FakeBot) -> None:
 
 async def test_missing_meeting_reminder_once_a_month(bot: FakeBot) -> None:
     await bot.say("H01", "枫树湾", f"/meeting {TOMORROW} 晒谷坪 讨论修路")
+    bot.clock.set(MEETING_AT)
+    await bot.say("H01", "枫树湾", "/open")  # held: a meeting never opened is 未召开
+    bot.clock.set(MEETING_AT + timedelta(hours=1))
+    await bot.say("H01", "枫树湾", "/end")
+    await bot.tick(MEETING_AT + timedelta(hours=2))  # the summary goes out
     assert await bot.tick(datetime(2026, 11, 19, 9, 0, tzinfo=SHANGHAI)) == []
     sent = await bot.tick(datetime(2026, 11, 20, 9, 0, tzinfo=SHANGHAI))
     assert sorted(message.chat_id for message in sent) == ["H02", "H03", "H04"]

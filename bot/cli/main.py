@@ -113,17 +113,23 @@ def _when(moment: datetime | None, zone: ZoneInfo) -> str:
 
 
 @cli.command()
-def verify() -> None:
-    """Check the event log's hash chain and that every issue and task matches its events."""
+def verify(
+    head: Annotated[str | None, typer.Option(
+        "--head", help="a chain head kept from a digest or confirmation message")] = None,
+) -> None:
+    """Check the event log's hash chain, the sealed rows, and every issue and task's events."""
     from bot.admin import verify as check
-    from bot.admin import verify_tasks
+    from bot.admin import verify_seals, verify_tasks
+    from core import texts
 
-    async def both(app: App) -> tuple[int | None, list[int], list[int]]:
-        return (*await check(app), await verify_tasks(app))
+    async def every(app: App) -> tuple[int | None, list[int], list[int], list[str], bool]:
+        return (*await check(app), await verify_tasks(app), *await verify_seals(app, head))
 
-    broken, mismatched, tasks = with_app(both)
-    if broken is None and not mismatched and not tasks:
+    broken, mismatched, tasks, sealed, holds = with_app(every)
+    if broken is None and not mismatched and not tasks and not sealed and holds:
         typer.echo("事件记录完整，哈希链校验通过。")
+        if head is not None:
+            typer.echo(texts.VERIFY_HEAD_HOLDS)
         return
     if broken is not None:
         typer.echo(f"事件记录被改动：第一个校验不通过的事件编号是 {broken}。", err=True)
@@ -133,6 +139,11 @@ def verify() -> None:
     if tasks:
         numbers = "、".join(str(number) for number in tasks)
         typer.echo(f"决议等跟进事项与事件记录不一致：{numbers}号。", err=True)
+    if sealed:
+        typer.echo(texts.VERIFY_SEALS_BROKEN.format(subjects="、".join(
+            texts.seal_subject(subject) for subject in sealed)), err=True)
+    if not holds:
+        typer.echo(texts.VERIFY_HEAD_MISSING, err=True)
     raise typer.Exit(1)
 
 
@@ -360,6 +371,7 @@ def roster_invites(
 ) -> None:
     """Print CSV 编号,姓名,邀请码 for everyone on the roster."""
     from bot.admin import invite_rows
+    from bot.files.cells import csv_row
 
     try:
         rows = with_app(lambda app: invite_rows(app, renew or []))
@@ -367,7 +379,7 @@ def roster_invites(
         raise fail(f"花名册里没有编号 {missing}") from None
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["编号", "姓名", "邀请码"])
-    writer.writerows(rows)
+    writer.writerows(csv_row(row) for row in rows)
 
 
 @dues_cli.command("import")

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 
+from bot.files.cells import xlsx_row
 from core import texts
 from core.issues import Level
 from storage import ledger
@@ -55,7 +56,7 @@ async def write_ledger(context: Context, path: Path, *, month: tuple[datetime, d
             connection, created_from=month[0] if month else None,
             created_before=month[1] if month else None, village_name=village)
         for done, row in enumerate(rows, start=1):
-            issues_sheet.append(_row(row, zone))
+            issues_sheet.append(xlsx_row(issues_sheet, _row(row, zone)))
             if progress is not None and (done % 500 == 0 or done == len(rows)):
                 progress(done, len(rows) * 2)
         written = 0
@@ -63,9 +64,9 @@ async def write_ledger(context: Context, path: Path, *, month: tuple[datetime, d
                 connection, [row.issue.id for row in rows]):
             details = "；".join(f"{key}={value}" for key, value in entry.payload.items()
                                if key != "state")
-            events_sheet.append([number, _local(entry.at, zone), actor_code or texts.SYSTEM_NAME,
-                                 texts.HISTORY.get(entry.kind, entry.kind).split("{")[0]
-                                 or entry.kind, details])
+            events_sheet.append(xlsx_row(events_sheet, [
+                number, _local(entry.at, zone), actor_code or texts.SYSTEM_NAME,
+                texts.HISTORY.get(entry.kind, entry.kind).split("{")[0] or entry.kind, details]))
             written += 1
             if progress is not None and written % 2000 == 0:
                 progress(len(rows) + min(len(rows), written // 3), len(rows) * 2)

@@ -7,6 +7,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from bot.files.cells import xlsx_row
 from bot.files.meeting_record import MeetingRecord, sections
 from core import texts
 
@@ -19,20 +20,20 @@ def write_xlsx(record: MeetingRecord, path: Path) -> None:
     sheet = workbook.active
     sheet.title = texts.RECORD_MINUTES
     bold = Font(bold=True)
-    sheet.append([record.title])
+    sheet.append(xlsx_row(sheet, [record.title]))
     sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
     for label, value in record.head:
-        sheet.append([label, value])
-    sheet.append([record.quorum])
+        sheet.append(xlsx_row(sheet, [label, value]))
+    sheet.append(xlsx_row(sheet, [record.quorum]))
     for heading, columns, rows in sections(record):
         sheet.append([])
-        sheet.append([heading])
+        sheet.append(xlsx_row(sheet, [heading]))
         sheet.cell(row=sheet.max_row, column=1).font = bold
-        sheet.append(list(columns) if rows else [texts.RECORD_NONE])
+        sheet.append(xlsx_row(sheet, list(columns) if rows else [texts.RECORD_NONE]))
         for row in rows:
-            sheet.append(list(row))
+            sheet.append(xlsx_row(sheet, row))
     sheet.append([])
-    sheet.append(list(texts.RECORD_SIGNATURES))
+    sheet.append(xlsx_row(sheet, texts.RECORD_SIGNATURES))
     for index, width in enumerate(COLUMN_WIDTHS, start=1):
         sheet.column_dimensions[chr(ord("A") + index - 1)].width = width
     for row in sheet.iter_rows():

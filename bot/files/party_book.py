@@ -7,10 +7,17 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.files.cells import xlsx_row
 from core import texts
 
 YES, NO = "是", "否"
+
+
+def _put(sheet: Worksheet, values: list[Any]) -> None:
+    """One row, each cell through the one sanitizer of exported cells (no live formulas)."""
+    sheet.append(xlsx_row(sheet, values))
 
 
 def _yes(value: object) -> str:
@@ -25,24 +32,24 @@ def write_party_book(party: dict[str, Any], path: Path) -> int:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = texts.BOOK_MEMBERS
-    sheet.append(["编号", "姓名", "党支部", "党内职务", "岗位", "流动党员", "后备干部"])
+    _put(sheet, ["编号", "姓名", "党支部", "党内职务", "岗位", "流动党员", "后备干部"])
     in_party = [member for member in members if member["party_member"]]
     for member in in_party:
-        sheet.append([member["code"], member["name"], member["branch"], member["post"] or "",
+        _put(sheet, [member["code"], member["name"], member["branch"], member["post"] or "",
                       member["position"] or "", _yes(member["mobile"]),
                       _yes(member["reserve_cadre"])])
     sheet = workbook.create_sheet(texts.BOOK_ROSTERS)
-    sheet.append(["编号", "姓名", "类别", "党员"])
+    _put(sheet, ["编号", "姓名", "类别", "党员"])
     for member in members:
         for flag, label in (("activist", "入党积极分子"), ("reserve_cadre", "后备干部")):
             if member[flag]:
-                sheet.append([member["code"], member["name"], label,
+                _put(sheet, [member["code"], member["name"], label,
                               _yes(member["party_member"])])
     sheet = workbook.create_sheet(texts.BOOK_MEETINGS)
-    sheet.append(["编号", "时间", "类型", "党支部", "主题", "召集人", "应到", "实到", "请假",
+    _put(sheet, ["编号", "时间", "类型", "党支部", "主题", "召集人", "应到", "实到", "请假",
                   "到会", "请假（流动党员）"])
     for meeting in party["meetings"]:
-        sheet.append([meeting["id"], meeting["starts_at"][:16].replace("T", " "),
+        _put(sheet, [meeting["id"], meeting["starts_at"][:16].replace("T", " "),
                       meeting["kind"], meeting["branch"], meeting["topic"],
                       names.get(meeting["called_by"] or "", ""),
                       len(meeting["expected"]) - len(meeting["excused"]),
@@ -50,23 +57,23 @@ def write_party_book(party: dict[str, Any], path: Path) -> int:
                       "、".join(names.get(code, code) for code in meeting["attended"]),
                       "、".join(names.get(code, code) for code in meeting["excused"])])
     sheet = workbook.create_sheet(texts.BOOK_DUES)
-    sheet.append(["编号", "姓名", "月份", "金额（元）"])
+    _put(sheet, ["编号", "姓名", "月份", "金额（元）"])
     for paid in party["dues"]:
-        sheet.append([paid["person"], names.get(paid["person"], ""), paid["month"],
+        _put(sheet, [paid["person"], names.get(paid["person"], ""), paid["month"],
                       paid["amount"]])
     sheet = workbook.create_sheet(texts.BOOK_VISITS)
-    sheet.append(["时间", "党员编号", "党员", "联系户", "内容"])
+    _put(sheet, ["时间", "党员编号", "党员", "联系户", "内容"])
     for visit in party["visits"]:
-        sheet.append([visit["at"][:16].replace("T", " "), visit["person"],
+        _put(sheet, [visit["at"][:16].replace("T", " "), visit["person"],
                       names.get(visit["person"], ""), visit["household"], visit["text"]])
     sheet = workbook.create_sheet(texts.BOOK_MOBILE)
-    sheet.append(["编号", "姓名", "党支部", "应参加会议", "请假", "已缴党费月数"])
+    _put(sheet, ["编号", "姓名", "党支部", "应参加会议", "请假", "已缴党费月数"])
     expected = Counter(code for meeting in party["meetings"] for code in meeting["expected"])
     excused = Counter(code for meeting in party["meetings"] for code in meeting["excused"])
     months = Counter(paid["person"] for paid in party["dues"])
     for member in in_party:
         if member["mobile"]:
-            sheet.append([member["code"], member["name"], member["branch"],
+            _put(sheet, [member["code"], member["name"], member["branch"],
                           expected[member["code"]], excused[member["code"]],
                           months[member["code"]]])
     workbook.save(path)

@@ -9,6 +9,7 @@ the same name.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sqlalchemy import select
@@ -23,6 +24,8 @@ from storage.schema import township, village
 
 MONTH_COLUMN, VILLAGE_COLUMN, TOWNSHIP_COLUMN = "月份", "村", "镇"
 FIRST_YEAR = 2000
+MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
+DATE_CELL = texts.IMPORT_DATE_CELL.split("{")[0]
 
 
 def template_header(scheme: Scheme) -> list[str]:
@@ -54,6 +57,7 @@ async def import_scores(app: App, path: Path) -> int:
     errors: list[RosterError] = []
     scores: list[tuple[str, int, str, float]] = []
     item_scores: list[tuple[str, int, str, str, float]] = []
+    seen: dict[tuple[str, int], int] = {}  # (month, village id): its first row
     async with app.context.db.write() as connection:
         known = [(row.id, row.name, row.township_name) for row in await connection.execute(
             select(village.c.id, village.c.name, township.c.name.label("township_name"))
@@ -62,8 +66,12 @@ async def import_scores(app: App, path: Path) -> int:
             if not any((value or "").strip() for value in row.values()):
                 continue
             month = (row.get(MONTH_COLUMN) or "").strip()
-            if len(month) != 7 or month[4] != "-" or not month.replace("-", "").isdecimal() \
-                    or not 1 <= int(month[5:]) <= 12 or int(month[:4]) < FIRST_YEAR:
+            if month.startswith(DATE_CELL):
+                errors.append(RosterError(number, texts.SCORES_MONTH_DATE_CELL.format(
+                    value=month.removeprefix(DATE_CELL).split("（")[0])))
+                continue
+            if MONTH.fullmatch(month) is None or not 1 <= int(month[5:]) <= 12 \
+                    or int(month[:4]) < FIRST_YEAR:
                 errors.append(RosterError(number, texts.MONTH_BAD.format(value=month)))
                 continue
             if month > this_month:
@@ -75,6 +83,8 @@ async def import_scores(app: App, path: Path) -> int:
             if len(matches) != 1:
                 errors.append(RosterError(number, texts.VILLAGE_UNKNOWN.format(name=name)))
                 continue
+            first = seen.setdefault((month, matches[0][0]), number)
+            found_before = len(errors)
             for category in scheme.categories:
                 cell = (row.get(category) or "").strip()
                 filled = [item for item in scheme.items.get(category, ())
@@ -101,6 +111,9 @@ async def import_scores(app: App, path: Path) -> int:
                             item=item.name, value=cell, high=item.max_points)))
                     else:
                         item_scores.append((month, matches[0][0], category, item.name, score))
+            if first != number and len(errors) == found_before:  # it would override the first
+                errors.append(RosterError(number, texts.SCORES_DUPLICATE_ROW.format(
+                    month=month, village=name, first=first)))
         if errors:
             raise RosterInvalid(errors)
         for month, village_id, category, score in scores:
