@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import uvicorn
@@ -34,9 +34,14 @@ class _Server(uvicorn.Server):
         yield
 
 
-async def serve(settings: Settings) -> None:
-    """Run until SIGTERM or Ctrl-C, then stop the channels, the scheduler and the database."""
+async def serve(settings: Settings, tune: Callable[[App], None] | None = None) -> None:
+    """Run until SIGTERM or Ctrl-C, then stop the channels, the scheduler and the database.
+
+    ``tune`` may adjust the wired app before anything starts (tests shorten its intervals).
+    """
     app = await build_app(settings)
+    if tune is not None:
+        tune(app)
     if app.context.db.is_sqlite:
         await release_claims(app)
     channels = configured(app, settings)
