@@ -50,7 +50,7 @@ async def run_claimed(context: Context, job: Job, worker: str) -> bool | None:
                 logger.debug("job %s due %s was run by another worker", job.name, due)
                 return None
             await job_log.prune_claims(connection, job.name, due - KEEP_CLAIMS)
-        logger.info("job %s due %s runs in worker %s", job.name, due.isoformat(), worker)
+        logger.debug("job %s due %s runs in worker %s", job.name, due.isoformat(), worker)
     return await run_job(context, job)
 
 

@@ -68,21 +68,31 @@ def worker_env(url: str, fake: FakeTelegram, port: int, **extra: str) -> dict[st
             "no_proxy": "127.0.0.1", **extra}
 
 
-async def start_worker(env: dict[str, str], cwd: Path, *command: str,
-                       ) -> asyncio.subprocess.Process:
-    """Start a worker and wait until its HTTP app answers."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, *(command or ("-c", "from bot.cli import main; main()", "run")),
-        cwd=cwd, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
-    port = env["WUCHANG_HTTP_PORT"]
+async def spawn_worker(env: dict[str, str], cwd: Path, *command: str,
+                       log: Path | None = None) -> asyncio.subprocess.Process:
+    """Start a worker (``wuchang run`` unless told otherwise), its output to ``log`` or a pipe."""
+    output = log.open("ab") if log is not None else asyncio.subprocess.PIPE
+    try:
+        return await asyncio.create_subprocess_exec(
+            sys.executable, *(command or ("-c", "from bot.cli import main; main()", "run")),
+            cwd=cwd, env=env, stdout=output, stderr=asyncio.subprocess.STDOUT)
+    finally:
+        if log is not None:
+            output.close()  # type: ignore[union-attr]
+
+
+async def ready(process: asyncio.subprocess.Process, port: int, timeout: float = 90) -> None:
+    """Wait until a worker's HTTP app answers (it starts after the channels and the jobs)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
     async with httpx.AsyncClient() as client:
-        for _ in range(300):
+        while loop.time() < deadline:
             try:
                 if (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
-                    return process
+                    return
             except httpx.HTTPError:
                 pass
-            assert process.returncode is None, await process.stdout.read()  # type: ignore[union-attr]
+            assert process.returncode is None, "the worker stopped"
             await asyncio.sleep(0.1)
     raise AssertionError("the worker did not start")
 
@@ -148,7 +158,8 @@ async def test_acknowledged_updates_are_handled_once_after_a_kill(
     async with FakeTelegram.running() as fake:
         env = worker_env(url, fake, free_port())
         port = int(env["WUCHANG_HTTP_PORT"])
-        async with stopped_at_the_end(await start_worker(env, tmp_path)) as processes:
+        async with stopped_at_the_end(await spawn_worker(env, tmp_path)) as processes:
+            await ready(processes[0], port)
             # The villager's replies hang, so the first update is being handled (its issue
             # raised, the reply on its way) and the others wait their turn when the kill comes.
             held = fake.hold(villager["id"])
@@ -162,7 +173,8 @@ async def test_acknowledged_updates_are_handled_once_after_a_kill(
             await processes[0].wait()
             held.set()
             assert await count(url, select(func.count()).select_from(issue)) < 20
-            processes.append(await start_worker(env, tmp_path))
+            processes.append(await spawn_worker(env, tmp_path))
+            await ready(processes[-1], port)
             await wait_until(lambda: _all_handled(url))
     assert await titles(url) == [f"路灯{number}号坏了" for number in range(1, 21)]
 
