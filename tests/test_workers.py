@@ -30,7 +30,16 @@ from storage.db import Database
 from storage.schema import inbox, issue, job_claim, job_run
 from storage.schema import outbox as outbox_table
 from tests.conftest import POSTGRES, START, _fresh_postgres
-from tests.fake_wecom import AES_KEY, AGENT_ID, CORP_ID, SECRET, TOKEN, FakeWeCom, WeComPeer, serving
+from tests.fake_wecom import (
+    AES_KEY,
+    AGENT_ID,
+    CORP_ID,
+    SECRET,
+    TOKEN,
+    FakeWeCom,
+    WeComPeer,
+    serving,
+)
 from tests.test_intake import (
     PEOPLE,
     count,
