@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import uvicorn
@@ -13,10 +13,13 @@ import uvicorn
 from bot.channels import configured
 from bot.http import build_http_app
 from bot.settings import Settings
-from bot.wiring import build_app, settle_heap
+from bot.wiring import App, build_app, settle_heap
 from schedules.scheduler import Scheduler
+from storage import outbox
 
 logger = logging.getLogger(__name__)
+
+INTAKE_STOP_SECONDS = 30.0
 
 
 class _Server(uvicorn.Server):
@@ -31,13 +34,20 @@ class _Server(uvicorn.Server):
         yield
 
 
-async def serve(settings: Settings) -> None:
-    """Run until SIGTERM or Ctrl-C, then stop the channels, the scheduler and the database."""
+async def serve(settings: Settings, tune: Callable[[App], None] | None = None) -> None:
+    """Run until SIGTERM or Ctrl-C, then stop the channels, the scheduler and the database.
+
+    ``tune`` may adjust the wired app before anything starts (tests shorten its intervals).
+    """
     app = await build_app(settings)
+    if tune is not None:
+        tune(app)
+    if app.context.db.is_sqlite:
+        await release_claims(app)
     channels = configured(app, settings)
     for channel in channels:
         app.add_channel(channel)
-    scheduler = Scheduler(app.context, app.jobs)
+    scheduler = Scheduler(app.context, app.jobs, app.worker)
     routes = [route for channel in channels for route in channel.routes()]
     server = _Server(uvicorn.Config(
         build_http_app(app, routes), host=settings.http_host, port=settings.http_port,
@@ -56,10 +66,26 @@ async def serve(settings: Settings) -> None:
         await server.serve()
     finally:
         scheduler.shutdown()
+        await app.intake.stop(INTAKE_STOP_SECONDS)
         for channel in reversed(channels):
             await channel.stop()
         await app.close()
         logger.info("wuchang stopped")
+
+
+async def release_claims(app: App) -> None:
+    """On SQLite this is the only worker: rows it claimed before a crash are due at once.
+
+    An outbox row in doubt goes first in its chat (and may reach it twice); an inbox
+    row is handled again, its change made once (``schedules.intake``).
+    """
+    now = app.context.clock.now()
+    async with app.context.db.write() as connection:
+        sends = await outbox.release_claims(connection, now)
+    updates = await app.intake.release_claims()
+    if sends or updates:
+        logger.info("taking up %d outbox rows and %d inbox rows left in hand by the last run",
+                    sends, updates)
 
 
 def _stop(server: uvicorn.Server, received: signal.Signals) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import os
+import socket
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +21,7 @@ from handlers.pictures import digest_picture
 from handlers.router import Router
 from handlers.table import build_router
 from schedules.dispatcher import Dispatcher, Sender
+from schedules.intake import Intake
 from schedules.jobs import Job
 from schedules.registry import all_jobs
 from storage.context import Context
@@ -30,13 +33,18 @@ if TYPE_CHECKING:
 
 @dataclass(slots=True)
 class App:
-    """The wired service: context, router, outbox dispatcher and jobs."""
+    """The wired service: context, router, outbox dispatcher, inbox intake and jobs.
+
+    ``worker`` names this process among the workers sharing the database.
+    """
 
     settings: Settings
     context: Context
     router: Router
     dispatcher: Dispatcher
+    intake: Intake
     jobs: list[Job] = field(default_factory=list)
+    worker: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
 
     def add_channel(self, channel: Channel) -> None:
         """Deliver the channel's outbox rows through it, minding what it can show."""
@@ -70,8 +78,10 @@ async def build_app(settings: Settings, clock: Clock | None = None, *,
     context = Context(db=database, clock=clock or SystemClock(), timezone=settings.zone,
                       rules=rules)
     dispatcher = Dispatcher(context, {})
+    intake = Intake(context)
     return App(settings=settings, context=context, router=build_router(),
-               dispatcher=dispatcher, jobs=all_jobs(dispatcher, digest_picture))
+               dispatcher=dispatcher, intake=intake,
+               jobs=all_jobs(dispatcher, intake, digest_picture))
 
 
 def settle_heap() -> None:

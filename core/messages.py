@@ -62,6 +62,8 @@ class Incoming:
     platform's id of the message the button was on, where the platform has one.
     ``attachment`` is a picture or file sent with the message (its caption is
     ``text``), on channels that pass them (``Capabilities.passes_files``).
+    ``inbox_key`` is the key of the inbox row it was handled from, if any: what it
+    changes is committed with that row marked done, so it happens once.
     """
 
     channel: str
@@ -73,6 +75,7 @@ class Incoming:
     user_name: str = ""
     message_id: str | None = None
     attachment: Attachment | None = None
+    inbox_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

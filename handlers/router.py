@@ -18,7 +18,7 @@ from core.permissions import covers
 from core.roles import Role
 from core.when import DateTooFar
 from handlers.context import Context, Refusal, Request
-from storage import org
+from storage import inbox, org
 
 logger = logging.getLogger(__name__)
 
@@ -161,7 +161,15 @@ class Router:
             transaction = context.db.read if command.reads_only else context.db.write
             async with transaction() as connection:
                 request = await self._request(context, connection, incoming, command, args)
-                return await command.handler(context, request)
+                replies = await command.handler(context, request)
+                if incoming.inbox_key is not None and not command.reads_only \
+                        and not await inbox.finish(connection, incoming.channel,
+                                                   incoming.inbox_key, request.now):
+                    raise _AlreadyHandled  # another worker's handling of it committed first
+                return replies
+        except _AlreadyHandled:
+            logger.info("%s %s was handled already", incoming.channel, incoming.inbox_key)
+            return []
         except Refusal as refusal:
             return [_reply(incoming, refusal.text, toast=incoming.payload is not None,
                            refused=True)]
@@ -209,6 +217,10 @@ class Router:
                 raise Refusal(texts.PLACE_REFUSED.format(place=homestead.full_name))
         return Request(incoming=incoming, command=command.name, args=args, person=person,
                        homestead=homestead, connection=connection, now=context.clock.now())
+
+
+class _AlreadyHandled(Exception):
+    """The inbox row of the message was marked done meanwhile: undo this handling."""
 
 
 def _reply(incoming: Incoming, text: str, *, toast: bool = False,

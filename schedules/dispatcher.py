@@ -41,13 +41,17 @@ class Dispatcher:
     """Drains the outbox: each channel in its own task, each row in its own transaction.
 
     Within a channel, up to its sender's ``parallel_sends`` chats are served at once and
-    each chat gets its messages in the order they were queued; the sender keeps to the
-    platform's rate limits.
+    each chat gets its messages in the order they were queued, across workers and
+    restarts too: a chat's next row is claimed only once the rows before it are settled,
+    so a row left in doubt by a crash goes first when its lease runs out (and may reach
+    its chat twice: see ``outbox.claim``). The sender keeps to the platform's rate limits.
     """
 
-    def __init__(self, context: Context, senders: Mapping[str, Sender]) -> None:
+    def __init__(self, context: Context, senders: Mapping[str, Sender], *,
+                 lease: timedelta = LEASE) -> None:
         self.context = context
         self.senders = dict(senders)
+        self.lease = lease
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def drain(self) -> int:
@@ -73,7 +77,10 @@ class Dispatcher:
                 if row.message.chat_id in waiting:
                     break
                 async with sending:
-                    count += await self._deliver(sender, row, waiting)
+                    outcome = await self._deliver(sender, row, waiting)
+                if outcome is None:
+                    break  # taken by another worker, or behind a row not yet settled
+                count += outcome
             return count
 
         async def deliver_batch(batch: list[outbox.Delivery]) -> int:
@@ -102,19 +109,22 @@ class Dispatcher:
             return await outbox.due(connection, self.context.clock.now(), [channel], BATCH,
                                     after=after)
 
-    async def _deliver(self, sender: Sender, row: outbox.Delivery, waiting: set[str]) -> int:
+    async def _deliver(self, sender: Sender, row: outbox.Delivery,
+                       waiting: set[str]) -> int | None:
+        """Claim and send one row: 1 if delivered, 0 if it failed, None if not claimed."""
         async with self.context.db.write() as connection:
-            if not await outbox.claim(connection, row.id, self.context.clock.now(), LEASE):
-                return 0  # another worker is delivering it
+            if not await outbox.claim(connection, row.id, self.context.clock.now(), self.lease):
+                return None
         try:
             await sender.send(row.message)
         except DeliveryError as error:
-            if error.retry_after is not None:
-                waiting.add(row.message.chat_id)
+            if error.retry_after is not None or not error.permanent:
+                waiting.add(row.message.chat_id)  # the chat's later rows wait for this one
             await self._failed(row, error)
             return 0
         except Exception as error:  # a bug in an adapter must not stop the others
             logger.exception("delivering outbox row %s failed", row.id)
+            waiting.add(row.message.chat_id)
             await self._failed(row, DeliveryError(repr(error)))
             return 0
         async with self.context.db.write() as connection:

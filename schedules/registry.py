@@ -14,18 +14,25 @@ from schedules import (
     surveys,
 )
 from schedules.dispatcher import Dispatcher
+from schedules.intake import Intake
 from schedules.jobs import Job
 
 OUTBOX_EVERY_SECONDS = 2
+INBOX_EVERY_SECONDS = 2
+INBOX_PRUNE_SECONDS = 3600
 
 
-def all_jobs(dispatcher: Dispatcher, draw_digest: supervision.DigestDrawer) -> list[Job]:
+def all_jobs(dispatcher: Dispatcher, intake: Intake,
+             draw_digest: supervision.DigestDrawer) -> list[Job]:
     """The jobs of the service; the outbox dispatcher runs last so a tick delivers what it made.
 
-    ``draw_digest`` draws the monthly digest's picture: presentation, which the wiring
-    brings from ``handlers`` because schedules may not import it.
+    The inbox sweep runs first: what a crash or a dead worker left is handled before
+    the rest. ``draw_digest`` draws the monthly digest's picture: presentation, which
+    the wiring brings from ``handlers`` because schedules may not import it.
     """
     return [
+        Job("inbox", INBOX_EVERY_SECONDS, lambda context: intake.drain(), every_worker=True),
+        Job("inbox_prune", INBOX_PRUNE_SECONDS, lambda context: intake.prune()),
         Job("meeting_reminders", 60, meetings.send_reminders),
         Job("never_opened_meetings", 300, meetings.mark_never_opened),
         Job("missing_meetings", 3600, meetings.remind_missing_meetings),
@@ -42,5 +49,6 @@ def all_jobs(dispatcher: Dispatcher, draw_digest: supervision.DigestDrawer) -> l
         # The party organisation (rule Y2).
         Job("lesson_reminders", 60, party.send_lesson_reminders),
         Job("missing_lessons", 3600, party.remind_missing_lessons),
-        Job("outbox", OUTBOX_EVERY_SECONDS, lambda context: dispatcher.drain()),
+        Job("outbox", OUTBOX_EVERY_SECONDS, lambda context: dispatcher.drain(),
+            every_worker=True),
     ]

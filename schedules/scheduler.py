@@ -7,7 +7,7 @@ import logging
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from schedules.jobs import Job, run_all, run_job
+from schedules.jobs import Job, run_claimed
 from storage.context import Context
 
 logger = logging.getLogger(__name__)
@@ -16,9 +16,10 @@ logger = logging.getLogger(__name__)
 class Scheduler:
     """Runs each job on its interval; a late run is run late, never silently skipped."""
 
-    def __init__(self, context: Context, jobs: list[Job]) -> None:
+    def __init__(self, context: Context, jobs: list[Job], worker: str) -> None:
         self.context = context
         self.jobs = jobs
+        self.worker = worker
         # APScheduler's default misfire_grace_time of 1 s would drop a late run
         # without a word; jobs find their own work, so a late run is always right.
         self._scheduler = AsyncIOScheduler(
@@ -28,11 +29,17 @@ class Scheduler:
         self._scheduler.add_listener(self._on_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
 
     async def start(self) -> None:
-        """Catch up on whatever fell due while the service was down, then start the timers."""
-        await run_all(self.context, self.jobs)
+        """Catch up on whatever fell due while the service was down, then start the timers.
+
+        Each run is claimed for its due time first, so with several workers on one
+        database a job runs once per due time (``run_claimed``).
+        """
         for job in self.jobs:
-            self._scheduler.add_job(run_job, "interval", seconds=job.every_seconds,
-                                    args=[self.context, job], id=job.name, name=job.name)
+            await run_claimed(self.context, job, self.worker)
+        for job in self.jobs:
+            self._scheduler.add_job(run_claimed, "interval", seconds=job.every_seconds,
+                                    args=[self.context, job, self.worker], id=job.name,
+                                    name=job.name)
         self._scheduler.start()
         logger.info("scheduler started with %d jobs", len(self.jobs))
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.schema import job_run
+from storage.schema import job_claim, job_run
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,3 +47,20 @@ async def all_runs(connection: AsyncConnection) -> dict[str, JobRun]:
     rows = await connection.execute(select(job_run))
     return {row.name: JobRun(row.name, row.last_started_at, row.last_finished_at,
                              row.last_error, row.runs, row.failures) for row in rows}
+
+
+async def claim_run(connection: AsyncConnection, name: str, due_at: datetime, worker: str,
+                    now: datetime) -> bool:
+    """Take the run of job ``name`` for ``due_at``; False if a worker took it already."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(job_claim).values(
+        name=name, due_at=due_at, claimed_at=now, worker=worker,
+    ).on_conflict_do_nothing(index_elements=["name", "due_at"])
+    return bool((await connection.execute(statement)).rowcount)
+
+
+async def prune_claims(connection: AsyncConnection, name: str, due_before: datetime) -> int:
+    """Forget the claims of job ``name``'s runs due before ``due_before``."""
+    result = await connection.execute(delete(job_claim).where(
+        job_claim.c.name == name, job_claim.c.due_at < due_before))
+    return result.rowcount

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.delivery import fan_out
 from core.messages import FULL, OUTBOX_ROW, Button, Capabilities, ChatKind, Outgoing
 from storage import chats
+from storage.chat_order import next_in_chat, nothing_earlier_held
 from storage.schema import outbox
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
@@ -113,12 +114,15 @@ async def due(connection: AsyncConnection, now: datetime, channels: Iterable[str
               limit: int = 100, after: int = 0) -> list[Delivery]:
     """Return pending rows for these channels whose time has come, oldest first.
 
+    A chat whose earlier row is held back (claimed, in flight or in doubt after a crash,
+    or waiting to be retried) has none of its later rows returned: they wait for it.
     ``after``: only rows queued after the row with this id.
     """
     rows = await connection.execute(
         select(outbox).where(
             outbox.c.status == PENDING, outbox.c.not_before <= now,
             outbox.c.channel.in_(list(channels)), outbox.c.id > after,
+            nothing_earlier_held(outbox, now),
         ).order_by(outbox.c.id).limit(limit))
     return [Delivery(row.id, row.key, row.channel, row.attempts,
                      _numbered(row.id, decode(row.chat_id, row.chat_kind, row.payload)))
@@ -141,34 +145,48 @@ async def row_message(connection: AsyncConnection, row_id: int) -> Outgoing | No
 
 async def claim(connection: AsyncConnection, row_id: int, now: datetime,
                 lease: timedelta) -> bool:
-    """Take a due row for delivery; False if another worker took it first.
+    """Take a due row for delivery; False if another worker took it, or it is not its chat's next.
 
     The row stays pending with ``not_before`` pushed out by ``lease``: if the
-    worker dies before recording the outcome, the row falls due again then.
+    worker dies before recording the outcome, the row falls due again then, still
+    first in its chat, and is sent again: the platforms take no idempotency key, so
+    a row whose send was in flight at a crash may reach its chat twice (in doubt).
     """
     result = await connection.execute(update(outbox).where(
         outbox.c.id == row_id, outbox.c.status == PENDING, outbox.c.not_before <= now,
-    ).values(not_before=now + lease))
+        next_in_chat(outbox, now),
+    ).values(not_before=now + lease, attempts=outbox.c.attempts + 1))
     return bool(result.rowcount)
 
 
+async def release_claims(connection: AsyncConnection, now: datetime) -> int:
+    """Make tried rows due now: for a lone worker starting, whose claims died with it.
+
+    A row waiting to be retried is tried once more at once too, which does no harm.
+    """
+    result = await connection.execute(update(outbox).where(
+        outbox.c.status == PENDING, outbox.c.attempts > 0, outbox.c.not_before > now,
+    ).values(not_before=now))
+    return result.rowcount
+
+
 async def mark_sent(connection: AsyncConnection, row_id: int, now: datetime) -> None:
-    """Record a delivery."""
+    """Record a delivery (its attempt was counted when the row was claimed)."""
     await connection.execute(update(outbox).where(outbox.c.id == row_id).values(
-        status=SENT, sent_at=now, attempts=outbox.c.attempts + 1, last_error=None))
+        status=SENT, sent_at=now, last_error=None))
 
 
 async def mark_retry(connection: AsyncConnection, row_id: int, reason: str,
                      not_before: datetime) -> None:
     """Record a failed attempt that will be retried at ``not_before``."""
     await connection.execute(update(outbox).where(outbox.c.id == row_id).values(
-        attempts=outbox.c.attempts + 1, last_error=reason, not_before=not_before))
+        last_error=reason, not_before=not_before))
 
 
 async def mark_failed(connection: AsyncConnection, row_id: int, reason: str) -> None:
     """Give up on a row for good, keeping the reason."""
     await connection.execute(update(outbox).where(outbox.c.id == row_id).values(
-        status=FAILED, attempts=outbox.c.attempts + 1, last_error=reason))
+        status=FAILED, last_error=reason))
 
 
 async def backlog(connection: AsyncConnection) -> dict[tuple[str, str], int]:

@@ -177,6 +177,7 @@ outbox = Table(
     Column("last_error", Text),
     Column("sent_at", UTCDateTime),
     Index("ix_outbox_due", "status", "not_before"),
+    Index("ix_outbox_chat", "channel", "chat_id", "status", "id"),
 )
 
 console_message = Table(
@@ -796,4 +797,43 @@ party_dues = Table(
     Column("recorded_by", ForeignKey("person.id")),
     Column("at", UTCDateTime, nullable=False),
     Index("ix_party_dues_month", "month", "person_id"),
+)
+
+# --- durable intake and several workers (issue 22 items 4, 7, 13) ---
+
+# Every update or callback a platform delivered, written before it is answered 200;
+# handled from here, and kept a while after as the seen-ids of the replay guard.
+inbox = Table(
+    "inbox", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("channel", String(16), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("chat_id", String(128), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("not_before", UTCDateTime, nullable=False),
+    Column("status", String(8), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("handled_at", UTCDateTime),
+    Column("last_error", Text),
+    UniqueConstraint("channel", "key", name="uq_inbox_key"),
+    Index("ix_inbox_due", "status", "not_before"),
+    Index("ix_inbox_chat", "channel", "chat_id", "status", "id"),
+)
+
+# One row per run of a timed job and due time: the worker that inserts it runs the job.
+job_claim = Table(
+    "job_claim", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("due_at", UTCDateTime, primary_key=True),
+    Column("claimed_at", UTCDateTime, nullable=False),
+    Column("worker", String(128), nullable=False),
+)
+
+# A role one worker holds at a time (Telegram polling), for as long as it renews it.
+lease = Table(
+    "lease", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("holder", String(128), nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
 )

@@ -15,7 +15,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -200,8 +200,9 @@ class WeComPeer:
     """WeCom's side of the callback: XML messages, encrypted and signed, POSTed to wuchang."""
 
     def __init__(self, http: httpx.AsyncClient | None, *, token: str = TOKEN, aes_key: str = AES_KEY,
-                 corp_id: str = CORP_ID) -> None:
+                 corp_id: str = CORP_ID, now: Callable[[], float] = time.time) -> None:
         self.http = http
+        self.now = now  # WeCom's clock, which signs each callback's timestamp
         self.token = token
         self.aes_key = aes_key
         self.corp_id = corp_id
@@ -223,16 +224,22 @@ class WeComPeer:
                      "TaskId": task_id, "CardType": "button_interaction",
                      "ResponseCode": response_code, "AgentID": str(AGENT_ID)})
 
-    async def post(self, plaintext: str, *, token: str | None = None,
-                   corp_id: str | None = None) -> httpx.Response:
-        """Encrypt and sign ``plaintext`` (with another token or corp id if given) and POST it."""
+    def signed(self, plaintext: str, *, token: str | None = None, corp_id: str | None = None,
+               timestamp: int | None = None) -> tuple[str, str, str, str]:
+        """The body, signature, timestamp and nonce WeCom would POST for ``plaintext``."""
         crypto = WeChatCrypto(token or self.token, self.aes_key, corp_id or self.corp_id)
         nonce = f"nonce{next(self._numbers)}"
-        timestamp = str(int(time.time()))
-        envelope = xmltodict.parse(crypto.encrypt_message(plaintext, nonce, timestamp))["xml"]
+        stamp = str(int(self.now()) if timestamp is None else timestamp)
+        envelope = xmltodict.parse(crypto.encrypt_message(plaintext, nonce, stamp))["xml"]
         body = _xml({"ToUserName": self.corp_id, "AgentID": str(AGENT_ID),
                      "Encrypt": envelope["Encrypt"]})
-        return await self.post_raw(body, envelope["MsgSignature"], timestamp, nonce)
+        return body, envelope["MsgSignature"], stamp, nonce
+
+    async def post(self, plaintext: str, *, token: str | None = None,
+                   corp_id: str | None = None, timestamp: int | None = None) -> httpx.Response:
+        """Encrypt and sign ``plaintext`` (with another token, corp id or time if given); POST it."""
+        return await self.post_raw(*self.signed(plaintext, token=token, corp_id=corp_id,
+                                                timestamp=timestamp))
 
     async def post_raw(self, body: str, signature: str, timestamp: str,
                        nonce: str) -> httpx.Response:

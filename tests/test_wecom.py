@@ -36,7 +36,7 @@ from core.clock import ManualClock
 from schedules.meetings import send_reminders
 from storage import chats, invites, meetings, org
 from storage import outbox as outbox_queue
-from storage.schema import chat_binding, chat_identity, event, invite, outbox, vote
+from storage.schema import chat_binding, chat_identity, event, invite, issue, outbox, vote
 from tests.conftest import SHANGHAI, SMALL_ROSTER, START
 from tests.fake_wecom import (
     AES_KEY,
@@ -124,7 +124,8 @@ async def rig(app: App, clock: ManualClock, fake: FakeWeCom,
     app.add_channel(channel)
     transport = httpx.ASGITransport(app=build_http_app(app, channel.routes()))
     async with httpx.AsyncClient(transport=transport, base_url="http://wuchang.test") as http:
-        yield Rig(app, channel, WeComPeer(http), fake, clock)
+        yield Rig(app, channel, WeComPeer(http, now=lambda: clock.now().timestamp()), fake,
+                  clock)
     await channel.stop()
 
 
@@ -279,11 +280,21 @@ async def test_forged_callbacks_are_refused_and_change_nothing(rig: Rig) -> None
         code = (await invites.listing(connection))[0][2]
     before = [await rig.count(table) for table in (chat_identity, outbox, event)]
     message = rig.peer.text_xml("intruder", f"/start {code}", msg_id=4711)
+    now = str(int(rig.clock.now().timestamp()))
+    body, signature, _, nonce = rig.peer.signed(message)
     forgeries = {
         "signed with a guessed token": (lambda: rig.peer.post(message, token="guessed"), 403),
         "encrypted for another corp": (lambda: rig.peer.post(message, corp_id="wwother"), 403),
-        "malformed XML": (lambda: rig.peer.post_raw("<xml><Encrypt>", "abc", "1", "n"), 400),
+        "malformed XML": (lambda: rig.peer.post_raw("<xml><Encrypt>", "abc", now, "n"), 400),
         "plaintext not XML": (lambda: rig.peer.post("this is not XML"), 400),
+        # The signature is checked before the body is parsed: broken XML around a
+        # well-formed Encrypt field is refused as forged, not as malformed.
+        "forged, broken XML": (lambda: rig.peer.post_raw(
+            "<xml><Encrypt><![CDATA[AAAAAAAAAAAAAAAAAAAAAAAA]]></Encrypt><broken", "abc",
+            now, "n"), 403),
+        "dated 2020": (lambda: rig.peer.post(message, timestamp=1_577_836_800), 403),
+        "a genuine one's signature with another time": (lambda: rig.peer.post_raw(
+            body, signature, str(int(now) + 1), nonce), 403),
     }
     for forgery, (send, status) in forgeries.items():
         assert (await send()).status_code == status, forgery
@@ -314,6 +325,60 @@ async def test_replayed_callbacks_are_ignored(rig: Rig) -> None:
         await rig.channel.idle()
     assert len(rig.fake.texts_to("lipingjie")) == 2
     assert await rig.count(event) == events_before + 1
+
+
+@pytest.mark.parametrize("minutes", [-6, 6])
+async def test_callbacks_more_than_five_minutes_off_the_clock_are_refused(
+        rig: Rig, minutes: int) -> None:
+    at = int((rig.clock.now() + timedelta(minutes=minutes)).timestamp())
+    late = await rig.peer.post(rig.peer.text_xml("lipingjie", "/help"), timestamp=at)
+    await rig.channel.idle()
+    assert late.status_code == 403 and rig.fake.calls == []
+    edge = int((rig.clock.now() + timedelta(minutes=minutes * 5 // 6)).timestamp())
+    assert (await rig.peer.post(rig.peer.text_xml("lipingjie", "/help"),
+                                timestamp=edge)).status_code == 200
+    await rig.channel.idle()
+    assert len(rig.fake.texts_to("lipingjie")) == 1
+
+
+async def test_a_replay_after_a_restart_is_ignored(rig: Rig, database_url: str) -> None:
+    """The seen MsgIds live in the database: a new process (or another worker) knows them."""
+    await rig.bind("V01")
+    body, signature, timestamp, nonce = rig.peer.signed(
+        rig.peer.text_xml("lipingjie", "/issue 村口路灯坏了", msg_id=9001))
+    assert (await rig.peer.post_raw(body, signature, timestamp, nonce)).status_code == 200
+    await rig.channel.idle()
+    assert len(rig.fake.cards_to("lipingjie")) == 2
+    restarted = await build_app(Settings(database_url=database_url), rig.clock)
+    channel = WeComChannel(restarted, wecom_settings(database_url, rig.fake))
+    restarted.add_channel(channel)
+    transport = httpx.ASGITransport(app=build_http_app(restarted, channel.routes()))
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://wuchang.test") as http:
+            again = await WeComPeer(http).post_raw(body, signature, timestamp, nonce)
+            await channel.idle()
+    finally:
+        await channel.stop()
+        await restarted.close()
+    assert again.status_code == 200
+    assert len(rig.fake.cards_to("lipingjie")) == 2 and len(rig.fake.texts_to("lipingjie")) == 1
+    assert await rig.count(issue) == 1
+
+
+async def test_a_large_body_is_refused_while_it_is_read(rig: Rig) -> None:
+    sent = 0
+
+    async def endless() -> AsyncIterator[bytes]:
+        nonlocal sent
+        for _ in range(10_000):  # 640 MB if it were all read
+            sent += 64 * 1024
+            yield b"<xml>" + b" " * (64 * 1024 - 5)
+
+    query = "msg_signature=abc&timestamp=1&nonce=n"
+    refused = await rig.peer.http.post(f"/wecom/callback?{query}", content=endless())
+    assert refused.status_code == 413 and sent <= 2 * 64 * 1024
+    declared = await rig.peer.http.post(f"/wecom/callback?{query}", content=b"x" * 40_000)
+    assert declared.status_code == 413
 
 
 async def test_user_outside_visible_range_fails_and_others_go_on(rig: Rig) -> None:

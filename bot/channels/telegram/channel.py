@@ -2,12 +2,15 @@
 
 Updates become ``Incoming`` for the router and its ``Outgoing`` replies become Bot
 API calls; pushes from the outbox go through ``TelegramSender``. Long polling by
-default, or Telegram's webhook on the shared HTTP app when a public URL is set.
+default (one worker at a time), or Telegram's webhook on the shared HTTP app when a
+public URL is set (any worker). Either way each update is stored in the inbox before
+Telegram is told it arrived, and handled from there (``schedules.intake``).
 """
 
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 import os
 import secrets
@@ -21,18 +24,20 @@ from telegram.ext import Application
 
 from bot.channels import ChannelDefaults
 from bot.channels.telegram.pace import FloodLimiter
+from bot.channels.telegram.polling import InboxQueue, PollingLeader
 from bot.channels.telegram.send import TelegramSender
 from bot.channels.telegram.updates import (
     ALLOWED_UPDATES,
     CHANNEL,
-    ChatOrderedUpdates,
     TelegramApp,
     UpdateHandlers,
+    inbox_key,
 )
 from bot.settings import Settings
 from bot.wiring import App
 from core.messages import Capabilities, Outgoing
 from handlers import binding
+from storage.inbox import Entry
 
 __all__ = ["CHANNEL", "SECRET_HEADER", "WEBHOOK_PATH", "TelegramChannel", "build", "file_url"]
 
@@ -74,14 +79,19 @@ class TelegramChannel(ChannelDefaults):
                    .base_url(settings.telegram_api_url)
                    .base_file_url(file_url(settings.telegram_api_url))
                    .rate_limiter(FloodLimiter())
-                   .concurrent_updates(ChatOrderedUpdates())
+                   .update_queue(InboxQueue(self._store))
                    .job_queue(None))
         if self.webhook_url:
             builder = builder.updater(None)
         self.application: TelegramApp = builder.build()
         self.bot = self.application.bot
         self.sender = TelegramSender(self.bot, self.move_group)
+        self.leader: PollingLeader | None = None
+        if self.application.updater is not None:
+            self.leader = PollingLeader(app.context, self.application.updater, app.worker,
+                                        self._start_polling)
         UpdateHandlers(app, self.application, self.move_group).register()
+        app.intake.handlers[CHANNEL] = self._from_inbox
 
     async def send(self, message: Outgoing) -> None:
         """Deliver one outbox row; Bot API errors become DeliveryError."""
@@ -103,19 +113,18 @@ class TelegramChannel(ChannelDefaults):
                 await self.bot.set_webhook(self.webhook_url, secret_token=self.webhook_secret,
                                            allowed_updates=ALLOWED_UPDATES)
             else:
-                assert self.application.updater is not None
-                await self.application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+                assert self.leader is not None
+                await self.leader.start()
         except BaseException:
             await self.stop()
             raise
         logger.info("telegram: @%s by %s", self.bot.username,
-                    "webhook" if self.webhook_url else "long polling")
+                    "webhook" if self.webhook_url else "long polling, one worker at a time")
 
     async def stop(self) -> None:
-        """Stop polling, finish the updates in hand, and close the connections."""
-        updater = self.application.updater
-        if updater is not None and updater.running:
-            await updater.stop()
+        """Stop polling (giving its lease up) and close the connections."""
+        if self.leader is not None:
+            await self.leader.stop()
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
@@ -142,9 +151,30 @@ class TelegramChannel(ChannelDefaults):
                            request.client.host if request.client else "?")
             return Response(status_code=403)
         try:
-            update = Update.de_json(await request.json(), self.bot)
+            data = await request.json()
+            update = Update.de_json(data, self.bot)
         except (ValueError, TypeError, KeyError, AttributeError):
             logger.warning("refused a webhook call that is not an update", exc_info=True)
             return Response(status_code=400)
-        await self.application.update_queue.put(update)
+        if update is None or not isinstance(data, dict):
+            return Response(status_code=400)
+        await self._store(update, json.dumps(data, ensure_ascii=False))
         return Response()
+
+    async def _start_polling(self) -> None:
+        assert self.application.updater is not None
+        await self.application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+
+    async def _store(self, update: Update, payload: str | None = None) -> bool:
+        """Store an update in the inbox before Telegram is answered; False if seen before."""
+        chat = update.effective_chat
+        return await self.app.intake.receive(
+            CHANNEL, inbox_key(update), str(chat.id) if chat is not None else "",
+            payload if payload is not None else json.dumps(update.to_dict(),
+                                                           ensure_ascii=False))
+
+    async def _from_inbox(self, entry: Entry) -> None:
+        """Handle a stored update through the application's handlers."""
+        update = Update.de_json(json.loads(entry.payload), self.bot)
+        if update is not None:
+            await self.application.process_update(update)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
 from typing import Any
 
 from telegram import (
@@ -20,7 +19,6 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
-    BaseUpdateProcessor,
     CallbackQueryHandler,
     ChatMemberHandler,
     ContextTypes,
@@ -45,7 +43,6 @@ logger = logging.getLogger(__name__)
 CHANNEL = "telegram"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 REPLY_RETRIES = 2  # a reply to a person waits out a 429 this often before it is dropped
-PARALLEL_UPDATES = 64  # updates handled at once, each chat's in turn
 KINDS: dict[str, ChatKind] = {ChatType.PRIVATE: ChatKind.PRIVATE,
                               ChatType.GROUP: ChatKind.GROUP,
                               ChatType.SUPERGROUP: ChatKind.GROUP}
@@ -59,42 +56,9 @@ TelegramApp = Application[telegram_send.Bot, Context, dict[Any, Any], dict[Any, 
                           dict[Any, Any], None]
 
 
-class ChatOrderedUpdates(BaseUpdateProcessor):
-    """Updates of different chats are handled at once, each chat's one after another.
-
-    Handling a button press waits on Telegram twice (the answer, then the message's
-    edit); one update at a time, a group's check-in rush would queue behind every other
-    group's. Within a chat the order is kept, so a group's counts and edits follow the
-    order its members pressed in.
-    """
-
-    def __init__(self, max_concurrent_updates: int = PARALLEL_UPDATES) -> None:
-        super().__init__(max_concurrent_updates)
-        self._chats: dict[int, tuple[asyncio.Lock, int]] = {}  # lock, updates holding it
-
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        """Handle ``update`` once the earlier updates of its chat are through."""
-        chat = update.effective_chat if isinstance(update, Update) else None
-        if chat is None:
-            await coroutine
-            return
-        lock, users = self._chats.get(chat.id, (asyncio.Lock(), 0))
-        self._chats[chat.id] = (lock, users + 1)
-        try:
-            async with lock:
-                await coroutine
-        finally:
-            lock, users = self._chats[chat.id]
-            if users == 1:
-                del self._chats[chat.id]
-            else:
-                self._chats[chat.id] = (lock, users - 1)
-
-    async def initialize(self) -> None:
-        """Nothing to set up."""
-
-    async def shutdown(self) -> None:
-        """Nothing to close."""
+def inbox_key(update: Update) -> str:
+    """The key of an update in the inbox: its update id, unique for the bot."""
+    return str(update.update_id)
 
 
 def chat_kind(chat: Chat) -> ChatKind | None:
@@ -139,7 +103,8 @@ class UpdateHandlers:
                 or kind is None or self._for_another_bot(message.text):
             return
         incoming = Incoming(channel=CHANNEL, chat_id=str(message.chat.id), chat_kind=kind,
-                            user_id=str(user.id), text=message.text, user_name=user.full_name)
+                            user_id=str(user.id), text=message.text, user_name=user.full_name,
+                            inbox_key=inbox_key(update))
         for reply in await self.app.answer(incoming):
             await self._send(reply)
 
@@ -155,7 +120,8 @@ class UpdateHandlers:
             return
         incoming = Incoming(channel=CHANNEL, chat_id=str(message.chat.id), chat_kind=kind,
                             user_id=str(user.id), text=message.caption,
-                            user_name=user.full_name, attachment=attachment)
+                            user_name=user.full_name, attachment=attachment,
+                            inbox_key=inbox_key(update))
         for reply in await self.app.answer(incoming):
             await self._send(reply)
 
@@ -197,7 +163,8 @@ class UpdateHandlers:
                 replies = await self.app.answer(Incoming(
                     channel=CHANNEL, chat_id=str(message.chat.id), chat_kind=kind,
                     user_id=str(query.from_user.id), payload=query.data,
-                    user_name=query.from_user.full_name, message_id=str(message.message_id)))
+                    user_name=query.from_user.full_name, message_id=str(message.message_id),
+                    inbox_key=inbox_key(update)))
         finally:
             await self._answer(query, [reply.text for reply in replies if reply.toast])
         kept = message.reply_markup if isinstance(message, Message) else None

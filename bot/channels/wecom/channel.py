@@ -9,10 +9,10 @@ clicked card, and every reply is queued, so it keeps to WeCom's limits and retri
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
+import json
 import logging
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 from starlette.routing import BaseRoute, Route
 
@@ -34,13 +34,13 @@ from bot.settings import Settings
 from bot.wiring import App
 from core.messages import Capabilities, ChatKind, Outgoing
 from handlers import delivery
+from storage.inbox import Entry
 
 __all__ = ["CHANNEL", "PATH", "WeComChannel", "build"]
 
 logger = logging.getLogger(__name__)
 
 PATH = "/wecom/callback"
-CLOSE_TIMEOUT_SECONDS = 30.0
 
 
 def build(app: App, settings: Settings) -> WeComChannel | None:
@@ -49,7 +49,7 @@ def build(app: App, settings: Settings) -> WeComChannel | None:
 
 
 class WeComChannel(ChannelDefaults):
-    """Owns the WeCom API client, the callback endpoint and the background work it starts."""
+    """Owns the WeCom API client and the callback endpoint; callbacks are handled from the inbox."""
 
     name = CHANNEL
     # A click's toast and edit are shown on the clicked card, for the presser alone.
@@ -66,8 +66,8 @@ class WeComChannel(ChannelDefaults):
         self.endpoint = CallbackEndpoint(
             token=settings.wecom_token, aes_key=settings.wecom_aes_key,
             corp_id=settings.wecom_corp_id, agent_id=settings.wecom_agent_id,
-            on_received=self._start)
-        self._tasks: set[asyncio.Task[None]] = set()
+            clock=app.context.clock, on_received=self._receive)
+        app.intake.handlers[CHANNEL] = self._from_inbox
 
     def routes(self) -> list[BaseRoute]:
         """The callback route for the shared HTTP app."""
@@ -76,16 +76,8 @@ class WeComChannel(ChannelDefaults):
     async def start(self) -> None:
         """Nothing to connect: WeCom calls the callback route, and tokens come on demand."""
 
-    async def stop(self, timeout: float = CLOSE_TIMEOUT_SECONDS) -> None:
-        """Finish the callbacks in progress (cancel what still runs after ``timeout``)."""
-        try:
-            await asyncio.wait_for(self.idle(), timeout)
-        except TimeoutError:
-            logger.warning("cancelling %d WeCom callbacks still running at shutdown",
-                           len(self._tasks))
-            for task in self._tasks:
-                task.cancel()
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+    async def stop(self) -> None:
+        """Close the API's connections (the service stops the inbox's handling first)."""
         self.api.close()
 
     async def send(self, message: Outgoing) -> None:
@@ -94,25 +86,21 @@ class WeComChannel(ChannelDefaults):
 
     async def idle(self) -> None:
         """Wait until every callback received so far has been handled and its replies sent."""
-        while self._tasks:
-            await asyncio.gather(*self._tasks)
+        await self.app.intake.idle()
 
-    def _start(self, received: Received) -> None:
-        """Handle a callback after WeCom has had its answer, tracked so shutdown waits."""
-        task = asyncio.get_running_loop().create_task(self._handle(received))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    async def _receive(self, received: Received) -> bool:
+        """Store a verified callback in the inbox, keyed by its MsgId; False if seen before."""
+        return await self.app.intake.receive(CHANNEL, received.key, received.user_id,
+                                             json.dumps(asdict(received), ensure_ascii=False))
 
-    async def _handle(self, received: Received) -> None:
-        try:
-            replies = await self.app.answer(received.incoming(CHANNEL))
-            rows = await self._translate(received, replies)
-            key = hashlib.sha256(received.key.encode()).hexdigest()[:32]
-            await delivery.queue(self.app.context, CHANNEL, key, rows)
-            await self.app.dispatcher.drain()
-        except Exception:
-            logger.exception("handling WeCom callback %s from %s failed", received.key,
-                             received.user_id)
+    async def _from_inbox(self, entry: Entry) -> None:
+        """Handle a stored callback: answer it, and queue the replies for the dispatcher."""
+        received = Received(**json.loads(entry.payload))
+        replies = await self.app.answer(received.incoming(CHANNEL, entry.key))
+        rows = await self._translate(received, replies)
+        key = hashlib.sha256(received.key.encode()).hexdigest()[:32]
+        await delivery.queue(self.app.context, CHANNEL, key, rows)
+        await self.app.dispatcher.drain()
 
     async def _translate(self, received: Received, replies: list[Outgoing]) -> list[Outgoing]:
         """A click's toasts and edits become one update of the clicked card; the rest as is."""
