@@ -35,20 +35,21 @@ _WRITE_FLAG = "wuchang_write"
 
 @dataclass(slots=True)
 class _Batch:
-    """Group commit on SQLite: one write transaction shared by writers queued together.
+    """Group commit: one write transaction shared by writers queued together.
 
-    A trip through ``BEGIN IMMEDIATE`` and ``COMMIT`` costs more than a button press's
-    statements (issue 8's burst), so the writer that finds no transaction open begins
-    one and queues its closer on the write lock; the writers already waiting for the lock
-    run in it one after another, each inside its own savepoint, so one writer's error
-    undoes only its own changes. The closer commits, and each writer whose block ended
-    without error returns from ``Database.write`` only then, with the commit's error if
-    it failed.
+    A trip through ``BEGIN`` and ``COMMIT`` costs more than a button press's statements
+    (issue 8's burst on SQLite, issue 23's on PostgreSQL), so the writer that finds no
+    transaction open begins one and queues its closer on the write lock; the writers
+    already waiting for the lock run in it one after another, each inside its own
+    savepoint, so one writer's error undoes only its own changes. The closer commits, and
+    each writer whose block ended without error returns from ``Database.write`` only
+    then, with the commit's error if it failed. ``raw`` is the SQLite driver connection
+    (None on PostgreSQL, whose savepoints go through SQLAlchemy).
     """
 
     connection: AsyncConnection
     transaction: AsyncTransaction
-    raw: sqlite_driver.Connection
+    raw: sqlite_driver.Connection | None
     committed: asyncio.Future[None]
 
 
@@ -80,43 +81,47 @@ class Database:
         """Open a transaction that will write; committed on success, rolled back on error.
 
         The block's changes are committed when the ``async with`` ends without error, and
-        nothing of them is kept when it raises. On SQLite writers are serialised
-        in-process and take the write lock at BEGIN (``BEGIN IMMEDIATE``), so a
-        transaction never fails half-way for a lock another process holds; writers that
-        queue up meanwhile share one commit (see ``_Batch``). PostgreSQL needs neither.
+        nothing of them is kept when it raises. Writers of this process take turns, and
+        those that queue up meanwhile share one commit (see ``_Batch``). On SQLite the
+        transaction takes the write lock at BEGIN (``BEGIN IMMEDIATE``), so it never fails
+        half-way for a lock another process holds.
         """
-        if not self.is_sqlite:
-            async with self.engine.begin() as connection:
-                yield connection
-            return
         async with self._write_lock:
             batch = self._batch or await self._open_batch()
-            raw = batch.raw._conn
-            raw.execute("SAVEPOINT wuchang_unit")
-            try:
-                yield batch.connection
-            except BaseException:
-                raw.execute("ROLLBACK TO wuchang_unit")
+            if batch.raw is not None:
+                raw = batch.raw.database
+                raw.execute("SAVEPOINT wuchang_unit")
+                try:
+                    yield batch.connection
+                except BaseException:
+                    raw.execute("ROLLBACK TO wuchang_unit")
+                    raw.execute("RELEASE wuchang_unit")
+                    raise
                 raw.execute("RELEASE wuchang_unit")
-                raise
-            raw.execute("RELEASE wuchang_unit")
+            else:
+                async with batch.connection.begin_nested():
+                    yield batch.connection
         await asyncio.shield(batch.committed)
 
     async def _open_batch(self) -> _Batch:
         """Begin the write transaction the next writers share; its closer queues behind them."""
         connection = await self.engine.connect()
         connection.info[_WRITE_FLAG] = True
+        raw: sqlite_driver.Connection | None = None
         try:
             transaction = await connection.begin()
-            raw = (await connection.get_raw_connection()).driver_connection
-            assert isinstance(raw, sqlite_driver.Connection)
+            if self.is_sqlite:
+                found = (await connection.get_raw_connection()).driver_connection
+                assert isinstance(found, sqlite_driver.Connection)
+                raw = found
         except BaseException:
             await connection.close()
             raise
         finally:
             # The flag lives with the pooled connection: a later read there is a plain BEGIN.
             connection.info.pop(_WRITE_FLAG, None)
-        raw.inline = True  # BEGIN IMMEDIATE holds the lock: see storage.sqlite_driver
+        if raw is not None:
+            raw.inline = True  # BEGIN IMMEDIATE holds the lock: see storage.sqlite_driver
         batch = _Batch(connection, transaction, raw,
                        asyncio.get_running_loop().create_future())
         self._batch = batch
@@ -127,7 +132,8 @@ class Database:
         """Commit the batch once the writers that were queued when it began are through."""
         async with self._write_lock:
             self._batch = None
-            batch.raw.inline = False
+            if batch.raw is not None:
+                batch.raw.inline = False
             try:
                 await batch.transaction.commit()
             except Exception as error:
@@ -136,8 +142,9 @@ class Database:
                 batch.committed.exception()
                 # SQLite keeps the transaction open when COMMIT fails, and SQLAlchemy's
                 # pool does not reset a connection whose commit it attempted.
-                with suppress(Exception):
-                    await batch.raw.rollback()
+                if batch.raw is not None:
+                    with suppress(Exception):
+                        await batch.raw.rollback()
             except BaseException:
                 batch.committed.cancel()
                 raise
