@@ -10,19 +10,23 @@ SIGKILL and starts a new one; the fake counts what each group received.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import random
+import re
 import signal
 import sys
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
-from bench.common import START, Figure, at_least, exactly
+from bench.common import START, Figure, at_least, at_most, exactly
 from bench.fake_bot_api import OVERALL_PER_SECOND, FakeTelegram, group_chat
+from core.clock import SystemClock
 from core.flags import Flag, Placement
 from handlers.pictures import render_grid
 from schedules.dispatcher import LEASE
@@ -40,8 +44,12 @@ def chat_id(index: int) -> int:
     return -1_000_000_000 - index
 
 
-async def build(url: str, groups: int = GROUPS) -> None:
-    """A township of ``groups`` villages, each with one 屋场 bound to a Telegram group."""
+async def build(url: str, groups: int = GROUPS, per_group: int = 1) -> None:
+    """A township of ``groups`` villages, each with one 屋场 bound to a Telegram group.
+
+    Each group gets its result with the grid's picture; with ``per_group`` above 1, that
+    many follow-up texts too, numbered ``#2``, ``#3``… so that the order can be checked.
+    """
     database = Database(url)
     await database.migrate()
     picture = render_grid("2026-10 网格 红黄旗", CATEGORIES, [
@@ -59,11 +67,12 @@ async def build(url: str, groups: int = GROUPS) -> None:
         await connection.execute(insert(chat_binding), [
             {"channel": "telegram", "external_chat_id": str(chat_id(index)),
              "homestead_id": index + 1, "bound_at": START} for index in range(groups)])
-        for index in range(groups):
-            await outbox.to_homesteads(
-                connection, [index + 1], key=f"flags:1:2026-10:v1:{index + 1}",
-                text=f"2026-10 村{index} 红黄旗结果：红旗 无；黄旗 无；奖惩 无", image=picture,
-                now=START)
+        for number in range(1, per_group + 1):  # queued round by round, as publishing does
+            for index in range(groups):
+                await outbox.to_homesteads(
+                    connection, [index + 1], key=f"flags:1:2026-10:v{number}:{index + 1}",
+                    text=f"2026-10 村{index} 红黄旗结果 #{number}：红旗 无；黄旗 无；奖惩 无",
+                    image=picture if number == 1 else None, now=START)
     await database.dispose()
 
 
@@ -88,6 +97,39 @@ async def not_sent(url: str) -> int:
     return int(count or 0)
 
 
+async def in_flight(url: str, killed_at: datetime) -> int:
+    """Rows a killed worker had claimed and not recorded: pending under its lease."""
+    database = Database(url)
+    try:
+        async with database.read() as connection:
+            count = await connection.scalar(select(func.count()).select_from(outbox_table).where(
+                outbox_table.c.status == outbox.PENDING,
+                outbox_table.c.not_before > killed_at + LEASE / 2))
+    finally:
+        await database.dispose()
+    return int(count or 0)
+
+
+def numbers_received(fake: FakeTelegram) -> dict[int, list[int]]:
+    """Each chat's message numbers (``#n``) in the order the chat received them."""
+    received: dict[int, list[int]] = {}
+    for (chat, _), message in sorted(fake.messages.items(), key=lambda item: item[0][1]):
+        found = re.search(r"#(\d+)", message.get("text") or message.get("caption") or "")
+        if found:
+            received.setdefault(chat, []).append(int(found.group(1)))
+    return received
+
+
+def out_of_order(received: dict[int, list[int]]) -> int:
+    """Chats that saw a message after a later one (a repeat right after itself is fine)."""
+    broken = 0
+    for numbers in received.values():
+        collapsed = [number for index, number in enumerate(numbers)
+                     if index == 0 or number != numbers[index - 1]]
+        broken += any(later <= earlier for earlier, later in itertools.pairwise(collapsed))
+    return broken
+
+
 @asynccontextmanager
 async def fake_bot_api(groups: int) -> AsyncIterator[FakeTelegram]:
     """A fake Bot API at Telegram's flood limits, whose bot is in every village group."""
@@ -97,26 +139,23 @@ async def fake_bot_api(groups: int) -> AsyncIterator[FakeTelegram]:
         yield fake
 
 
-def _figures(label: str, fake: FakeTelegram, groups: int, unsent: int,
-             rate: float | None) -> list[Figure]:
+def _clean_figures(fake: FakeTelegram, groups: int, unsent: int,
+                   rate: float) -> list[Figure]:
+    """Rate, groups lost or doubled, and rows left of the broadcast that ran through."""
     delivered = fake.delivered()
     counts: Counter[int] = Counter({chat_id(index): delivered[chat_id(index)]
                                     for index in range(groups)})
-    lost = sum(1 for count in counts.values() if count == 0)
-    doubled = sum(1 for count in counts.values() if count > 1)
-    figures = []
-    if rate is not None:
-        figures.append(at_least(f"broadcast{label} achieved rate", 0.95 * OVERALL_PER_SECOND,
-                                rate, "msg/s",
-                                f"{groups} groups, limit {OVERALL_PER_SECOND}/s and 20/min "
-                                f"per group; {fake.refused_429()} answered 429"))
-    figures += [
-        exactly(f"broadcast{label} groups lost", 0, lost, "groups"),
-        exactly(f"broadcast{label} groups doubled", 0, doubled, "groups"),
-        exactly(f"broadcast{label} 429 left unhandled", 0, unsent, "rows",
+    return [
+        at_least("broadcast achieved rate", 0.95 * OVERALL_PER_SECOND, rate, "msg/s",
+                 f"{groups} groups, limit {OVERALL_PER_SECOND}/s and 20/min per group; "
+                 f"{fake.refused_429()} answered 429"),
+        exactly("broadcast groups lost", 0, sum(count == 0 for count in counts.values()),
+                "groups"),
+        exactly("broadcast groups doubled", 0, sum(count > 1 for count in counts.values()),
+                "groups"),
+        exactly("broadcast 429 left unhandled", 0, unsent, "rows",
                 "outbox rows not sent at the end"),
     ]
-    return figures
 
 
 async def run(work: Path, groups: int = GROUPS) -> list[Figure]:
@@ -132,29 +171,52 @@ async def run(work: Path, groups: int = GROUPS) -> list[Figure]:
         times = fake.delivery_times()
         span = times[-1] - times[0] if len(times) > 1 else 0.0
         rate = (len(times) - 1) / span if span else 0.0
-        figures += _figures("", fake, groups, await not_sent(url), rate)
+        figures += _clean_figures(fake, groups, await not_sent(url), rate)
 
+    figures += await killed_run(work, groups // KILLED_PER_GROUP)
+    return figures
+
+
+KILLED_PER_GROUP = 2  # messages to each group in the killed run: the same 2,000 in all
+
+
+async def killed_run(work: Path, groups: int) -> list[Figure]:
+    """Kill the worker with SIGKILL halfway, start another; count lost, doubled, order."""
+    total = groups * KILLED_PER_GROUP
     async with fake_bot_api(groups) as fake:
         url = f"sqlite+aiosqlite:///{work / 'broadcast_killed.db'}"
-        await build(url, groups)
+        await build(url, groups, KILLED_PER_GROUP)
         worker = await start_worker(url, fake.api_url, 0)
-        while len(fake.messages) < groups // 2 and worker.returncode is None:
+        while len(fake.messages) < total // 2 and worker.returncode is None:
             await asyncio.sleep(0.005)
         await asyncio.sleep(random.uniform(0, 1 / OVERALL_PER_SECOND))
         killed_after = len(fake.messages)
+        killed_at = SystemClock().now()
         with suppress(ProcessLookupError):
             worker.send_signal(signal.SIGKILL)
         _, errors = await worker.communicate()
         if worker.returncode not in (0, -signal.SIGKILL):
             raise RuntimeError(errors.decode()[-2000:])
+        claimed = await in_flight(url, killed_at)
         # The restarted worker stands for one started after the killed one's lease ran out.
         worker = await start_worker(url, fake.api_url, LEASE.total_seconds() + 1)
         _, errors = await worker.communicate()
         if worker.returncode:
             raise RuntimeError(errors.decode()[-2000:])
-        killed = _figures(" killed+restart", fake, groups, await not_sent(url), None)
-        figures += [Figure(found.name, found.target, found.measured, found.unit, found.passed,
-                           f"SIGKILL after {killed_after} deliveries"
-                           if "lost" in found.name else found.note) for found in killed]
-    return figures
-
+        received = numbers_received(fake)
+        unsent = await not_sent(url)
+    copies = Counter((chat, number) for chat, numbers in received.items() for number in numbers)
+    expected = {(chat_id(index), number) for index in range(groups)
+                for number in range(1, KILLED_PER_GROUP + 1)}
+    lost = len(expected - set(copies))
+    doubled = sum(count - 1 for count in copies.values())
+    how = f"{total} messages to {groups} groups, SIGKILL after {killed_after} deliveries"
+    return [
+        exactly("broadcast killed+restart messages lost", 0, lost, "messages", how),
+        at_most("broadcast killed+restart messages doubled", claimed, doubled, "messages",
+                f"at most the {claimed} in flight (claimed, not recorded) at the kill"),
+        exactly("broadcast killed+restart chats out of order", 0, out_of_order(received),
+                "chats", "a chat saw a message after a later one"),
+        exactly("broadcast killed+restart 429 left unhandled", 0, unsent, "rows",
+                "outbox rows not sent at the end"),
+    ]

@@ -137,27 +137,57 @@ async def recorded(app: App) -> tuple[int, int]:
     return int(rows or 0), int(pairs or 0)
 
 
-async def bare_inserts(path: Path, count: int) -> float:
-    """Presses per second of a bare aiosqlite loop: one INSERT per transaction, same pragmas."""
+async def bare_inserts(path: Path, count: int) -> tuple[float, float]:
+    """A bare aiosqlite loop, one INSERT per transaction, same pragmas: (per second, p99 ms)."""
+    latencies: list[float] = []
     async with aiosqlite.connect(path, isolation_level=None) as connection:
         for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
             await connection.execute(f"PRAGMA {pragma}")
-        await connection.execute("CREATE TABLE checkin (meeting_id INTEGER, person_id INTEGER,"
-                                 " household_id INTEGER, at TEXT,"
-                                 " PRIMARY KEY (meeting_id, person_id))")
+        await connection.execute(BARE_TABLE)
         started = time.perf_counter()
         for number in range(count):
+            began = time.perf_counter()
             await connection.execute("BEGIN IMMEDIATE")
             await connection.execute(
                 "INSERT INTO checkin VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (number % 250, number, number // 2, "2026-11-05 11:00:00"))
             await connection.execute("COMMIT")
-        return count / (time.perf_counter() - started)
+            latencies.append((time.perf_counter() - began) * 1000)
+        return count / (time.perf_counter() - started), percentile(latencies, 99)
 
 
-async def run(settings: Settings, work: Path, label: str = "sqlite",
-              bare: bool = True) -> list[Figure]:
-    """The button burst on one database: throughput, p99, exactly-once, and the bare loop."""
+async def bare_inserts_postgres(url: str, count: int) -> tuple[float, float]:
+    """The same bare loop on PostgreSQL with asyncpg: (per second, p99 ms)."""
+    import asyncpg  # type: ignore[import-untyped]
+
+    latencies: list[float] = []
+    connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        await connection.execute(BARE_TABLE)
+        started = time.perf_counter()
+        for number in range(count):
+            began = time.perf_counter()
+            async with connection.transaction():
+                await connection.execute(
+                    "INSERT INTO checkin VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                    number % 250, number, number // 2, "2026-11-05 11:00:00")
+            latencies.append((time.perf_counter() - began) * 1000)
+        return count / (time.perf_counter() - started), percentile(latencies, 99)
+    finally:
+        await connection.close()
+
+
+BARE_POSTGRES_INSERTS = 2000
+BARE_TABLE = ("CREATE TABLE checkin (meeting_id INTEGER, person_id INTEGER,"
+              " household_id INTEGER, at TEXT, PRIMARY KEY (meeting_id, person_id))")
+
+
+async def run(settings: Settings, work: Path, label: str = "sqlite") -> list[Figure]:
+    """The button burst on one database: throughput, p99, exactly-once, and the bare loop.
+
+    The bare loop runs in the same process right after, so on a busy machine the ratios
+    to it say more than the absolute figures (issue 23).
+    """
     app, presses = await prepare(settings, work)
     try:
         seconds, latencies, confirmed = await press_all(app, presses)
@@ -165,18 +195,29 @@ async def run(settings: Settings, work: Path, label: str = "sqlite",
     finally:
         await app.close()
     rate = len(presses) / seconds
+    p99 = percentile(latencies, 99)
     note = (f"{len(presses)} presses in {HOMESTEADS} 屋场 through Router.handle, "
             f"{CONCURRENCY} in flight; p50 {percentile(latencies, 50):.1f} ms")
     figures = [
         at_least(f"burst[{label}] throughput", 2000, rate, "presses/s", note),
-        at_most(f"burst[{label}] p99 latency", 50, percentile(latencies, 99), "ms"),
+        at_most(f"burst[{label}] p99 latency", 50, p99, "ms"),
         exactly(f"burst[{label}] recorded exactly once", len(presses),
                 min(rows, pairs, confirmed), "check-ins",
                 f"rows {rows}, distinct {pairs}, confirmed replies {confirmed}"),
     ]
-    if bare:
-        bare_rate = await bare_inserts(work / "bare.db", len(presses))
-        figures.append(info(f"burst[{label}] bare aiosqlite insert loop", bare_rate,
-                            "inserts/s", "BEGIN IMMEDIATE; INSERT; COMMIT per press"))
-        figures.append(info(f"burst[{label}] handler/bare ratio", rate / bare_rate, "x"))
+    if label == "sqlite":
+        bare_rate, bare_p99 = await bare_inserts(work / "bare.db", len(presses))
+        how = "aiosqlite: BEGIN IMMEDIATE; INSERT; COMMIT per insert, one after another"
+    else:
+        # Each commit waits for the disk: fewer inserts keep the run short, the rate the same.
+        bare_rate, bare_p99 = await bare_inserts_postgres(settings.database_url,
+                                                          BARE_POSTGRES_INSERTS)
+        how = (f"asyncpg: BEGIN; INSERT; COMMIT per insert, one after another, "
+               f"{BARE_POSTGRES_INSERTS} inserts")
+    figures += [
+        info(f"burst[{label}] bare insert loop", bare_rate, "inserts/s", how),
+        info(f"burst[{label}] handler/bare ratio", rate / bare_rate, "x"),
+        info(f"burst[{label}] p99/bare p99 ratio", p99 / bare_p99, "x",
+             f"bare loop p99 {bare_p99:.2f} ms"),
+    ]
     return figures

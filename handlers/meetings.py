@@ -99,8 +99,8 @@ def _checkin_buttons(meeting: Meeting) -> tuple[tuple[Button, ...], ...]:
 async def check_in(context: Context, request: Request) -> list[Outgoing]:
     """Check the sender in: their household counts towards the quorum.
 
-    A press of the button names its meeting and is written in one statement; a typed
-    签到 finds the 屋场's open meeting first.
+    A press of the button names its meeting and is written, with the count it shows, by
+    one storage call; a typed 签到 finds the 屋场's open meeting first.
     """
     homestead = await request.own_homestead(texts.MEETING_NO_HOMESTEAD)
     person = request.require_person()
@@ -116,15 +116,14 @@ async def check_in(context: Context, request: Request) -> list[Outgoing]:
     if household_id is None:  # a Person built without it: look it up by number
         numbers = await meetings.households_by_number(request.connection, homestead.id)
         household_id = numbers[person.household]
-    if not await meetings.check_in_if_open(request.connection, meeting_id, homestead.id,
-                                           person.id, household_id, request.now):
+    shown = await meetings.check_in(request.connection, meeting_id, homestead.id, person.id,
+                                    household_id, request.now)
+    if shown is None:
         found = await _open_meeting(request, homestead)
         if found.id != meeting_id:
             raise Refusal(texts.MEETING_ENDED_ALREADY)
         return [request.reply(texts.CHECKIN_AGAIN.format(name=person.name),
                               toast=request.pressed)]
-    shown = await meetings.with_presence(request.connection, meeting_id)
-    assert shown is not None  # the check-in above found it
     found, households, persons = shown
     progress = _progress_text(found, households, persons)
     checked_in = texts.CHECKED_IN.format(name=person.name, progress=progress)

@@ -200,11 +200,10 @@ class Router:
         if not command.fits(incoming.chat_kind):
             template = texts.PRIVATE_ONLY if command.where is Where.PRIVATE else texts.GROUP_ONLY
             raise Refusal(template.format(command=usage))
-        person = await org.person_for_account(connection, incoming.channel, incoming.user_id)
-        homestead = None
-        if incoming.chat_kind is ChatKind.GROUP:
-            homestead = await org.homestead_for_chat(connection, incoming.channel,
-                                                     incoming.chat_id)
+        in_group = incoming.chat_kind is ChatKind.GROUP
+        person, homestead = await org.sender_and_group(
+            connection, incoming.channel, incoming.user_id,
+            incoming.chat_id if in_group else None)
         if command.roles is not None:
             if person is None:
                 raise Refusal(texts.NOT_BOUND)

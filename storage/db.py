@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,25 +31,39 @@ logger = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 _WRITE_FLAG = "wuchang_write"
+POSTGRES_LANES = 4  # write transactions of one process open at once on PostgreSQL
 
 
 @dataclass(slots=True)
 class _Batch:
-    """Group commit on SQLite: one write transaction shared by writers queued together.
+    """Group commit: one write transaction shared by writers queued together.
 
-    A trip through ``BEGIN IMMEDIATE`` and ``COMMIT`` costs more than a button press's
-    statements (issue 8's burst), so the writer that finds no transaction open begins
-    one and queues its closer on the write lock; the writers already waiting for the lock
-    run in it one after another, each inside its own savepoint, so one writer's error
-    undoes only its own changes. The closer commits, and each writer whose block ended
-    without error returns from ``Database.write`` only then, with the commit's error if
-    it failed.
+    A trip through ``BEGIN`` and ``COMMIT`` costs more than a button press's statements
+    (issue 8's burst on SQLite, issue 23's on PostgreSQL), so the writer that finds no
+    transaction open begins one and queues its closer on the write lock; the writers
+    already waiting for the lock run in it one after another, each inside its own
+    savepoint, so one writer's error undoes only its own changes. The closer commits, and
+    each writer whose block ended without error returns from ``Database.write`` only
+    then, with the commit's error if it failed. ``raw`` is the SQLite driver connection,
+    ``postgres`` asyncpg's: the savepoints bypass SQLAlchemy, which does not track them.
     """
 
     connection: AsyncConnection
     transaction: AsyncTransaction
-    raw: sqlite_driver.Connection
+    raw: sqlite_driver.Connection | None
+    postgres: Any  # asyncpg's connection: savepoints in one round trip (simple protocol)
     committed: asyncio.Future[None]
+    fresh: bool = True  # its first writer's savepoint is taken
+
+
+@dataclass(slots=True)
+class _Lane:
+    """One line of writers taking turns, with the batch they share and its closer."""
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    batch: _Batch | None = None
+    closer: asyncio.Task[None] | None = None
+    waiting: int = 0  # writers queued or writing
 
 
 class Database:
@@ -69,9 +83,8 @@ class Database:
 
             options = {"async_creator": connect}
         self.engine: AsyncEngine = create_async_engine(url, **options)
-        self._write_lock = asyncio.Lock()
-        self._batch: _Batch | None = None
-        self._closer: asyncio.Task[None] | None = None
+        # SQLite has one writer at a time; PostgreSQL's lanes write at once, each a batch.
+        self._lanes = [_Lane() for _ in range(1 if self.is_sqlite else POSTGRES_LANES)]
         if self.is_sqlite:
             _configure_sqlite(self.engine)
 
@@ -80,18 +93,29 @@ class Database:
         """Open a transaction that will write; committed on success, rolled back on error.
 
         The block's changes are committed when the ``async with`` ends without error, and
-        nothing of them is kept when it raises. On SQLite writers are serialised
-        in-process and take the write lock at BEGIN (``BEGIN IMMEDIATE``), so a
-        transaction never fails half-way for a lock another process holds; writers that
-        queue up meanwhile share one commit (see ``_Batch``). PostgreSQL needs neither.
+        nothing of them is kept when it raises. Writers of this process take turns, and
+        those that queue up meanwhile share one commit (see ``_Batch``). On SQLite the
+        transaction takes the write lock at BEGIN (``BEGIN IMMEDIATE``), so it never fails
+        half-way for a lock another process holds. On PostgreSQL the writer joins the
+        least busy of ``POSTGRES_LANES`` lanes, so that a round trip's wait is not every
+        writer's.
         """
-        if not self.is_sqlite:
-            async with self.engine.begin() as connection:
-                yield connection
-            return
-        async with self._write_lock:
-            batch = self._batch or await self._open_batch()
-            raw = batch.raw._conn
+        lane = min(self._lanes, key=lambda lane: lane.waiting)
+        lane.waiting += 1
+        try:
+            async with lane.lock:
+                batch = lane.batch or await self._open_batch(lane)
+                async with self._unit(batch) as connection:
+                    yield connection
+        finally:
+            lane.waiting -= 1
+        await asyncio.shield(batch.committed)
+
+    @asynccontextmanager
+    async def _unit(self, batch: _Batch) -> AsyncIterator[AsyncConnection]:
+        """One writer's part of a batch, in its own savepoint."""
+        if batch.raw is not None:
+            raw = batch.raw.database
             raw.execute("SAVEPOINT wuchang_unit")
             try:
                 yield batch.connection
@@ -100,34 +124,52 @@ class Database:
                 raw.execute("RELEASE wuchang_unit")
                 raise
             raw.execute("RELEASE wuchang_unit")
-        await asyncio.shield(batch.committed)
+            return
+        if batch.fresh:  # the savepoint was taken when the batch began
+            batch.fresh = False
+        else:  # one round trip: the previous writer's savepoint gives way to ours
+            await batch.postgres.execute("RELEASE SAVEPOINT wuchang_unit; SAVEPOINT wuchang_unit")
+        try:
+            yield batch.connection
+        except BaseException:
+            await batch.postgres.execute("ROLLBACK TO SAVEPOINT wuchang_unit")
+            raise
 
-    async def _open_batch(self) -> _Batch:
+    async def _open_batch(self, lane: _Lane) -> _Batch:
         """Begin the write transaction the next writers share; its closer queues behind them."""
         connection = await self.engine.connect()
         connection.info[_WRITE_FLAG] = True
+        raw: sqlite_driver.Connection | None = None
+        postgres: Any = None
         try:
             transaction = await connection.begin()
-            raw = (await connection.get_raw_connection()).driver_connection
-            assert isinstance(raw, sqlite_driver.Connection)
+            driver = (await connection.get_raw_connection()).driver_connection
+            if self.is_sqlite:
+                assert isinstance(driver, sqlite_driver.Connection)
+                raw = driver
+            else:  # through SQLAlchemy, so that its transaction has begun
+                await connection.exec_driver_sql("SAVEPOINT wuchang_unit")
+                postgres = driver
         except BaseException:
             await connection.close()
             raise
         finally:
             # The flag lives with the pooled connection: a later read there is a plain BEGIN.
             connection.info.pop(_WRITE_FLAG, None)
-        raw.inline = True  # BEGIN IMMEDIATE holds the lock: see storage.sqlite_driver
-        batch = _Batch(connection, transaction, raw,
+        if raw is not None:
+            raw.inline = True  # BEGIN IMMEDIATE holds the lock: see storage.sqlite_driver
+        batch = _Batch(connection, transaction, raw, postgres,
                        asyncio.get_running_loop().create_future())
-        self._batch = batch
-        self._closer = asyncio.get_running_loop().create_task(self._close_batch(batch))
+        lane.batch = batch
+        lane.closer = asyncio.get_running_loop().create_task(self._close_batch(lane, batch))
         return batch
 
-    async def _close_batch(self, batch: _Batch) -> None:
+    async def _close_batch(self, lane: _Lane, batch: _Batch) -> None:
         """Commit the batch once the writers that were queued when it began are through."""
-        async with self._write_lock:
-            self._batch = None
-            batch.raw.inline = False
+        async with lane.lock:
+            lane.batch = None
+            if batch.raw is not None:
+                batch.raw.inline = False
             try:
                 await batch.transaction.commit()
             except Exception as error:
@@ -136,8 +178,9 @@ class Database:
                 batch.committed.exception()
                 # SQLite keeps the transaction open when COMMIT fails, and SQLAlchemy's
                 # pool does not reset a connection whose commit it attempted.
-                with suppress(Exception):
-                    await batch.raw.rollback()
+                if batch.raw is not None:
+                    with suppress(Exception):
+                        await batch.raw.rollback()
             except BaseException:
                 batch.committed.cancel()
                 raise
@@ -167,8 +210,8 @@ class Database:
 
     async def dispose(self) -> None:
         """Commit the open write batch, if any, and close every pooled connection."""
-        if self._closer is not None:
-            await asyncio.gather(self._closer, return_exceptions=True)
+        await asyncio.gather(*(lane.closer for lane in self._lanes if lane.closer is not None),
+                             return_exceptions=True)
         await self.engine.dispose()
 
 

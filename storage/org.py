@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, func, insert, select, update
+from sqlalchemy import Row, Select, bindparam, func, insert, literal, select, true, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core import texts
@@ -57,7 +58,7 @@ def _person_query() -> Select[Any]:
     )
 
 
-def _to_person(row: Row[Any]) -> Person:
+def _to_person(row: Row[Any] | SimpleNamespace) -> Person:
     return Person(
         id=row.id, code=row.code, name=row.name, role=Role(row.role), age=row.age,
         party_member=row.party_member, township_id=row.township_id,
@@ -80,7 +81,7 @@ def _homestead_query() -> Select[Any]:
     )
 
 
-def _to_homestead(row: Row[Any]) -> Homestead:
+def _to_homestead(row: Row[Any] | SimpleNamespace) -> Homestead:
     return Homestead(
         id=row.id, name=row.name, village_id=row.village_id, village=row.village_name,
         township_id=row.township_id, township=row.township_name, grid=row.grid_name,
@@ -97,6 +98,39 @@ _HOMESTEAD_FOR_CHAT = _homestead_query().join(
     chat_binding, chat_binding.c.homestead_id == homestead.c.id).where(
     chat_binding.c.channel == bindparam("channel"),
     chat_binding.c.external_chat_id == bindparam("chat_id"))
+
+
+def _sender_and_group() -> Select[Any]:
+    """Both look-ups above in one statement: a row with the person's and the 屋场's columns."""
+    found_person = _PERSON_FOR_ACCOUNT.subquery("sender")
+    found_homestead = _HOMESTEAD_FOR_CHAT.subquery("chat")
+    anchor = select(literal(1).label("one")).subquery("anchor")
+    return select(
+        *(column.label(f"p_{column.name}") for column in found_person.c),
+        *(column.label(f"h_{column.name}") for column in found_homestead.c),
+    ).select_from(anchor.outerjoin(found_person, true()).outerjoin(found_homestead, true()))
+
+
+_SENDER_AND_GROUP = _sender_and_group()
+
+
+async def sender_and_group(connection: AsyncConnection, channel: str, user_id: str,
+                           chat_id: str | None) -> tuple[Person | None, Homestead | None]:
+    """The person bound to this chat account and the 屋场 of this group, in one round trip.
+
+    ``chat_id`` None (a private chat) looks up no 屋场. Every message asks for both.
+    """
+    row = (await connection.execute(_SENDER_AND_GROUP, {
+        "channel": channel, "user_id": user_id, "chat_id": chat_id})).one()
+    fields = row._asdict()
+    sender = homestead_found = None
+    if fields["p_id"] is not None:
+        sender = _to_person(SimpleNamespace(**{name[2:]: value for name, value in fields.items()
+                                               if name.startswith("p_")}))
+    if fields["h_id"] is not None:
+        homestead_found = _to_homestead(SimpleNamespace(**{
+            name[2:]: value for name, value in fields.items() if name.startswith("h_")}))
+    return sender, homestead_found
 
 
 async def person_by_id(connection: AsyncConnection, person_id: int) -> Person | None:

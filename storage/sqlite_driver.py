@@ -1,21 +1,28 @@
-"""aiosqlite, with fewer trips to its thread.
+"""aiosqlite, with fewer trips to a thread; public APIs of aiosqlite and sqlite3 only.
 
 aiosqlite runs every call on one worker thread per connection, and SQLAlchemy's adapter
-makes four calls per statement (cursor, execute, fetchall, close). A trip to the thread
-and back costs 50-75 µs on the 2-core machine, more than the statement itself, so a
-button press of seven statements spent most of its time handing work between threads
-(issue 8's burst). Two changes, both below SQLAlchemy:
+makes four calls per statement (cursor, execute, fetchall, close). A trip to a thread and
+back costs 50-75 µs on the 2-core machine, more than the statement itself, so a button
+press spent most of its time handing work between threads (issue 8's burst). Two changes,
+both below SQLAlchemy and both through public interfaces (issue 23):
 
-- ``Cursor`` runs execute and the first rows' fetch in one trip, and closes the sqlite3
-  cursor there once the rows are all read; streaming results fetch further rows per trip.
+- ``Connection`` is an ``aiosqlite.Connection`` built with its public constructor from a
+  connector that keeps our own reference to the ``sqlite3.Connection`` (``sqlite``); it
+  overrides only the public ``cursor()``, whose ``Cursor`` keeps aiosqlite's cursor
+  contract (awaitable, async context manager, ``execute``/``fetch*``/``close``): execute
+  and the first rows' fetch happen in one trip, to a one-thread executor of our own.
 - ``Connection.inline``: while a write transaction holds the database's write lock (set by
   ``storage.db.Database.write`` after ``BEGIN IMMEDIATE`` succeeded, cleared before
   ``COMMIT``), statements run on the event loop's thread. Inside such a transaction no
   statement can wait for a lock (WAL readers never block, and the write lock is held), so
   a statement takes microseconds; a long run of them still lets the loop run other
   tasks every ``LOOP_TURN``. ``BEGIN IMMEDIATE``, which may wait for another process,
-  and ``COMMIT``, which may checkpoint, still go through the thread, as do read
-  transactions, which may scan a large table.
+  and ``COMMIT``, which may checkpoint, still go to aiosqlite's thread, and read
+  transactions, which may scan a large table, to the executor.
+
+SQLAlchemy awaits one call at a time per connection, so aiosqlite's thread, the executor
+and the loop never use the sqlite3 connection at once (``check_same_thread`` is off).
+``tests/test_sqlite_driver.py`` holds the contract SQLAlchemy relies on.
 """
 
 from __future__ import annotations
@@ -23,8 +30,9 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -32,37 +40,69 @@ FIRST_FETCH = 256  # rows fetched in the trip that executes the statement
 LOOP_TURN = 0.02  # seconds of inline statements between two turns of the event loop
 
 _Description = tuple[tuple[str, None, None, None, None, None, None], ...] | None
+_T = TypeVar("_T")
 
 
 class Connection(aiosqlite.Connection):
     """An aiosqlite connection whose statements may run inline (see the module doc)."""
 
-    inline = False
-    _turn_at = 0.0  # when inline statements last let the event loop run other tasks
+    def __init__(self, connector: Callable[[], sqlite3.Connection]) -> None:
+        self.sqlite: sqlite3.Connection | None = None  # ours, set when aiosqlite connects
+        self.inline = False
+        self.trips = 0  # statements' trips to the executor (the contract test counts them)
+        self._turn_at = 0.0  # when inline statements last let the event loop run
+        self._executor: ThreadPoolExecutor | None = None
 
-    async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        def connect() -> sqlite3.Connection:
+            self.sqlite = connector()
+            return self.sqlite
+
+        super().__init__(connect, iter_chunk_size=64)
+
+    @property
+    def database(self) -> sqlite3.Connection:
+        """The sqlite3 connection; an error once closed or before connecting."""
+        if self.sqlite is None:
+            raise ValueError("Connection closed")
+        return self.sqlite
+
+    async def run(self, function: Callable[[], _T]) -> _T:
+        """Run ``function`` with the sqlite3 connection: inline, or in one trip."""
         if self.inline:
             # A long write (an import, thousands of outbox rows) must not stall the
             # channels: give the loop a turn every LOOP_TURN seconds.
             if time.monotonic() - self._turn_at > LOOP_TURN:
                 await asyncio.sleep(0)
                 self._turn_at = time.monotonic()
-            return fn(*args, **kwargs)
-        return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
+            return function()
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(1, thread_name_prefix="wuchang-sqlite")
+        self.trips += 1
+        return await asyncio.get_running_loop().run_in_executor(self._executor, function)
 
     def cursor(self) -> Cursor:  # type: ignore[override]
-        """A cursor that needs no trip to be made."""
+        """A cursor that needs no trip to be made (awaitable, as aiosqlite's is)."""
         return Cursor(self)
 
     async def rollback(self) -> None:
         """Roll back; no trip when no transaction is open (the pool's reset on return)."""
-        if self._connection is not None and not self._connection.in_transaction:
+        if self.sqlite is not None and not self.sqlite.in_transaction:
             return
         await super().rollback()
 
+    async def close(self) -> None:
+        """Close the connection and the executor's thread."""
+        try:
+            await super().close()
+        finally:
+            self.sqlite = None
+            if self._executor is not None:
+                self._executor.shutdown(wait=False)
+                self._executor = None
+
 
 class Cursor:
-    """The async cursor SQLAlchemy's aiosqlite adapter expects, one trip per statement."""
+    """aiosqlite's cursor contract, one trip per statement (none inline)."""
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
@@ -73,6 +113,10 @@ class Cursor:
         self.lastrowid: int | None = None
         self.arraysize = 1
 
+    def __await__(self) -> Generator[Any, None, Cursor]:
+        """``await connection.cursor()`` gives the cursor, as aiosqlite's does."""
+        return self.__aenter__().__await__()
+
     async def __aenter__(self) -> Cursor:
         return self
 
@@ -81,7 +125,7 @@ class Cursor:
 
     def _run(self, sql: str, parameters: Any, many: bool) -> None:
         self._finish()
-        cursor = self._connection._conn.cursor()
+        cursor = self._connection.database.cursor()
         try:
             if many:
                 cursor.executemany(sql, parameters)
@@ -115,27 +159,27 @@ class Cursor:
 
     async def execute(self, sql: str, parameters: Any = None) -> Cursor:
         """Execute one statement and fetch its first rows, in one trip."""
-        await self._connection._execute(self._run, sql, parameters, False)
+        await self._connection.run(lambda: self._run(sql, parameters, False))
         return self
 
     async def executemany(self, sql: str, parameters: Sequence[Any]) -> Cursor:
         """Execute one statement for each set of parameters, in one trip."""
-        await self._connection._execute(self._run, sql, parameters, True)
+        await self._connection.run(lambda: self._run(sql, parameters, True))
         return self
 
     async def fetchall(self) -> list[Any]:
         """Every remaining row."""
         rows, self._rows = self._rows, []
         if self._cursor is not None:
-            rows += await self._connection._execute(self._fetch, None)
+            rows += await self._connection.run(lambda: self._fetch(None))
         return rows
 
     async def fetchmany(self, size: int | None = None) -> list[Any]:
         """Up to ``size`` rows (``arraysize`` by default)."""
         wanted = size or self.arraysize
         if len(self._rows) < wanted and self._cursor is not None:
-            self._rows += await self._connection._execute(self._fetch,
-                                                          max(wanted, FIRST_FETCH))
+            self._rows += await self._connection.run(
+                lambda: self._fetch(max(wanted, FIRST_FETCH)))
         rows, self._rows = self._rows[:wanted], self._rows[wanted:]
         return rows
 
@@ -157,14 +201,14 @@ class Cursor:
         """Drop buffered rows and close the sqlite3 cursor if it is still open."""
         self._rows = []
         if self._cursor is not None:
-            await self._connection._execute(self._finish)
+            await self._connection.run(self._finish)
 
 
 async def connect(database: str, **options: Any) -> Connection:
     """Open a ``Connection`` to ``database`` (options as for ``sqlite3.connect``).
 
-    ``check_same_thread`` is off because inline statements run on the event loop's thread;
-    the connection is still used by one thread at a time.
+    ``check_same_thread`` is off because statements run on the event loop's thread or the
+    executor's; the connection is still used by one thread at a time.
     """
     options["check_same_thread"] = False
 
@@ -172,6 +216,6 @@ async def connect(database: str, **options: Any) -> Connection:
         opened: sqlite3.Connection = sqlite3.connect(database, **options)
         return opened
 
-    connection = Connection(connector, iter_chunk_size=64)
+    connection = Connection(connector)
     await connection
     return connection

@@ -35,7 +35,7 @@ async def _townships(database: Database) -> list[str]:
 async def _thread_of_statement(connection: AsyncConnection) -> int:
     raw = (await connection.get_raw_connection()).driver_connection
     assert isinstance(raw, sqlite_driver.Connection)
-    raw._conn.create_function("thread_id", 0, threading.get_ident)
+    raw.database.create_function("thread_id", 0, threading.get_ident)
     return int(await connection.scalar(text("SELECT thread_id()")))
 
 

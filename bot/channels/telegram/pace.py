@@ -6,7 +6,7 @@ second's worth through at once and wakes up a little late after each wait, so a
 broadcast either met 429s or fell below the rate (issue 8). Here requests go out one
 per ``1 / MESSAGES_PER_SECOND`` seconds on a fixed schedule (``EvenPace``): a slightly
 late wake-up does not push the later ones back, and no one-second window holds more
-than 30.
+than 30; a group gets at most 20 in any 60 seconds (``GroupWindow``).
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from aiolimiter import AsyncLimiter
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
@@ -59,6 +59,58 @@ class EvenPace:
         return None
 
 
+class GroupWindow:
+    """At most ``limit`` entries in every ``window`` seconds, sliding (issue 23).
+
+    A token bucket (aiolimiter's) starts full and refills while it drains, so a group
+    got 39 messages in its first minute (python-telegram-bot issue #3772); here a caller
+    waits until the send ``limit`` places back is a whole window old, so no window of
+    ``window`` seconds, wherever it starts, holds more than ``limit``. One group's
+    callers go one at a time, each ``record``-ing when it is really sent. ``clock`` and
+    ``sleep`` are injectable for tests.
+    """
+
+    def __init__(self, limit: int = GROUP_PER_MINUTE, window: float = 60.0, *,
+                 clock: Callable[[], float] | None = None,
+                 sleep: Callable[[float], Coroutine[Any, Any, None]] = asyncio.sleep) -> None:
+        self.limit = limit
+        self.window = window
+        self._clock = clock
+        self._sleep = sleep
+        self._entries: deque[float] = deque()
+        self._turn = asyncio.Lock()
+
+    def _now(self) -> float:
+        return self._clock() if self._clock is not None else asyncio.get_running_loop().time()
+
+    def idle(self) -> bool:
+        """Whether nothing entered within the last window."""
+        return not self._turn.locked() and (
+            not self._entries or self._now() - self._entries[-1] >= self.window)
+
+    async def __aenter__(self) -> None:
+        """Wait for this group's turn and for room in the window; ``record`` the send."""
+        await self._turn.acquire()
+        try:
+            while True:
+                now = self._now()
+                while self._entries and now - self._entries[0] >= self.window:
+                    self._entries.popleft()
+                if len(self._entries) < self.limit:
+                    return
+                await self._sleep(self._entries[0] + self.window - now)
+        except BaseException:
+            self._turn.release()
+            raise
+
+    def record(self) -> None:
+        """Count a message as sent now (after the overall pace let it through)."""
+        self._entries.append(self._now())
+
+    async def __aexit__(self, *_: object) -> None:
+        self._turn.release()
+
+
 class FloodLimiter(BaseRateLimiter[int]):
     """python-telegram-bot's rate limiter for the bot (see the module doc).
 
@@ -66,9 +118,11 @@ class FloodLimiter(BaseRateLimiter[int]):
     means none: the 429 is raised, and the outbox dispatcher retries the row later.
     """
 
-    def __init__(self, per_second: float = MESSAGES_PER_SECOND) -> None:
+    def __init__(self, per_second: float = MESSAGES_PER_SECOND,
+                 group_window: Callable[[], GroupWindow] = GroupWindow) -> None:
         self._pace = EvenPace(per_second)
-        self._groups: dict[int | str, AsyncLimiter] = {}
+        self._group_window = group_window
+        self._groups: dict[int | str, GroupWindow] = {}
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -92,9 +146,12 @@ class FloodLimiter(BaseRateLimiter[int]):
                 if chat_id is None:
                     return await callback(*args, **kwargs)
                 async with contextlib.AsyncExitStack() as limits:
-                    if group is not None:
-                        await limits.enter_async_context(self._group(group))
+                    window = self._group(group) if group is not None else None
+                    if window is not None:
+                        await limits.enter_async_context(window)
                     await limits.enter_async_context(self._pace)
+                    if window is not None:
+                        window.record()  # the time it leaves, not the time it queued
                     return await callback(*args, **kwargs)
             except RetryAfter as error:
                 if attempt == retries:
@@ -104,9 +161,11 @@ class FloodLimiter(BaseRateLimiter[int]):
                 await asyncio.sleep(wait + 0.1)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
-    def _group(self, group: int | str) -> AsyncLimiter:
+    def _group(self, group: int | str) -> GroupWindow:
         if group not in self._groups and len(self._groups) >= _KEPT_GROUP_LIMITERS:
             for key, limiter in list(self._groups.items()):
-                if limiter.has_capacity(limiter.max_rate):  # idle for a minute
+                if limiter.idle():  # nothing sent for a minute: nothing to remember
                     del self._groups[key]
-        return self._groups.setdefault(group, AsyncLimiter(GROUP_PER_MINUTE, 60))
+        if group not in self._groups:
+            self._groups[group] = self._group_window()
+        return self._groups[group]
