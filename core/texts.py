@@ -719,3 +719,21 @@ POSTER_MORE = "……还有{count}行印不下，请看网上公开栏。"
 POSTER_FOOTER = "{when}印制。提出问题和提出异议的人不公开。"
 POSTER_BAD_SUFFIX = "输出文件要以 .pdf 或 .png 结尾，例如 -o 公开栏.pdf"
 POSTER_WRITTEN = "已生成{village}{month}公开栏海报：{path}"
+
+# --- operations: the command line, backups, templates, slips (issue 21) ---
+CLI_NO_PG_DRIVER = "缺少 PostgreSQL 驱动。请安装：pip install 'wuchang[pg]'（或 pip install asyncpg）。"
+CLI_SCHEMA_TOO_NEW = ("数据库版本 {found} 比这个程序新（它只认识到 {head}）。"
+                      "请安装新版 wuchang，或从升级前的备份恢复。")
+CLI_SCHEMA_BEHIND = "数据库版本 {found} 比程序旧（{head}）。请先运行 wuchang init 升级（会先备份）。"
+CLI_NO_DATABASE = "这里还没有数据库：{url}\n请先运行 wuchang init，或检查 WUCHANG_DATABASE_URL。"
+CLI_FILE_NOT_FOUND = "找不到文件：{path}"
+CLI_FILE_DENIED = "没有权限读写：{path}"
+CLI_FILE_ERROR = "读写文件出错：{reason}"
+CLI_DATABASE_UNREACHABLE = ("连不上数据库 {url}：{reason}\n"
+                            "请检查数据库是否在运行，以及 WUCHANG_DATABASE_URL 是否正确。")
+CLI_DATABASE_READY = "数据库已就绪（版本 {version}）：{url}"
+CLI_DATABASE_COPIED = "升级前已把旧数据库备份到：{path}"
+BACKUP_WRITTEN = "已备份到：{path}"
+BACKUP_NO_PG_DUMP = "没有找到 pg_dump。请安装 PostgreSQL 客户端（如 apt install postgresql-client）后再备份。"
+BACKUP_PG_DUMP_FAILED = "pg_dump 失败：{reason}"
+BACKUP_NO_FOLDER = "备份文件所在的文件夹不存在：{path}"

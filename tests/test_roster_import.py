@@ -374,6 +374,7 @@ def test_cli_import_prints_each_warning_to_stderr_and_exits_0(
 
 
 def test_cli_status_shows_the_roster_warnings(database_file: Path, tmp_path: Path) -> None:
+    assert run_cli("init").exit_code == 0  # status never creates the database (issue 21)
     before = run_cli("status")
     assert before.exit_code == 0, before.output
     assert before.stdout.splitlines()[-1] == "花名册无提醒。"

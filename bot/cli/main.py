@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from bot.cli.backup import backup
 from bot.cli.common import fail, rejected, settings_or_fail, with_app
+from bot.cli.errors import ExplainingGroup, safe_url
 from bot.cli.wecom import wecom_cli
 
 if TYPE_CHECKING:
@@ -23,13 +25,14 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-cli = typer.Typer(help="wuchang：红色屋场议事与问题清单机器人。", no_args_is_help=True,
-                  add_completion=False, pretty_exceptions_enable=False)
+cli = typer.Typer(cls=ExplainingGroup, help="wuchang：红色屋场议事与问题清单机器人。",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 roster_cli = typer.Typer(help="花名册：导入人员，打印邀请码。", no_args_is_help=True)
 cli.add_typer(roster_cli, name="roster")
 scores_cli = typer.Typer(help="红黄旗：从表格导入月度评比分数。", no_args_is_help=True)
 cli.add_typer(scores_cli, name="scores")
 cli.add_typer(wecom_cli, name="wecom")
+cli.command()(backup)
 
 
 def main() -> None:
@@ -47,11 +50,23 @@ def _logging(verbose: bool) -> None:
 @cli.command()
 def init() -> None:
     """Create or upgrade the database schema (also done on every start)."""
-    from storage.db import head_revision
+    from core import texts
+    from storage.db import Database, head_revision
 
     settings = settings_or_fail()
-    with_app(lambda app: asyncio.sleep(0), settings)
-    typer.echo(f"数据库已就绪（版本 {head_revision()}）：{settings.database_url}")
+
+    async def upgrade() -> Path | None:
+        database = Database(settings.database_url)
+        try:
+            return await database.migrate()
+        finally:
+            await database.dispose()
+
+    aside = asyncio.run(upgrade())
+    if aside is not None:
+        typer.echo(texts.CLI_DATABASE_COPIED.format(path=aside))
+    typer.echo(texts.CLI_DATABASE_READY.format(version=head_revision(),
+                                               url=safe_url(settings.database_url)))
 
 
 @cli.command()
@@ -320,7 +335,7 @@ def roster_import(file: Annotated[Path, typer.Argument(help=".csv or .xlsx")]) -
     from core.roster import RosterInvalid
 
     try:
-        result = with_app(lambda app: import_roster_file(app, file))
+        result = with_app(lambda app: import_roster_file(app, file), create=True)
     except RosterInvalid as invalid:
         raise rejected("花名册", "数据", invalid) from None
     typer.echo(f"导入完成：新增 {len(result.created)} 人，更新 {len(result.updated)} 人，"
@@ -366,7 +381,7 @@ def scores_import(file: Annotated[Path, typer.Argument(help=".xlsx or .csv")]) -
     from core.roster import RosterInvalid
 
     try:
-        count = with_app(lambda app: import_scores(app, file))
+        count = with_app(lambda app: import_scores(app, file), create=True)
     except RosterInvalid as invalid:
         raise rejected("分数表", "分数", invalid) from None
     typer.echo(texts.SCORES_IMPORTED.format(count=count))
