@@ -737,3 +737,31 @@ BACKUP_WRITTEN = "已备份到：{path}"
 BACKUP_NO_PG_DUMP = "没有找到 pg_dump。请安装 PostgreSQL 客户端（如 apt install postgresql-client）后再备份。"
 BACKUP_PG_DUMP_FAILED = "pg_dump 失败：{reason}"
 BACKUP_NO_FOLDER = "备份文件所在的文件夹不存在：{path}"
+TEMPLATE_ROSTER_SHEET = "花名册"
+TEMPLATE_SCORES_SHEET = "月度评分"
+TEMPLATE_NOTES_SHEET = "说明"
+TEMPLATE_NOTES_HEADER = ("列名", "填写说明", "必填")
+TEMPLATE_REQUIRED = "是"
+TEMPLATE_SAMPLE_NOTE = "第1行是列名，请勿改动；第2行（黄色）是示例，请改成真实数据或删除。每行一条。"
+TEMPLATE_INVALID = "“{column}”这一列只能填下拉列表里的值或规定范围的数字。"
+TEMPLATE_ROSTER_NOTES = {
+    "编号": "每人一个，不能重复，例如 P0001",
+    "姓名": "姓名",
+    "镇": "所属镇（乡）",
+    "网格": "网格：一起评比的几个村",
+    "村": "所属村；镇干部可不填",
+    "屋场": "所属屋场；镇干部可不填",
+    "户号": "屋场内的户号，正整数；同一户的人填同一个户号",
+    "在家": "是/否：这一户是否长期在家（不填为是）；同一户的人填得一样",
+    "党员": "是/否（不填为否）",
+    "年龄": "年龄，1到120的整数",
+    "角色": "村民、屋场长、记录员、村干部或镇干部；不填为村民。每个屋场一个屋场长、一个记录员",
+    "手机": "手机号（可不填，不能重复）",
+}
+TEMPLATE_SCORES_MONTH = "月份，写成 2026-11"
+TEMPLATE_SCORES_VILLAGE = "村名；两个镇有同名村时加一列“镇”"
+TEMPLATE_SCORES_ITEM = "这一项的得分，满分 {most}；空着表示不改"
+TEMPLATE_SCORES_CATEGORY = "这一类的得分；空着表示不改"
+TEMPLATE_WRITTEN = "已生成模板：{path}"
+TEMPLATE_BAD_KIND = "模板只有 roster（花名册）和 scores（月度评分）两种。"
+TEMPLATE_BAD_SUFFIX = "模板文件要以 .xlsx 结尾，例如 -o 花名册模板.xlsx"

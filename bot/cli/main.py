@@ -18,6 +18,7 @@ import typer
 from bot.cli.backup import backup
 from bot.cli.common import fail, rejected, settings_or_fail, with_app
 from bot.cli.errors import ExplainingGroup, safe_url
+from bot.cli.files import template
 from bot.cli.wecom import wecom_cli
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ scores_cli = typer.Typer(help="红黄旗：从表格导入月度评比分数。"
 cli.add_typer(scores_cli, name="scores")
 cli.add_typer(wecom_cli, name="wecom")
 cli.command()(backup)
+cli.command()(template)
 
 
 def main() -> None:
@@ -348,17 +350,24 @@ def roster_import(file: Annotated[Path, typer.Argument(help=".csv or .xlsx")]) -
 def roster_invites(
     renew: Annotated[list[str] | None, typer.Option(
         "--renew", help="编号 whose code is replaced (lost phone)")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="write a CSV file Excel opens (UTF-8 with BOM)")] = None,
 ) -> None:
-    """Print CSV 编号,姓名,邀请码 for everyone on the roster."""
+    """Print CSV 编号,姓名,邀请码,村,屋场 for everyone on the roster."""
     from bot.admin import invite_rows
+    from bot.files.roster import write_csv
 
     try:
-        rows = with_app(lambda app: invite_rows(app, renew or []))
+        slips = with_app(lambda app: invite_rows(app, renew or []))
     except LookupError as missing:
         raise fail(f"花名册里没有编号 {missing}") from None
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(["编号", "姓名", "邀请码"])
-    writer.writerows(rows)
+    rows = [["编号", "姓名", "邀请码", "村", "屋场"]]
+    rows += [[slip.person_code, slip.name, slip.code, slip.village, slip.homestead]
+             for slip in slips]
+    if output is None:
+        csv.writer(sys.stdout, lineterminator="\n").writerows(rows)
+    else:
+        write_csv(output, rows)
 
 
 @scores_cli.command("template")

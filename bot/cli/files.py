@@ -1,0 +1,29 @@
+"""``wuchang template``: the spreadsheets an office fills in and imports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.cli.common import fail, settings_or_fail
+from core import texts
+
+
+def template(
+    kind: Annotated[str, typer.Argument(help="roster（花名册）或 scores（月度评分）")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="FILE.xlsx")],
+) -> None:
+    """Write a template for ``wuchang roster import`` or ``wuchang scores import``."""
+    from bot.files.rules import load_rules
+    from bot.files.scheme import load_scheme
+    from bot.files.templates import KINDS, write_template
+
+    if kind not in KINDS:
+        raise fail(texts.TEMPLATE_BAD_KIND)
+    if output.suffix.lower() != ".xlsx":
+        raise fail(texts.TEMPLATE_BAD_SUFFIX)
+    scheme = load_scheme(load_rules(Path(settings_or_fail().rules_file)).scheme_name)
+    write_template(kind, scheme, output)
+    typer.echo(texts.TEMPLATE_WRITTEN.format(path=output))

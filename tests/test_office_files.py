@@ -1,0 +1,165 @@
+"""Issue 21 item 4: files an office uses (CSV encodings, title rows, BOM, templates)."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner, Result
+
+from bot.cli import cli
+from bot.files.roster import read_roster
+from core.roster import COLUMNS
+from tests.conftest import SMALL_ROSTER
+
+ROSTER_TEXT = SMALL_ROSTER.read_text(encoding="utf-8")
+PERSONS = len(ROSTER_TEXT.strip().splitlines()) - 1
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in list(os.environ):
+        if name.startswith("WUCHANG_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WUCHANG_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/w.db")
+    return tmp_path
+
+
+def run_cli(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+def persons(workdir: Path) -> list[tuple[str, str]]:
+    with contextlib.closing(sqlite3.connect(workdir / "w.db")) as connection:
+        return connection.execute("SELECT code, name FROM person ORDER BY code").fetchall()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_csv_in_every_office_encoding_with_a_title_row_reads_alike(
+        tmp_path: Path, encoding: str) -> None:
+    plain = tmp_path / "plain.csv"
+    plain.write_text(ROSTER_TEXT, encoding="utf-8")
+    titled = tmp_path / f"{encoding}.csv"
+    titled.write_bytes(("金溪镇红色屋场花名册,,,\r\n制表：党政办,,2026年11月\r\n" + ROSTER_TEXT)
+                       .encode(encoding))
+    header, rows = read_roster(titled)
+    plain_header, plain_rows = read_roster(plain)
+    assert header == plain_header
+    assert rows[:2] == [{}, {}]  # the title rows keep their place: errors name file rows
+    assert rows[2:] == plain_rows
+
+
+def test_a_gbk_roster_with_a_title_row_imports_and_errors_name_file_rows(workdir: Path) -> None:
+    lines = ROSTER_TEXT.strip().splitlines()
+    good = workdir / "花名册.csv"
+    good.write_bytes(("金溪镇花名册\r\n" + "\r\n".join(lines) + "\r\n").encode("gbk"))
+    result = run_cli("roster", "import", str(good))
+    assert result.exit_code == 0, result.output
+    assert len(persons(workdir)) == PERSONS
+
+    bad = workdir / "坏.csv"
+    broken = [*lines[:3], lines[3].replace(",44,", ",abc,")]
+    bad.write_bytes(("金溪镇花名册\r\n" + "\r\n".join(broken) + "\r\n").encode("gbk"))
+    result = run_cli("roster", "import", str(bad))
+    assert result.exit_code == 1
+    assert "第5行：年龄“abc”" in result.stderr  # title 1, header 2, rows 3-5
+
+
+def test_xlsx_title_rows_above_the_header_are_skipped(workdir: Path) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["金溪镇花名册"])
+    sheet.append([])
+    for line in ROSTER_TEXT.strip().splitlines():
+        sheet.append(line.split(","))
+    workbook.save(workdir / "花名册.xlsx")
+    result = run_cli("roster", "import", str(workdir / "花名册.xlsx"))
+    assert result.exit_code == 0, result.output
+    assert len(persons(workdir)) == PERSONS
+
+
+def test_invites_written_to_a_file_have_a_bom_and_the_village_and_homestead(
+        workdir: Path) -> None:
+    assert run_cli("roster", "import", str(SMALL_ROSTER)).exit_code == 0
+    assert run_cli("roster", "invites", "-o", "邀请码.csv").exit_code == 0
+    data = (workdir / "邀请码.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0] == ["编号", "姓名", "邀请码", "村", "屋场"]
+    by_code = {row[0]: row for row in rows[1:]}
+    assert by_code["H01"][1:2] + by_code["H01"][3:] == ["李勇", "金竹村", "枫树湾"]
+    assert re.fullmatch(r"[2-9A-Z]{8}", by_code["H01"][2])
+    assert by_code["T01"][3:] == ["", ""]  # an official lives in no 屋场
+    # grouped by village and 屋场
+    places = [(row[3], row[4]) for row in rows[1:]]
+    assert places == sorted(places)
+
+
+def test_roster_template_round_trip(workdir: Path) -> None:
+    result = run_cli("template", "roster", "-o", "模板.xlsx")
+    assert result.exit_code == 0, result.output
+    workbook = load_workbook(workdir / "模板.xlsx")
+    sheet = workbook.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    assert header == list(COLUMNS)
+    assert sheet.freeze_panes == "A2"
+    assert sheet[2][1].value == "张三"  # the sample row
+    lists = {str(rule.sqref): rule.formula1 for rule in sheet.data_validations.dataValidation}
+    column = {name: sheet.cell(row=1, column=index).column_letter
+              for index, name in enumerate(header, start=1)}
+    assert lists[f"{column['在家']}2:{column['在家']}2001"] == '"是,否"'
+    assert lists[f"{column['党员']}2:{column['党员']}2001"] == '"是,否"'
+    assert lists[f"{column['角色']}2:{column['角色']}2001"] == '"村民,屋场长,记录员,村干部,镇干部"'
+    notes = workbook["说明"]
+    noted = {row[0].value: row[1].value for row in notes.iter_rows(min_row=4)}
+    assert set(noted) == set(COLUMNS)
+    assert all(noted.values())
+
+    # fill: the sample row replaced by the roster, as an office would type it in
+    sheet.delete_rows(2)
+    for line in ROSTER_TEXT.strip().splitlines()[1:]:
+        sheet.append([int(cell) if cell.isdigit() and len(cell) < 4 else cell
+                      for cell in line.split(",")])
+    workbook.save(workdir / "填好.xlsx")
+    result = run_cli("roster", "import", str(workdir / "填好.xlsx"))
+    assert result.exit_code == 0, result.output
+    assert len(persons(workdir)) == PERSONS
+
+
+def test_scores_template_round_trip(workdir: Path) -> None:
+    assert run_cli("roster", "import", str(SMALL_ROSTER)).exit_code == 0
+    result = run_cli("template", "scores", "-o", "评分.xlsx")
+    assert result.exit_code == 0, result.output
+    workbook = load_workbook(workdir / "评分.xlsx")
+    sheet = workbook.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    assert header[:2] == ["月份", "村"]
+    assert len(header) > 2
+    assert {str(rule.sqref) for rule in sheet.data_validations.dataValidation} == {
+        f"{sheet.cell(row=1, column=index).column_letter}2:"
+        f"{sheet.cell(row=1, column=index).column_letter}2001"
+        for index in range(3, len(header) + 1)}
+    assert "说明" in workbook.sheetnames
+    for index in range(3, len(header) + 1):
+        sheet.cell(row=2, column=index, value=1)
+    workbook.save(workdir / "填好.xlsx")
+    result = run_cli("scores", "import", str(workdir / "填好.xlsx"))
+    assert result.exit_code == 0, result.output
+    assert re.search(rf"已导入\s*{len(header) - 2}\s*项分数", result.stdout)
+
+
+def test_template_refuses_an_unknown_kind_and_suffix(workdir: Path) -> None:
+    assert run_cli("template", "people", "-o", "x.xlsx").exit_code == 2
+    assert run_cli("template", "roster", "-o", "x.csv").exit_code == 2
+    assert list(workdir.iterdir()) == []
