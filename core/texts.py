@@ -765,3 +765,7 @@ TEMPLATE_SCORES_CATEGORY = "这一类的得分；空着表示不改"
 TEMPLATE_WRITTEN = "已生成模板：{path}"
 TEMPLATE_BAD_KIND = "模板只有 roster（花名册）和 scores（月度评分）两种。"
 TEMPLATE_BAD_SUFFIX = "模板文件要以 .xlsx 结尾，例如 -o 花名册模板.xlsx"
+LEDGER_MOTION = "{text}：赞成{yes} 反对{no} 弃权{abstain}，{result}"
+LEDGER_PASSED, LEDGER_NOT_PASSED = "通过", "未通过"
+LEDGER_MEETING_STATUS = {"pending": "待定", "scheduled": "已安排", "open": "进行中",
+                         "ended": "已召开", "cancelled": "已取消"}

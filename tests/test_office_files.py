@@ -8,6 +8,7 @@ import io
 import os
 import re
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -15,9 +16,12 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner, Result
 
 from bot.cli import cli
+from bot.files.ledger_xlsx import write_ledger
 from bot.files.roster import read_roster
+from bot.wiring import App
 from core.roster import COLUMNS
-from tests.conftest import SMALL_ROSTER
+from tests.conftest import SHANGHAI, SMALL_ROSTER, FakeBot
+from tests.test_meeting_record import _hold_meeting
 
 ROSTER_TEXT = SMALL_ROSTER.read_text(encoding="utf-8")
 PERSONS = len(ROSTER_TEXT.strip().splitlines()) - 1
@@ -163,3 +167,40 @@ def test_template_refuses_an_unknown_kind_and_suffix(workdir: Path) -> None:
     assert run_cli("template", "people", "-o", "x.xlsx").exit_code == 2
     assert run_cli("template", "roster", "-o", "x.csv").exit_code == 2
     assert list(workdir.iterdir()) == []
+
+
+async def test_ledger_workbook_is_laid_out_for_an_office(
+        app: App, bot: FakeBot, tmp_path: Path) -> None:
+    await _hold_meeting(bot)
+    bot.clock.set(datetime(2026, 11, 7, 9, 0, tzinfo=SHANGHAI))
+    await bot.say("R01", "枫树湾", "/issue 村头垃圾没人清")
+    await bot.press("R01", "枫树湾", "环境治理")
+    path = tmp_path / "台账.xlsx"
+    assert await write_ledger(app.context, path, month=None, village=None) == 2
+    workbook = load_workbook(path)
+    assert workbook.sheetnames == ["问题清单", "事件", "会议"]
+    for sheet in workbook.worksheets:
+        assert sheet.freeze_panes == "A2"
+        assert all(cell.font.bold for cell in sheet[1])
+        assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}" \
+            f"{sheet.max_row}"
+        assert sheet.page_setup.orientation == "landscape"
+        assert str(sheet.page_setup.paperSize) == "9"  # A4
+        assert sheet.print_title_rows == "$1:$1"
+        assert all(sheet.column_dimensions[cell.column_letter].width >= 6 for cell in sheet[1])
+    issues = workbook["问题清单"]
+    created = issues.cell(2, 14)
+    assert isinstance(created.value, datetime) and created.number_format == "yyyy-mm-dd hh:mm"
+    assert issues.cell(2, 13).number_format == "0%"
+    events = workbook["事件"]
+    raised = list(events.iter_rows(min_row=2, values_only=True))
+    assert raised[0][2:5] == ("李大娘", "V02", "提出问题")  # the name, then the 编号
+    assert {row[2] for row in raised} >= {"李大娘", "袁东成"}
+    assert "分类为设施管护" in {row[4] for row in raised}
+    meetings = list(workbook["会议"].iter_rows(min_row=2, values_only=True))
+    assert len(meetings) == 1
+    meeting = meetings[0]
+    assert meeting[1:4] == ("金竹村", "枫树湾", datetime(2026, 11, 6, 19, 30))
+    assert meeting[4:11] == ("晒谷坪", "讨论修路", "已召开", 3, 3, 4, "是")
+    assert meeting[11] == ("村口修路：赞成4 反对0 弃权0，通过\n"
+                           "集资建亭子：赞成1 反对3 弃权0，未通过")
