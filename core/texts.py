@@ -769,3 +769,27 @@ LEDGER_MOTION = "{text}：赞成{yes} 反对{no} 弃权{abstain}，{result}"
 LEDGER_PASSED, LEDGER_NOT_PASSED = "通过", "未通过"
 LEDGER_MEETING_STATUS = {"pending": "待定", "scheduled": "已安排", "open": "进行中",
                          "ended": "已召开", "cancelled": "已取消"}
+CLI_HELP = {
+    "init": "建立或升级数据库（旧的 SQLite 文件先备份）。",
+    "run": "启动服务：各通道、HTTP（/healthz）和定时任务；SIGTERM 停止。",
+    "status": "查看定时任务上次运行、发件箱积压和花名册提醒。",
+    "verify": "校验事件记录的哈希链，以及问题、跟进事项是否与记录一致。",
+    "export": "导出全部数据（JSON），或把问题清单导出为表格（xlsx）。",
+    "minutes": "生成一次会议的台账：A4 PDF 或表格（按文件后缀）。",
+    "poster": "把一个村一个月的情况印成一张 A4 公开栏海报（PDF 或 PNG）。",
+    "digest": "打印各镇上月的红色屋场工作简报。",
+    "replay": "按脚本驱动机器人，把发出的每条消息打印成 JSON。",
+    "chat": "在终端里以花名册上某人的身份和机器人对话。",
+    "demo": "重建示例乡镇的 SQLite 数据库，并演示一段对话。",
+    "backup": "备份数据库：SQLite 运行中也能一致复制；PostgreSQL 用 pg_dump。",
+    "template": "生成可填写的表格模板：roster（花名册）或 scores（月度评分）。",
+    "roster import": "导入或更新花名册；有一行错就整个文件不导入。",
+    "roster invites": "列出每个人的邀请码（CSV：编号,姓名,邀请码,村,屋场）。",
+    "scores template": "打印评分表的表头（CSV）。",
+    "scores import": "导入月度评分；有一行错就整个文件不导入。",
+    "wecom create-group": "为屋场建企业微信群并拉入已绑定的成员；再运行可补拉新人。",
+    "wecom bind-robot": "把屋场已有企业微信群的群机器人绑定为屋场群。",
+}
+CLI_VERSION_HELP = "显示版本号后退出。"
+CLI_QUIET_HELP = "只显示错误，不显示完成提示。"
+CLI_HELP_OPTION = "显示帮助后退出。"

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from sqlalchemy.engine import make_url
 
-from bot.cli.common import fail, settings_or_fail
+from bot.cli.common import fail, say, settings_or_fail
 from bot.cli.errors import DatabaseMissing
 from core import texts
 from storage.db import copy_sqlite, sqlite_file
@@ -31,7 +31,7 @@ def backup(
         copy_sqlite(path, output)
     else:
         _pg_dump(url, output)
-    typer.echo(texts.BACKUP_WRITTEN.format(path=output))
+    say(texts.BACKUP_WRITTEN.format(path=output))
 
 
 def _pg_dump(url: str, output: Path) -> None:

@@ -80,3 +80,14 @@ def with_app(work: Callable[[App], Awaitable[T]], settings: Settings | None = No
             await app.close()
 
     return asyncio.run(runner())
+
+
+def say(message: str) -> None:
+    """Print a note that a step is done, unless ``wuchang --quiet`` asked for errors only."""
+    from typer._click.globals import get_current_context
+
+    context = get_current_context(silent=True)
+    root = context.find_root() if context is not None else None
+    if root is not None and isinstance(root.obj, dict) and root.obj.get("quiet"):
+        return
+    typer.echo(message)

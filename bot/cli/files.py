@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import fail, settings_or_fail
+from bot.cli.common import fail, say, settings_or_fail
 from core import texts
 
 
@@ -26,4 +26,4 @@ def template(
         raise fail(texts.TEMPLATE_BAD_SUFFIX)
     scheme = load_scheme(load_rules(Path(settings_or_fail().rules_file)).scheme_name)
     write_template(kind, scheme, output)
-    typer.echo(texts.TEMPLATE_WRITTEN.format(path=output))
+    say(texts.TEMPLATE_WRITTEN.format(path=output))

@@ -16,25 +16,26 @@ from zoneinfo import ZoneInfo
 import typer
 
 from bot.cli.backup import backup
-from bot.cli.common import fail, rejected, settings_or_fail, with_app
+from bot.cli.common import fail, rejected, say, settings_or_fail, with_app
 from bot.cli.errors import ExplainingGroup, safe_url
 from bot.cli.files import template
 from bot.cli.wecom import wecom_cli
+from core import texts
 
 if TYPE_CHECKING:
     from bot.wiring import App
 
 T = TypeVar("T")
 
+HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
 cli = typer.Typer(cls=ExplainingGroup, help="wuchang：红色屋场议事与问题清单机器人。",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  context_settings=HELP_OPTIONS)
 roster_cli = typer.Typer(help="花名册：导入人员，打印邀请码。", no_args_is_help=True)
 cli.add_typer(roster_cli, name="roster")
 scores_cli = typer.Typer(help="红黄旗：从表格导入月度评比分数。", no_args_is_help=True)
 cli.add_typer(scores_cli, name="scores")
 cli.add_typer(wecom_cli, name="wecom")
-cli.command()(backup)
-cli.command()(template)
 
 
 def main() -> None:
@@ -42,11 +43,26 @@ def main() -> None:
     cli()
 
 
-def _logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for chatty in ("alembic", "apscheduler", "httpx"):
-        logging.getLogger(chatty).setLevel(logging.WARNING)
+def _version(shown: bool) -> None:
+    if shown:
+        from importlib.metadata import version
+
+        typer.echo(f"wuchang {version('wuchang')}")
+        raise typer.Exit()
+
+
+@cli.callback()
+def options(
+    context: typer.Context,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=texts.CLI_QUIET_HELP)] = False,
+    _version_shown: Annotated[bool, typer.Option(
+        "--version", "-V", callback=_version, is_eager=True, help=texts.CLI_VERSION_HELP)]
+    = False,
+) -> None:
+    """Options of every command: --quiet keeps only errors, --version prints the version."""
+    context.obj = {"quiet": quiet}
+    if quiet:
+        logging.getLogger().setLevel(logging.ERROR)
 
 
 @cli.command()
@@ -66,18 +82,25 @@ def init() -> None:
 
     aside = asyncio.run(upgrade())
     if aside is not None:
-        typer.echo(texts.CLI_DATABASE_COPIED.format(path=aside))
-    typer.echo(texts.CLI_DATABASE_READY.format(version=head_revision(),
+        say(texts.CLI_DATABASE_COPIED.format(path=aside))
+    say(texts.CLI_DATABASE_READY.format(version=head_revision(),
                                                url=safe_url(settings.database_url)))
 
 
 @cli.command()
-def run(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = True) -> None:
+def run(
+    context: typer.Context,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = True,
+) -> None:
     """Start every configured channel, the HTTP app and the scheduler; stop on SIGTERM."""
+    from bot.logs import configure
     from bot.service import serve
 
-    _logging(verbose)
-    asyncio.run(serve(settings_or_fail()))
+    settings = settings_or_fail()
+    quiet = isinstance(context.obj, dict) and context.obj.get("quiet")
+    configure(logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING,
+              settings.log_format)
+    asyncio.run(serve(settings))
 
 
 @cli.command()
@@ -136,7 +159,7 @@ def verify() -> None:
 
     broken, mismatched, tasks = with_app(both)
     if broken is None and not mismatched and not tasks:
-        typer.echo("事件记录完整，哈希链校验通过。")
+        say("事件记录完整，哈希链校验通过。")
         return
     if broken is not None:
         typer.echo(f"事件记录被改动：第一个校验不通过的事件编号是 {broken}。", err=True)
@@ -206,7 +229,7 @@ def _export_xlsx(output: Path, month: str | None, village: str | None) -> None:
                 progress=lambda done, total: bar.update(task, completed=done, total=total))
 
     count = with_app(work, settings)
-    typer.echo(f"已导出 {count} 个问题到 {output}")
+    say(f"已导出 {count} 个问题到 {output}")
 
 
 @cli.command()
@@ -226,7 +249,7 @@ def minutes(
         raise fail(texts.RECORD_UNKNOWN_MEETING.format(meeting_id=meeting_id), 1) from None
     except MeetingNotHeld:
         raise fail(texts.RECORD_NOT_HELD.format(meeting_id=meeting_id), 1) from None
-    typer.echo(texts.RECORD_WRITTEN.format(path=output))
+    say(texts.RECORD_WRITTEN.format(path=output))
 
 
 @cli.command()
@@ -251,7 +274,7 @@ def poster(
     except PosterRefused as refused:
         raise fail(str(refused)) from None
     write_poster(board, month, output)
-    typer.echo(texts.POSTER_WRITTEN.format(village=board.village, month=month, path=output))
+    say(texts.POSTER_WRITTEN.format(village=board.village, month=month, path=output))
 
 
 @cli.command()
@@ -340,8 +363,8 @@ def roster_import(file: Annotated[Path, typer.Argument(help=".csv or .xlsx")]) -
         result = with_app(lambda app: import_roster_file(app, file), create=True)
     except RosterInvalid as invalid:
         raise rejected("花名册", "数据", invalid) from None
-    typer.echo(f"导入完成：新增 {len(result.created)} 人，更新 {len(result.updated)} 人，"
-               f"未变 {result.unchanged} 人；在家情况变动 {len(result.households_changed)} 户。")
+    say(f"导入完成：新增 {len(result.created)} 人，更新 {len(result.updated)} 人，"
+        f"未变 {result.unchanged} 人；在家情况变动 {len(result.households_changed)} 户。")
     for warning in result.warnings:  # rule M10: warned, not refused
         typer.echo(texts.ROSTER_WARNING.format(warning=warning), err=True)
 
@@ -393,4 +416,23 @@ def scores_import(file: Annotated[Path, typer.Argument(help=".xlsx or .csv")]) -
         count = with_app(lambda app: import_scores(app, file), create=True)
     except RosterInvalid as invalid:
         raise rejected("分数表", "分数", invalid) from None
-    typer.echo(texts.SCORES_IMPORTED.format(count=count))
+    say(texts.SCORES_IMPORTED.format(count=count))
+
+
+cli.command()(backup)
+cli.command()(template)
+
+
+def _chinese_help() -> None:
+    """Help texts in Chinese (core.texts.CLI_HELP) with the English command names."""
+    groups = [("", cli), *((f"{info.name} ", info.typer_instance)
+                           for info in cli.registered_groups if info.typer_instance)]
+    for prefix, group in groups:
+        for info in group.registered_commands:
+            name = info.name or (info.callback.__name__.replace("_", "-")
+                                 if info.callback else "")
+            if f"{prefix}{name}" in texts.CLI_HELP:
+                info.help = texts.CLI_HELP[f"{prefix}{name}"]
+
+
+_chinese_help()
