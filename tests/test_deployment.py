@@ -110,3 +110,69 @@ def test_pyproject_uses_an_spdx_license_string() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert project["project"]["license"] == "MIT"
     assert "setuptools>=77" in project["build-system"]["requires"]
+
+
+# --- the deployment files (parsed here: no Docker build in the tests, no internet) -------
+
+DOCKER_INSTRUCTIONS = {"FROM", "ENV", "WORKDIR", "COPY", "RUN", "VOLUME", "USER", "EXPOSE",
+                       "HEALTHCHECK", "CMD", "ARG", "LABEL", "ENTRYPOINT"}
+
+
+def _docker_instructions(text: str) -> list[tuple[str, str]]:
+    """Join continuation lines and split each instruction from its arguments."""
+    joined = re.sub(r"\\\n\s*", " ", text)
+    lines = [line.strip() for line in joined.splitlines()]
+    return [(line.split(None, 1)[0], line.split(None, 1)[1]) for line in lines
+            if line and not line.startswith("#")]
+
+
+def test_dockerfile_is_well_formed() -> None:
+    instructions = _docker_instructions((ROOT / "Dockerfile").read_text())
+    assert instructions[0][0] == "FROM"
+    assert {name for name, _ in instructions} <= DOCKER_INSTRUCTIONS
+    arguments = dict(instructions)
+    assert json.loads(arguments["CMD"]) == ["wuchang", "run"]
+    health = arguments["HEALTHCHECK"]
+    probe = json.loads(health[health.index("CMD") + 3:].strip())
+    assert "/healthz" in probe[-1]
+    compile(probe[-1], "healthcheck", "exec")
+    copied = {arguments.split()[0] for name, arguments in instructions if name == "COPY"}
+    packages = tomllib.loads((ROOT / "pyproject.toml").read_text())[
+        "tool"]["setuptools"]["packages"]["find"]["include"]
+    assert {name.rstrip("*") for name in packages} <= copied  # every package is in the image
+    assert "pyproject.toml" in copied
+    assert "'.[pg]'" in arguments["RUN"]
+    assert arguments["USER"] == "wuchang"
+
+
+def test_compose_runs_wuchang_with_postgres_healthchecks_volume_and_env() -> None:
+    text = (ROOT / "compose.yaml").read_text()
+    assert "\t" not in text
+    services = re.findall(r"^  (\w[\w-]*):$", text[:text.index("\nvolumes:")],
+                          flags=re.MULTILINE)
+    assert services == ["db", "wuchang"]
+    wuchang = text[text.index("\n  wuchang:"):text.index("\nvolumes:")]
+    database = text[text.index("\n  db:"):text.index("\n  wuchang:")]
+    assert "image: postgres:" in database and "pg_isready" in database
+    assert "pgdata:/var/lib/postgresql/data" in database
+    assert "env_file: .env" in wuchang and "build: ." in wuchang
+    assert "condition: service_healthy" in wuchang and "/healthz" in wuchang
+    assert "postgresql+asyncpg://wuchang:${POSTGRES_PASSWORD}@db:5432/wuchang" in wuchang
+    assert re.search(r"^volumes:\n  pgdata:\n  wuchang-data:\n$", text, flags=re.MULTILINE)
+    for line in text.splitlines():  # block style only, two-space indents
+        assert (len(line) - len(line.lstrip(" "))) % 2 == 0, line
+
+
+def test_systemd_unit_runs_wuchang() -> None:
+    import configparser
+
+    unit = configparser.ConfigParser(strict=True, interpolation=None)
+    unit.optionxform = str  # type: ignore[assignment,method-assign]
+    unit.read_string((ROOT / "deploy" / "wuchang.service").read_text())
+    assert unit.sections() == ["Unit", "Service", "Install"]
+    assert unit["Service"]["ExecStart"].endswith("wuchang run")
+    assert unit["Service"]["ExecStartPre"].endswith("wuchang --quiet init")
+    assert unit["Service"]["KillSignal"] == "SIGTERM"
+    assert unit["Install"]["WantedBy"] == "multi-user.target"
+    argv = unit["Service"]["ExecStartPre"].split()[1:]
+    assert CliRunner().invoke(cli, [*argv, "--help"]).exit_code == 0
