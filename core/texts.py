@@ -785,6 +785,7 @@ CLI_HELP = {
     "template": "生成可填写的表格模板：roster（花名册）或 scores（月度评分）。",
     "roster import": "导入或更新花名册；有一行错就整个文件不导入。",
     "roster invites": "列出每个人的邀请码（CSV：编号,姓名,邀请码,村,屋场）。",
+    "roster slips": "印邀请条（A4 PDF，按屋场分组，带 Telegram 链接二维码，可裁剪）。",
     "scores template": "打印评分表的表头（CSV）。",
     "scores import": "导入月度评分；有一行错就整个文件不导入。",
     "wecom create-group": "为屋场建企业微信群并拉入已绑定的成员；再运行可补拉新人。",
@@ -793,3 +794,10 @@ CLI_HELP = {
 CLI_VERSION_HELP = "显示版本号后退出。"
 CLI_QUIET_HELP = "只显示错误，不显示完成提示。"
 CLI_HELP_OPTION = "显示帮助后退出。"
+SLIP_PLACE = "{village} {homestead}屋场"
+SLIP_NO_PLACE = "（无所属屋场）"
+SLIP_CODE_LABEL = "邀请码"
+SLIP_HOW = "扫码打开机器人，或发送：/start {code}"
+SLIPS_WRITTEN = "已生成 {count} 张邀请条（{pages} 页）：{path}"
+SLIPS_BAD_SUFFIX = "邀请条要以 .pdf 结尾，例如 -o 邀请条.pdf"
+SLIPS_NONE = "没有可打印的邀请码（花名册为空，或没有这个村）。"

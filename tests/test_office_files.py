@@ -204,3 +204,35 @@ async def test_ledger_workbook_is_laid_out_for_an_office(
     assert meeting[4:11] == ("晒谷坪", "讨论修路", "已召开", 3, 3, 4, "是")
     assert meeting[11] == ("村口修路：赞成4 反对0 弃权0，通过\n"
                            "集资建亭子：赞成1 反对3 弃权0，未通过")
+
+
+def test_invite_slips_pdf_with_qr_codes_that_decode_to_the_deep_link(workdir: Path) -> None:
+    import zxingcpp
+    from pypdf import PdfReader
+
+    assert run_cli("roster", "import", str(SMALL_ROSTER)).exit_code == 0
+    invites = run_cli("roster", "invites")
+    rows = list(csv.reader(io.StringIO(invites.stdout)))[1:]
+    codes = {row[0]: row[2] for row in rows}
+    village = "金竹村"
+    wanted = [row for row in rows if row[3] == village]
+
+    result = run_cli("roster", "slips", "--village", village, "--bot", "@wuchang_bot",
+                     "-o", "邀请条.pdf")
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(workdir / "邀请条.pdf")
+    assert len(reader.pages) == -(-len(wanted) // 10)
+    assert f"已生成 {len(wanted)} 张邀请条" in result.stdout
+    decoded: list[str] = []
+    for page in reader.pages:
+        [picture] = page.images
+        decoded += [found.text for found in zxingcpp.read_barcodes(picture.image)]
+    assert sorted(decoded) == sorted(f"https://t.me/wuchang_bot?start={codes[row[0]]}"
+                                     for row in wanted)
+
+    plain = run_cli("roster", "slips", "-o", "无码.pdf")  # no bot named: codes only, no QR
+    assert plain.exit_code == 0, plain.output
+    for page in PdfReader(workdir / "无码.pdf").pages:
+        assert zxingcpp.read_barcodes(page.images[0].image) == []
+    assert run_cli("roster", "slips", "--village", "没有这个村", "-o", "x.pdf").exit_code == 1
+    assert run_cli("roster", "slips", "-o", "x.png").exit_code == 2

@@ -18,7 +18,7 @@ import typer
 from bot.cli.backup import backup
 from bot.cli.common import fail, rejected, say, settings_or_fail, with_app
 from bot.cli.errors import ExplainingGroup, safe_url
-from bot.cli.files import template
+from bot.cli.files import slips, template
 from bot.cli.wecom import wecom_cli
 from core import texts
 
@@ -421,6 +421,7 @@ def scores_import(file: Annotated[Path, typer.Argument(help=".xlsx or .csv")]) -
 
 cli.command()(backup)
 cli.command()(template)
+roster_cli.command("slips")(slips)
 
 
 def _chinese_help() -> None:
