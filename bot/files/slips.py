@@ -20,7 +20,7 @@ from core import texts
 from storage.invites import Slip
 
 COLUMNS, ROWS = 2, 5
-QR_SIZE = 230
+QR_SIZE = 200
 DASH = 12
 
 
@@ -72,9 +72,9 @@ def _slip(image: Image.Image, draw: ImageDraw.ImageDraw, slip: Slip,
         if slip.homestead else slip.village or texts.SLIP_NO_PLACE
     for face, colour, text in ((font(24), GREY, place), (font(36), INK, slip.name),
                                (font(22), GREY, texts.SLIP_CODE_LABEL),
-                               (font(44), RED, slip.code),
+                               (font(40), RED, slip.code),
                                (font(20), GREY, texts.SLIP_HOW.format(code=slip.code))):
-        for row in wrap(text, face, text_width):
+        for row in (row for line in text.split("\n") for row in wrap(line, face, text_width)):
             draw.text((left + pad, y), row, font=face, fill=colour)
             y += int(face.size * 1.3)
     if bot_username:
