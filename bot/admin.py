@@ -56,8 +56,9 @@ async def _party_warnings(connection: AsyncConnection, names: dict[int, str]) ->
             *household_liaison_warnings(members)]
 
 
-async def invite_rows(app: App, renew: list[str]) -> list[tuple[str, str, str]]:
-    """Return (编号, 姓名, 邀请码) for everyone, after giving ``renew`` persons new codes."""
+async def invite_rows(app: App, renew: list[str],
+                      village: str | None = None) -> list[invites.Slip]:
+    """Everyone's invite (of one village if given), after giving ``renew`` persons new codes."""
     now = app.context.clock.now()
     async with app.context.db.write() as connection:
         for code in renew:
@@ -67,8 +68,7 @@ async def invite_rows(app: App, renew: list[str]) -> list[tuple[str, str, str]]:
             await invites.renew(connection, found.id, now)
             await events.append(connection, at=now, stream=f"person:{found.id}",
                                 kind="invite.renewed", payload={"code": code})
-        return [(person_code, name, invite_code)
-                for person_code, name, invite_code, _used in await invites.listing(connection)]
+        return await invites.slips(connection, village)
 
 
 @dataclass(frozen=True, slots=True)

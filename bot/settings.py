@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -44,6 +45,8 @@ class Settings(BaseSettings):
     rules_file: str = "wuchang.toml"
     holiday_file: str = "holidays.toml"
     public_pages: bool = True
+    log_format: Literal["text", "json"] = "text"
+    health_backlog: int = Field(default=500, ge=0)
 
     @field_validator("database_url")
     @classmethod

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -311,3 +311,18 @@ def verdict(tally: RoundTally) -> RoundOutcome:
     The show of hands at the meeting is decided by it too, whatever its size (rule I8).
     """
     return RoundOutcome.CLOSE if may_close(tally.rate) else RoundOutcome.REOPEN
+
+
+class _Missing(dict[str, object]):
+    """Format values that tolerate a missing key (older events may lack one)."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def event_text(kind: str, payload: Mapping[str, object]) -> str:
+    """An issue event as one whole action in words (/status, the ledger workbook)."""
+    details = {key: value for key, value in payload.items() if key != "state"}
+    if "to" in details:
+        details["to"] = Level(str(details["to"])).label
+    return texts.HISTORY.get(kind, kind).format_map(_Missing(details))

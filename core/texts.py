@@ -1001,3 +1001,85 @@ IMPORT_NOT_XLSX = "这个文件不是有效的 .xlsx 表格（可能是改了后
 IMPORT_DATE_CELL = "日期格式单元格{value}（请改成文本，例如 2026-10）"
 SCORES_MONTH_DATE_CELL = "月份单元格是日期格式（{value}），请改成文本，例如 2026-10。"
 SCORES_DUPLICATE_ROW = "{month} {village}与第{first}行重复，同一个月每个村只能有一行。"
+
+# --- operations: the command line, backups, templates, slips (issue 21) ---
+CLI_NO_PG_DRIVER = "缺少 PostgreSQL 驱动。请安装：pip install 'wuchang[pg]'（或 pip install asyncpg）。"
+CLI_SCHEMA_TOO_NEW = ("数据库版本 {found} 比这个程序新（它只认识到 {head}）。"
+                      "请安装新版 wuchang，或从升级前的备份恢复。")
+CLI_SCHEMA_BEHIND = "数据库版本 {found} 比程序旧（{head}）。请先运行 wuchang init 升级（会先备份）。"
+CLI_NO_DATABASE = "这里还没有数据库：{url}\n请先运行 wuchang init，或检查 WUCHANG_DATABASE_URL。"
+CLI_FILE_NOT_FOUND = "找不到文件：{path}"
+CLI_FILE_DENIED = "没有权限读写：{path}"
+CLI_FILE_ERROR = "读写文件出错：{reason}"
+CLI_DATABASE_UNREACHABLE = ("连不上数据库 {url}：{reason}\n"
+                            "请检查数据库是否在运行，以及 WUCHANG_DATABASE_URL 是否正确。")
+CLI_DATABASE_READY = "数据库已就绪（版本 {version}）：{url}"
+CLI_DATABASE_COPIED = "升级前已把旧数据库备份到：{path}"
+BACKUP_WRITTEN = "已备份到：{path}"
+BACKUP_NO_PG_DUMP = "没有找到 pg_dump。请安装 PostgreSQL 客户端（如 apt install postgresql-client）后再备份。"
+BACKUP_PG_DUMP_FAILED = "pg_dump 失败：{reason}"
+BACKUP_NO_FOLDER = "备份文件所在的文件夹不存在：{path}"
+TEMPLATE_ROSTER_SHEET = "花名册"
+TEMPLATE_SCORES_SHEET = "月度评分"
+TEMPLATE_NOTES_SHEET = "说明"
+TEMPLATE_NOTES_HEADER = ("列名", "填写说明", "必填")
+TEMPLATE_REQUIRED = "是"
+TEMPLATE_SAMPLE_NOTE = "第1行是列名，请勿改动；第2行（黄色）是示例，请改成真实数据或删除。每行一条。"
+TEMPLATE_INVALID = "“{column}”这一列只能填下拉列表里的值或规定范围的数字。"
+TEMPLATE_ROSTER_NOTES = {
+    "编号": "每人一个，不能重复，例如 P0001",
+    "姓名": "姓名",
+    "镇": "所属镇（乡）",
+    "网格": "网格：一起评比的几个村",
+    "村": "所属村；镇干部可不填",
+    "屋场": "所属屋场；镇干部可不填",
+    "户号": "屋场内的户号，正整数；同一户的人填同一个户号",
+    "在家": "是/否：这一户是否长期在家（不填为是）；同一户的人填得一样",
+    "党员": "是/否（不填为否）",
+    "年龄": "年龄，1到120的整数",
+    "角色": "村民、屋场长、记录员、村干部或镇干部；不填为村民。每个屋场一个屋场长、一个记录员",
+    "手机": "手机号（可不填，不能重复）",
+}
+TEMPLATE_SCORES_MONTH = "月份，写成 2026-11"
+TEMPLATE_SCORES_VILLAGE = "村名；两个镇有同名村时加一列“镇”"
+TEMPLATE_SCORES_ITEM = "这一项的得分，满分 {most}；空着表示不改"
+TEMPLATE_SCORES_CATEGORY = "这一类的得分；空着表示不改"
+TEMPLATE_WRITTEN = "已生成模板：{path}"
+TEMPLATE_BAD_KIND = "模板只有 roster（花名册）和 scores（月度评分）两种。"
+TEMPLATE_BAD_SUFFIX = "模板文件要以 .xlsx 结尾，例如 -o 花名册模板.xlsx"
+LEDGER_MOTION = "{text}：赞成{yes} 反对{no} 弃权{abstain}，{result}"
+LEDGER_PASSED, LEDGER_NOT_PASSED = "通过", "未通过"
+LEDGER_MEETING_STATUS = {"pending": "待定", "scheduled": "已安排", "open": "进行中",
+                         "ended": "已召开", "cancelled": "已取消"}
+CLI_HELP = {
+    "init": "建立或升级数据库（旧的 SQLite 文件先备份）。",
+    "run": "启动服务：各通道、HTTP（/healthz）和定时任务；SIGTERM 停止。",
+    "status": "查看定时任务上次运行、发件箱积压和花名册提醒。",
+    "verify": "校验事件记录的哈希链，以及问题、跟进事项是否与记录一致。",
+    "export": "导出全部数据（JSON），或把问题清单导出为表格（xlsx）。",
+    "minutes": "生成一次会议的台账：A4 PDF 或表格（按文件后缀）。",
+    "poster": "把一个村一个月的情况印成一张 A4 公开栏海报（PDF 或 PNG）。",
+    "digest": "打印各镇上月的红色屋场工作简报。",
+    "replay": "按脚本驱动机器人，把发出的每条消息打印成 JSON。",
+    "chat": "在终端里以花名册上某人的身份和机器人对话。",
+    "demo": "重建示例乡镇的 SQLite 数据库，并演示一段对话。",
+    "backup": "备份数据库：SQLite 运行中也能一致复制；PostgreSQL 用 pg_dump。",
+    "template": "生成可填写的表格模板：roster（花名册）或 scores（月度评分）。",
+    "roster import": "导入或更新花名册；有一行错就整个文件不导入。",
+    "roster invites": "列出每个人的邀请码（CSV：编号,姓名,邀请码,村,屋场）。",
+    "roster slips": "印邀请条（A4 PDF，按屋场分组，带 Telegram 链接二维码，可裁剪）。",
+    "scores template": "打印评分表的表头（CSV）。",
+    "scores import": "导入月度评分；有一行错就整个文件不导入。",
+    "wecom create-group": "为屋场建企业微信群并拉入已绑定的成员；再运行可补拉新人。",
+    "wecom bind-robot": "把屋场已有企业微信群的群机器人绑定为屋场群。",
+}
+CLI_VERSION_HELP = "显示版本号后退出。"
+CLI_QUIET_HELP = "只显示错误，不显示完成提示。"
+CLI_HELP_OPTION = "显示帮助后退出。"
+SLIP_PLACE = "{village} {homestead}"
+SLIP_NO_PLACE = "（无所属屋场）"
+SLIP_CODE_LABEL = "邀请码"
+SLIP_HOW = "扫码打开机器人，或发送：\n/start {code}"
+SLIPS_WRITTEN = "已生成 {count} 张邀请条（{pages} 页）：{path}"
+SLIPS_BAD_SUFFIX = "邀请条要以 .pdf 结尾，例如 -o 邀请条.pdf"
+SLIPS_NONE = "没有可打印的邀请码（花名册为空，或没有这个村）。"

@@ -13,6 +13,7 @@ from core.issues import (
     ReportWindow,
     RoundTally,
     Status,
+    event_text,
     named_official,
     percent,
     rating_buttons,
@@ -345,20 +346,10 @@ async def show_status(context: Context, request: Request) -> list[Outgoing]:
                 actor = await org.person_by_id(request.connection, entry.actor_id)
                 names[entry.actor_id] = actor.name if actor else "?"
             who = names[entry.actor_id]
-        details = {key: value for key, value in entry.payload.items() if key != "state"}
-        if "to" in details:
-            details["to"] = Level(details["to"]).label
-        what = texts.HISTORY.get(entry.kind, entry.kind).format_map(_Missing(details))
+        what = event_text(entry.kind, entry.payload)
         lines.append(texts.STATUS_LINE.format(
             when=context.local(entry.at).strftime("%m-%d %H:%M"), who=who, what=what))
     return [request.reply("\n".join(lines))]
-
-
-class _Missing(dict[str, object]):
-    """Format values that tolerate a missing key (older events may lack one)."""
-
-    def __missing__(self, key: str) -> str:
-        return ""
 
 
 HAND_COUNT_DIGITS = 5

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import logging
+import sqlite3
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager, closing, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,17 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 _WRITE_FLAG = "wuchang_write"
 POSTGRES_LANES = 4  # write transactions of one process open at once on PostgreSQL
+# pg_advisory_xact_lock key of migrations: every worker upgrading one PostgreSQL database
+# waits on it, so the schema is upgraded once ("wuchang" in ASCII, as a bigint).
+MIGRATION_LOCK_KEY = 0x77756368616E67
+
+
+class SchemaTooNew(Exception):
+    """The database was upgraded by a newer wuchang: this code does not know its revision."""
+
+    def __init__(self, found: str) -> None:
+        super().__init__(found)
+        self.found = found
 
 
 @dataclass(slots=True)
@@ -195,12 +208,50 @@ class Database:
         async with self.engine.connect() as connection, connection.begin():
             yield connection
 
-    async def migrate(self) -> None:
-        """Bring the schema up to the newest migration; a no-op when it is there."""
-        if self.is_sqlite and self.url.database not in (None, "", ":memory:"):
-            Path(self.url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        async with self.write() as connection:
-            await connection.run_sync(_upgrade)
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite database's file, or None for PostgreSQL and an in-memory database."""
+        return sqlite_file(self.url.render_as_string(hide_password=False))
+
+    @property
+    def safe_url(self) -> str:
+        """The URL to show people: never with its password."""
+        return self.url.render_as_string(hide_password=True)
+
+    async def migrate(self) -> Path | None:
+        """Bring the schema up to the newest migration once; return where the old file went.
+
+        Several workers may start together: on PostgreSQL the upgrade runs under a
+        transaction-scoped advisory lock, on SQLite under an exclusive lock on a file next
+        to the database, so one upgrades and the others then find the schema current.
+        Before a SQLite file with an older schema is upgraded, a consistent copy of it is
+        put aside (``wuchang.db.0011.bak``) and its path returned; SchemaTooNew when the
+        database's revision is newer than this code knows.
+        """
+        path = self.sqlite_path
+        if path is None:
+            async with self.write() as connection:
+                if not self.is_sqlite:
+                    await connection.exec_driver_sql(
+                        f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
+                await connection.run_sync(_upgrade)
+            return None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.with_name(path.name + ".lock").open("a") as lock:
+            await asyncio.to_thread(fcntl.flock, lock, fcntl.LOCK_EX)
+            try:
+                found = await self.schema_version()
+                aside = None
+                if found is not None and found != head_revision():
+                    known_revision(found)
+                    aside = path.with_name(f"{path.name}.{found}.bak")
+                    await asyncio.to_thread(copy_sqlite, path, aside)
+                    logger.info("copied %s aside to %s before upgrading it", path, aside)
+                async with self.write() as connection:
+                    await connection.run_sync(_upgrade)
+                return aside
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
     async def schema_version(self) -> str | None:
         """Return the applied migration revision, or None on an empty database."""
@@ -222,6 +273,28 @@ def head_revision() -> str:
     return head
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL, or None for PostgreSQL and an in-memory database."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(str(parsed.database)).expanduser()
+
+
+def known_revision(found: str) -> None:
+    """Raise SchemaTooNew unless ``found`` is a revision shipped with this code."""
+    script = ScriptDirectory.from_config(_alembic_config())
+    if found not in {revision.revision for revision in script.walk_revisions()}:
+        raise SchemaTooNew(found)
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """Copy a live SQLite database consistently with SQLite's online backup API."""
+    with closing(sqlite3.connect(source)) as reading, \
+            closing(sqlite3.connect(target)) as writing:
+        reading.backup(writing)
+
+
 def _alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -229,6 +302,9 @@ def _alembic_config() -> Config:
 
 
 def _upgrade(connection: Connection) -> None:
+    found = MigrationContext.configure(connection).get_current_revision()
+    if found is not None:
+        known_revision(found)
     config = _alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, "head")

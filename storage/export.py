@@ -45,7 +45,7 @@ async def snapshot(connection: AsyncConnection, zone: ZoneInfo,
     found_flags, found_settlements = await _flags(connection, zone, scheme)
     return {
         "organisation": await _organisation(connection),
-        "meetings": await _meetings(connection, zone),
+        "meetings": await meeting_records(connection, zone),
         "issues": await _issues(connection, zone),
         "flags": found_flags,
         "settlements": found_settlements,
@@ -188,7 +188,8 @@ async def _organisation(connection: AsyncConnection) -> list[dict[str, Any]]:
     return list(townships.values())
 
 
-async def _meetings(connection: AsyncConnection, zone: ZoneInfo) -> list[dict[str, Any]]:
+async def meeting_records(connection: AsyncConnection, zone: ZoneInfo) -> list[dict[str, Any]]:
+    """Every meeting with attendance, quorum, motions and minutes (export, ledger workbook)."""
     homesteads = {found.id: found for found in await org.all_homesteads(connection)}
     result = []
     for meeting in await meetings.all_meetings(connection):
@@ -227,7 +228,7 @@ async def _meetings(connection: AsyncConnection, zone: ZoneInfo) -> list[dict[st
 async def _issues(connection: AsyncConnection, zone: ZoneInfo) -> list[dict[str, Any]]:
     rows = await ledger.issue_rows(connection)
     history: dict[int, list[dict[str, Any]]] = {}
-    async for number, entry, actor_code in ledger.events_of(
+    async for number, entry, actor_code, _name in ledger.events_of(
             connection, [row.issue.id for row in rows]):
         details = {key: value for key, value in entry.payload.items() if key != "state"}
         history.setdefault(number, []).append({

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.schema import invite, person
+from storage.schema import homestead, household, invite, person, village
 
 # No 0/O, 1/I/L: codes are read aloud and typed on phones by elderly villagers.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -82,3 +82,33 @@ async def listing(connection: AsyncConnection) -> list[tuple[str, str, str, bool
     )
     return [(row.person_code, row.name, row.code, row.used_at is not None)
             for row in await connection.execute(query)]
+
+
+@dataclass(frozen=True, slots=True)
+class Slip:
+    """One person's invite with where they live: a row of the CSV, a slip of the PDF."""
+
+    person_code: str
+    name: str
+    code: str
+    village: str
+    homestead: str
+    household: int | None
+
+
+async def slips(connection: AsyncConnection, village_name: str | None = None) -> list[Slip]:
+    """Every person's invite, grouped by village and 屋场, then household and 编号."""
+    query: Any = (
+        select(person.c.code.label("person_code"), person.c.name, invite.c.code,
+               village.c.name.label("village"), homestead.c.name.label("homestead"),
+               household.c.number.label("household"))
+        .join(invite, invite.c.person_id == person.c.id)
+        .outerjoin(village, village.c.id == person.c.village_id)
+        .outerjoin(homestead, homestead.c.id == person.c.homestead_id)
+        .outerjoin(household, household.c.id == person.c.household_id)
+        .order_by(village.c.name, homestead.c.name, household.c.number, person.c.code)
+    )
+    if village_name is not None:
+        query = query.where(village.c.name == village_name)
+    return [Slip(row.person_code, row.name, row.code, row.village or "", row.homestead or "",
+                 row.household) for row in await connection.execute(query)]

@@ -60,23 +60,23 @@ async def _rows(connection: AsyncConnection, query: Any) -> list[LedgerRow]:
 
 
 async def events_of(connection: AsyncConnection, issue_ids: list[int],
-                    ) -> AsyncIterator[tuple[int, Event, str | None]]:
-    """The events of these issues with the actor's 编号, issue by issue, oldest first."""
+                    ) -> AsyncIterator[tuple[int, Event, str | None, str | None]]:
+    """The events of these issues with the actor's 编号 and name, issue by issue, oldest first."""
     for start in range(0, len(issue_ids), EVENT_CHUNK):
         chunk = issue_ids[start:start + EVENT_CHUNK]
         streams = [f"issue:{number}" for number in chunk]
         rows = await connection.execute(
-            select(event, person.c.code.label("actor_code"))
+            select(event, person.c.code.label("actor_code"), person.c.name.label("actor_name"))
             .outerjoin(person, person.c.id == event.c.actor_id)
             .where(event.c.stream.in_(streams)).order_by(event.c.id))
-        by_issue: dict[int, list[tuple[Event, str | None]]] = {}
+        by_issue: dict[int, list[tuple[Event, str | None, str | None]]] = {}
         for row in rows:
             found = to_event(row)
             by_issue.setdefault(int(row.stream.split(":", 1)[1]), []).append(
-                (found, row.actor_code))
+                (found, row.actor_code, row.actor_name))
         for number in chunk:
-            for found, actor_code in by_issue.get(number, []):
-                yield number, found, actor_code
+            for found, actor_code, actor_name in by_issue.get(number, []):
+                yield number, found, actor_code, actor_name
 
 
 async def listed(connection: AsyncConnection, statuses: Sequence[Status], *,

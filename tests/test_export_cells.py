@@ -81,7 +81,8 @@ async def test_invite_rows_and_minutes_xlsx_quote_formula_like_names(
     roster.write_text(EVIL_ROSTER, encoding="utf-8")
     await import_roster_file(app, roster)
     rows = await invite_rows(app, [])
-    assert csv_row(next(row for row in rows if row[0] == "V09"))[:2] == ["V09", "'=1+1"]
+    slip = next(slip for slip in rows if slip.person_code == "V09")
+    assert csv_row([slip.person_code, slip.name]) == ["V09", "'=1+1"]
     await bot.say("H01", "枫树湾", "/meeting 2026-11-06 19:30 晒谷坪 讨论修路")
     bot.clock.set(datetime(2026, 11, 6, 19, 30, tzinfo=SHANGHAI))
     await bot.say("H01", "枫树湾", "/open")

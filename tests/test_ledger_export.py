@@ -27,7 +27,7 @@ ISSUE_FIELDS = ("id", "homestead", "category", "level", "status", "deadline", "o
                 "satisfaction")
 ISSUE_COLUMNS = ["编号", "屋场", "村", "标题", "类别", "层级", "状态", "承办部门", "负责人",
                  "期限", "期限起算", "超期", "满意率", "提出时间", "销号时间"]
-EVENT_COLUMNS = ["问题编号", "时间", "经办人编号", "事项", "内容"]
+EVENT_COLUMNS = ["问题编号", "时间", "经办人", "经办人编号", "事项", "内容"]
 INTACT = "事件记录完整，哈希链校验通过。\n"
 
 
@@ -227,7 +227,7 @@ def test_json_export_then_verify_catches_rows_edited_in_place(story: str) -> Non
 def _read_xlsx(path: Path) -> tuple[list[list[Any]], list[list[Any]]]:
     workbook = load_workbook(path)
     try:
-        assert workbook.sheetnames == ["问题清单", "事件"]
+        assert workbook.sheetnames == ["问题清单", "事件", "会议"]
         return ([list(row) for row in workbook["问题清单"].iter_rows(values_only=True)],
                 [list(row) for row in workbook["事件"].iter_rows(values_only=True)])
     finally:
@@ -249,22 +249,26 @@ def test_xlsx_export_one_row_per_issue_with_filters(story: str, tmp_path: Path) 
     assert [row[0] for row in issues] == [1, 2, 3, 4, 5]
     blank = (None, "")
     row = issues[1]
+    # real dates and times since issue 21 (Excel sorts and filters them)
     assert row[:12] == [2, "枫树湾", "金竹村", "水渠堵了", "基建加强", "镇", "已交办", "水利站",
-                        "周镇长", "2026-10-30", None, "是"]
+                        "周镇长", datetime(2026, 10, 30), None, "是"]
     assert row[12] in blank and row[14] in blank
-    assert row[13] == "2026-09-30 23:30"
+    assert row[13] == datetime(2026, 9, 30, 23, 30)
     closed = issues[0]
     assert closed[5:7] == ["屋场", "已销号"] and closed[10] in blank and closed[11:] == [
-        "否", 1, "2026-09-29 10:00", "2026-10-04 08:10"]
+        "否", 1, datetime(2026, 9, 29, 10, 0), datetime(2026, 10, 4, 8, 10)]
     assert issues[2][1:3] == ["老屋场", "丰收村"] and issues[2][6] == "已上报"
-    assert issues[2][9:11] == ["2026-10-27", "2026-10-20 到村之日"]
+    assert issues[2][9:11] == [datetime(2026, 10, 27), "2026-10-20 到村之日"]
     assert [row[6] for row in issues] == ["已销号", "已交办", "已上报", "待处理", "已办结待评价"]
     assert [row[0] for row in events].count(2) == 5
     assert [row[0] for row in events] == sorted(row[0] for row in events)
-    assert events[0][:3] == [1, "2026-09-29 10:00", "V01"]
+    # names and whole actions since issue 21, the 编号 beside the name
+    assert events[0][:5] == [1, datetime(2026, 9, 29, 10, 0), "李平杰", "V01", "提出问题"]
     automatic = [row for row in events if row[0] == 2][3]
-    assert automatic[1:3] == ["2026-10-14 00:05", "系统"]
-    assert "automatic=True" in automatic[4] and "state" not in automatic[4]
+    assert automatic[1:5] == [datetime(2026, 10, 14, 0, 5), "系统", None, "上报到镇"]
+    assert "automatic=True" in automatic[5] and "state" not in automatic[5]
+    assigned = next(row for row in events if row[0] == 2 and row[4].startswith("交办"))
+    assert assigned[4] == "交办水利站，负责人周镇长，2026-10-30前办结"
 
     cases: list[tuple[tuple[str, ...], list[int]]] = [
         (("--month", "2026-09"), [1, 2]),

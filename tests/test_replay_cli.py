@@ -66,8 +66,8 @@ def _invites() -> dict[str, str]:
     result = _invoke("roster", "invites")
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0] == ["编号", "姓名", "邀请码"]
-    return {code: invite for code, _name, invite in rows[1:]}
+    assert rows[0] == ["编号", "姓名", "邀请码", "村", "屋场"]
+    return {code: invite for code, _name, invite, _village, _homestead in rows[1:]}
 
 
 def _names_line(text: str, number: int) -> bool:

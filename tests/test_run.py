@@ -37,7 +37,9 @@ def test_run_serves_and_stops_on_sigterm(tmp_path: Path) -> None:
                 break
             except httpx.HTTPError:
                 time.sleep(0.2)
-        assert health == {"ok": True, "schema": head_revision()}
+        assert health is not None and health["ok"] is True
+        assert health["schema"] == head_revision() and health["database"] == "ok"
+        assert health["outbox"]["pending"] == 0
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=30)
     finally:

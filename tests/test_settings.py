@@ -39,6 +39,8 @@ EVERY_SETTING = {
     "WUCHANG_RULES_FILE": "township.toml",
     "WUCHANG_HOLIDAY_FILE": "holidays-2027.toml",
     "WUCHANG_PUBLIC_PAGES": "false",
+    "WUCHANG_LOG_FORMAT": "json",
+    "WUCHANG_HEALTH_BACKLOG": "50",
 }
 EXPECTED = {
     "database_url": "postgresql+asyncpg://wuchang:pw@db.example:5432/wuchang",
@@ -58,6 +60,8 @@ EXPECTED = {
     "rules_file": "township.toml",
     "holiday_file": "holidays-2027.toml",
     "public_pages": False,
+    "log_format": "json",
+    "health_backlog": 50,
 }
 # (variables to set, the variable the error must name)
 MALFORMED = [

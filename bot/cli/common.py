@@ -51,15 +51,47 @@ def settings_or_fail() -> Settings:
     return settings
 
 
-def with_app(work: Callable[[App], Awaitable[T]], settings: Settings | None = None) -> T:
-    """Open the configured database (migrated), run ``work`` and close it again."""
+def with_app(work: Callable[[App], Awaitable[T]], settings: Settings | None = None, *,
+             create: bool = False) -> T:
+    """Open the configured database, run ``work`` and close it again.
+
+    Only the commands that create or upgrade the database (``init``, ``run``, ``demo``,
+    the imports) pass ``create``; the others refuse a missing or outdated database
+    instead of leaving an empty one behind (DatabaseMissing, SchemaBehind).
+    """
+    from bot.cli.errors import DatabaseMissing, SchemaBehind
     from bot.wiring import build_app
+    from storage.db import head_revision, known_revision, sqlite_file
+
+    chosen = settings or settings_or_fail()
+    if not create:
+        path = sqlite_file(chosen.database_url)
+        if path is not None and not path.is_file():
+            raise DatabaseMissing(str(path))
 
     async def runner() -> T:
-        app = await build_app(settings or settings_or_fail())
+        app = await build_app(chosen, migrate=create)
         try:
+            if not create:
+                found = await app.context.db.schema_version()
+                if found is None:
+                    raise DatabaseMissing(chosen.database_url)
+                if found != head_revision():
+                    known_revision(found)
+                    raise SchemaBehind(found)
             return await work(app)
         finally:
             await app.close()
 
     return asyncio.run(runner())
+
+
+def say(message: str) -> None:
+    """Print a note that a step is done, unless ``wuchang --quiet`` asked for errors only."""
+    from typer._click.globals import get_current_context
+
+    context = get_current_context(silent=True)
+    root = context.find_root() if context is not None else None
+    if root is not None and isinstance(root.obj, dict) and root.obj.get("quiet"):
+        return
+    typer.echo(message)

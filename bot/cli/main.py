@@ -15,16 +15,22 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from bot.cli.common import fail, rejected, settings_or_fail, with_app
+from bot.cli.backup import backup
+from bot.cli.common import fail, rejected, say, settings_or_fail, with_app
+from bot.cli.errors import ExplainingGroup, safe_url
+from bot.cli.files import slips, template
 from bot.cli.wecom import wecom_cli
+from core import texts
 
 if TYPE_CHECKING:
     from bot.wiring import App
 
 T = TypeVar("T")
 
-cli = typer.Typer(help="wuchang：红色屋场议事与问题清单机器人。", no_args_is_help=True,
-                  add_completion=False, pretty_exceptions_enable=False)
+HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
+cli = typer.Typer(cls=ExplainingGroup, help="wuchang：红色屋场议事与问题清单机器人。",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  context_settings=HELP_OPTIONS)
 roster_cli = typer.Typer(help="花名册：导入人员，打印邀请码。", no_args_is_help=True)
 cli.add_typer(roster_cli, name="roster")
 scores_cli = typer.Typer(help="红黄旗：从表格导入月度评比分数。", no_args_is_help=True)
@@ -41,30 +47,64 @@ def main() -> None:
     cli()
 
 
-def _logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for chatty in ("alembic", "apscheduler", "httpx"):
-        logging.getLogger(chatty).setLevel(logging.WARNING)
+def _version(shown: bool) -> None:
+    if shown:
+        from importlib.metadata import version
+
+        typer.echo(f"wuchang {version('wuchang')}")
+        raise typer.Exit()
+
+
+@cli.callback()
+def options(
+    context: typer.Context,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=texts.CLI_QUIET_HELP)] = False,
+    _version_shown: Annotated[bool, typer.Option(
+        "--version", "-V", callback=_version, is_eager=True, help=texts.CLI_VERSION_HELP)]
+    = False,
+) -> None:
+    """Options of every command: --quiet keeps only errors, --version prints the version."""
+    context.obj = {"quiet": quiet}
+    if quiet:
+        logging.getLogger().setLevel(logging.ERROR)
 
 
 @cli.command()
 def init() -> None:
     """Create or upgrade the database schema (also done on every start)."""
-    from storage.db import head_revision
+    from core import texts
+    from storage.db import Database, head_revision
 
     settings = settings_or_fail()
-    with_app(lambda app: asyncio.sleep(0), settings)
-    typer.echo(f"数据库已就绪（版本 {head_revision()}）：{settings.database_url}")
+
+    async def upgrade() -> Path | None:
+        database = Database(settings.database_url)
+        try:
+            return await database.migrate()
+        finally:
+            await database.dispose()
+
+    aside = asyncio.run(upgrade())
+    if aside is not None:
+        say(texts.CLI_DATABASE_COPIED.format(path=aside))
+    say(texts.CLI_DATABASE_READY.format(version=head_revision(),
+                                               url=safe_url(settings.database_url)))
 
 
 @cli.command()
-def run(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = True) -> None:
+def run(
+    context: typer.Context,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = True,
+) -> None:
     """Start every configured channel, the HTTP app and the scheduler; stop on SIGTERM."""
+    from bot.logs import configure
     from bot.service import serve
 
-    _logging(verbose)
-    asyncio.run(serve(settings_or_fail()))
+    settings = settings_or_fail()
+    quiet = isinstance(context.obj, dict) and context.obj.get("quiet")
+    configure(logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING,
+              settings.log_format)
+    asyncio.run(serve(settings))
 
 
 @cli.command()
@@ -127,9 +167,9 @@ def verify(
 
     broken, mismatched, tasks, sealed, holds = with_app(every)
     if broken is None and not mismatched and not tasks and not sealed and holds:
-        typer.echo("事件记录完整，哈希链校验通过。")
+        say("事件记录完整，哈希链校验通过。")
         if head is not None:
-            typer.echo(texts.VERIFY_HEAD_HOLDS)
+            say(texts.VERIFY_HEAD_HOLDS)
         return
     if broken is not None:
         typer.echo(f"事件记录被改动：第一个校验不通过的事件编号是 {broken}。", err=True)
@@ -224,7 +264,7 @@ def _export_xlsx(output: Path, month: str | None, village: str | None) -> None:
                 progress=lambda done, total: bar.update(task, completed=done, total=total))
 
     count = with_app(work, settings)
-    typer.echo(f"已导出 {count} 个问题到 {output}")
+    say(f"已导出 {count} 个问题到 {output}")
 
 
 @cli.command()
@@ -244,7 +284,7 @@ def minutes(
         raise fail(texts.RECORD_UNKNOWN_MEETING.format(meeting_id=meeting_id), 1) from None
     except MeetingNotHeld:
         raise fail(texts.RECORD_NOT_HELD.format(meeting_id=meeting_id), 1) from None
-    typer.echo(texts.RECORD_WRITTEN.format(path=output))
+    say(texts.RECORD_WRITTEN.format(path=output))
 
 
 @cli.command()
@@ -269,7 +309,7 @@ def poster(
     except PosterRefused as refused:
         raise fail(str(refused)) from None
     write_poster(board, month, output)
-    typer.echo(texts.POSTER_WRITTEN.format(village=board.village, month=month, path=output))
+    say(texts.POSTER_WRITTEN.format(village=board.village, month=month, path=output))
 
 
 @cli.command()
@@ -355,11 +395,11 @@ def roster_import(file: Annotated[Path, typer.Argument(help=".csv or .xlsx")]) -
     from core.roster import RosterInvalid
 
     try:
-        result = with_app(lambda app: import_roster_file(app, file))
+        result = with_app(lambda app: import_roster_file(app, file), create=True)
     except RosterInvalid as invalid:
         raise rejected("花名册", "数据", invalid) from None
-    typer.echo(f"导入完成：新增 {len(result.created)} 人，更新 {len(result.updated)} 人，"
-               f"未变 {result.unchanged} 人；在家情况变动 {len(result.households_changed)} 户。")
+    say(f"导入完成：新增 {len(result.created)} 人，更新 {len(result.updated)} 人，"
+        f"未变 {result.unchanged} 人；在家情况变动 {len(result.households_changed)} 户。")
     for warning in result.warnings:  # rule M10: warned, not refused
         typer.echo(texts.ROSTER_WARNING.format(warning=warning), err=True)
 
@@ -368,18 +408,25 @@ def roster_import(file: Annotated[Path, typer.Argument(help=".csv or .xlsx")]) -
 def roster_invites(
     renew: Annotated[list[str] | None, typer.Option(
         "--renew", help="编号 whose code is replaced (lost phone)")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="write a CSV file Excel opens (UTF-8 with BOM)")] = None,
 ) -> None:
-    """Print CSV 编号,姓名,邀请码 for everyone on the roster."""
+    """Print CSV 编号,姓名,邀请码,村,屋场 for everyone on the roster."""
     from bot.admin import invite_rows
     from bot.files.cells import csv_row
+    from bot.files.roster import write_csv
 
     try:
-        rows = with_app(lambda app: invite_rows(app, renew or []))
+        slips = with_app(lambda app: invite_rows(app, renew or []))
     except LookupError as missing:
         raise fail(f"花名册里没有编号 {missing}") from None
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(["编号", "姓名", "邀请码"])
-    writer.writerows(csv_row(row) for row in rows)
+    rows = [["编号", "姓名", "邀请码", "村", "屋场"]]
+    rows += [csv_row([slip.person_code, slip.name, slip.code, slip.village, slip.homestead])
+             for slip in slips]
+    if output is None:
+        csv.writer(sys.stdout, lineterminator="\n").writerows(rows)
+    else:
+        write_csv(output, rows)
 
 
 @dues_cli.command("import")
@@ -390,10 +437,10 @@ def dues_import(file: Annotated[Path, typer.Argument(help=".xlsx or .csv")]) -> 
     from core.roster import RosterInvalid
 
     try:
-        count = with_app(lambda app: import_dues(app, file))
+        count = with_app(lambda app: import_dues(app, file), create=True)
     except RosterInvalid as invalid:
         raise rejected("党费表", "党费", invalid) from None
-    typer.echo(texts.DUES_IMPORTED.format(count=count))
+    say(texts.DUES_IMPORTED.format(count=count))
 
 
 @scores_cli.command("template")
@@ -416,10 +463,10 @@ def scores_import(file: Annotated[Path, typer.Argument(help=".xlsx or .csv")]) -
     from core.roster import RosterInvalid
 
     try:
-        count = with_app(lambda app: import_scores(app, file))
+        count = with_app(lambda app: import_scores(app, file), create=True)
     except RosterInvalid as invalid:
         raise rejected("分数表", "分数", invalid) from None
-    typer.echo(texts.SCORES_IMPORTED.format(count=count))
+    say(texts.SCORES_IMPORTED.format(count=count))
 
 
 @hongqi_cli.command("import")
@@ -430,7 +477,27 @@ def hongqi_import(file: Annotated[Path, typer.Argument(help=".xlsx or .csv")]) -
     from core.roster import RosterInvalid
 
     try:
-        count = with_app(lambda app: import_applications(app, file))
+        count = with_app(lambda app: import_applications(app, file), create=True)
     except RosterInvalid as invalid:
         raise rejected("申报表", "申报材料", invalid) from None
-    typer.echo(texts.AWARD_IMPORTED.format(count=count))
+    say(texts.AWARD_IMPORTED.format(count=count))
+
+
+cli.command()(backup)
+cli.command()(template)
+roster_cli.command("slips")(slips)
+
+
+def _chinese_help() -> None:
+    """Help texts in Chinese (core.texts.CLI_HELP) with the English command names."""
+    groups = [("", cli), *((f"{info.name} ", info.typer_instance)
+                           for info in cli.registered_groups if info.typer_instance)]
+    for prefix, group in groups:
+        for info in group.registered_commands:
+            name = info.name or (info.callback.__name__.replace("_", "-")
+                                 if info.callback else "")
+            if f"{prefix}{name}" in texts.CLI_HELP:
+                info.help = texts.CLI_HELP[f"{prefix}{name}"]
+
+
+_chinese_help()

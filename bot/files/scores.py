@@ -41,7 +41,7 @@ def template_header(scheme: Scheme) -> list[str]:
 
 async def import_scores(app: App, path: Path) -> int:
     """Validate every row, then store every score in one transaction; return how many."""
-    header, rows = read_table(path)
+    header, rows = read_table(path, (MONTH_COLUMN, VILLAGE_COLUMN))
     scheme = app.context.rules.scheme
     missing = [name for name in (MONTH_COLUMN, VILLAGE_COLUMN) if name not in header]
     if missing:
