@@ -65,6 +65,11 @@ async def _fresh_postgres() -> str:
             "SELECT 1 FROM pg_database WHERE datname = $1", PG_DATABASE)
         if not exists:
             await connection.execute(f'CREATE DATABASE "{PG_DATABASE}"')
+        # A connection an earlier test left open (idle in a transaction, say) would hold
+        # locks that DROP SCHEMA waits on for ever: this test starts alone.
+        await connection.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = $1 AND pid <> pg_backend_pid()", PG_DATABASE)
     finally:
         await connection.close()
     base, _, _ = admin_dsn.rpartition("/")

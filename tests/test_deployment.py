@@ -6,6 +6,8 @@ import json
 import logging
 import os
 import re
+import subprocess
+import sys
 import tomllib
 from dataclasses import replace
 from datetime import timedelta
@@ -104,6 +106,16 @@ def test_version_quiet_and_chinese_help(tmp_path: Path, monkeypatch: pytest.Monk
     helped = CliRunner().invoke(cli, ["--help"]).stdout
     assert "建立或升级数据库" in helped and "init" in helped
     assert "导入或更新花名册" in CliRunner().invoke(cli, ["roster", "--help"]).stdout
+
+
+def test_the_command_line_loads_no_database_or_channel_library_before_a_command_runs() -> None:
+    # `wuchang --help` answers quickly (issue 23) because these load only when needed.
+    heavy = ("sqlalchemy", "alembic", "telegram", "wechatpy", "openpyxl", "PIL", "pydantic")
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, bot.cli; print(' '.join(sorted("
+         f"name for name in {heavy!r} if name in sys.modules)))"],
+        capture_output=True, text=True, check=True, cwd=ROOT).stdout.strip()
+    assert loaded == ""
 
 
 def test_pyproject_uses_an_spdx_license_string() -> None:

@@ -9,18 +9,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy.engine import make_url
 
 from bot.cli.common import fail, say, settings_or_fail
 from bot.cli.errors import DatabaseMissing
 from core import texts
-from storage.db import copy_sqlite, sqlite_file
 
 
 def backup(
     output: Annotated[Path, typer.Option("--output", "-o", help="备份文件")],
 ) -> None:
     """Copy the live database consistently (SQLite online backup) or run pg_dump."""
+    from storage.db import copy_sqlite, sqlite_file
+
     url = settings_or_fail().database_url
     if not output.parent.is_dir():
         raise fail(texts.BACKUP_NO_FOLDER.format(path=output.parent), 1)
@@ -39,6 +39,8 @@ def _pg_dump(url: str, output: Path) -> None:
     program = shutil.which("pg_dump")
     if program is None:
         raise fail(texts.BACKUP_NO_PG_DUMP, 1)
+    from sqlalchemy.engine import make_url
+
     parsed = make_url(url)
     environment = {**os.environ, "PGPASSWORD": parsed.password or ""}
     if parsed.password is None:

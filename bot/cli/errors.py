@@ -1,4 +1,8 @@
-"""Errors an operator meets, told in one or two Chinese lines instead of a traceback."""
+"""Errors an operator meets, told in one or two Chinese lines instead of a traceback.
+
+SQLAlchemy and the migrations are imported only when an error is explained, so that
+``wuchang --help`` starts quickly (issue 23).
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,11 @@ import socket
 from typing import Any
 
 import typer
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
 from typer._click.core import Context as ClickContext
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from core import texts
-from storage.db import SchemaTooNew, head_revision
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,9 @@ class SchemaBehind(Exception):
 
 def safe_url(url: str) -> str:
     """A database URL fit to print: its password replaced by ***."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
@@ -48,6 +52,11 @@ def _reason(error: BaseException) -> str:
 
 def explain(error: BaseException, database_url: str | None) -> str | None:
     """What to tell the operator about ``error``, or None when it is not one we know."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+    from storage.db import SchemaTooNew, head_revision
+
     where = safe_url(database_url) if database_url else ""
     if isinstance(error, ModuleNotFoundError) and error.name == "asyncpg":
         return texts.CLI_NO_PG_DRIVER
