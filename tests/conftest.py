@@ -13,8 +13,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
+from typer.testing import CliRunner, Result
 
 from bot.admin import import_roster_file
+from bot.cli import cli
 from bot.replay import Line, Replayer
 from bot.settings import Settings
 from bot.wiring import App, build_app
@@ -23,7 +25,8 @@ from core.config import Rules
 from core.meetings import Blackout
 from core.messages import Outgoing
 from storage import flag_review, invites
-from storage.schema import person
+from storage.db import Database
+from storage.schema import person, township
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 5, 19, 0, tzinfo=SHANGHAI)
@@ -114,6 +117,49 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 def sqlite_url(tmp_path: Path) -> str:
     """A fresh SQLite file, for tests that need no second database."""
     return f"sqlite+aiosqlite:///{tmp_path / 'wuchang.db'}"
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    """A migrated, empty database (a module overriding ``database_url`` picks which)."""
+    migrated = Database(database_url)
+    await migrated.migrate()
+    try:
+        yield migrated
+    finally:
+        await migrated.dispose()
+
+
+async def township_names(database: Database) -> list[str]:
+    """The names of the townships in ``database``, in order."""
+    async with database.read() as connection:
+        return list(await connection.scalars(select(township.c.name).order_by(township.c.name)))
+
+
+def cli_environment(monkeypatch: pytest.MonkeyPatch, directory: Path,
+                    database_url: str | None = None) -> Path:
+    """Run the CLI in an empty directory with no WUCHANG_* setting from outside (no .env).
+
+    Only the database URL is set, when given.
+    """
+    for name in list(os.environ):
+        if name.startswith("WUCHANG_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(directory)
+    if database_url is not None:
+        monkeypatch.setenv("WUCHANG_DATABASE_URL", database_url)
+    return directory
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The CLI's empty working directory, its database the SQLite file w.db there."""
+    return cli_environment(monkeypatch, tmp_path, f"sqlite+aiosqlite:///{tmp_path}/w.db")
+
+
+def run_cli(*args: str) -> Result:
+    """Run ``wuchang`` with these arguments in this process."""
+    return CliRunner().invoke(cli, list(args))
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -13,15 +12,11 @@ from typer.testing import CliRunner, Result
 
 from bot.cli import cli
 from core import texts
-from tests.conftest import SMALL_ROSTER
+from tests.conftest import SMALL_ROSTER, cli_environment
 
 
 def _environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in list(os.environ):
-        if name.startswith("WUCHANG_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("WUCHANG_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
+    cli_environment(monkeypatch, tmp_path, f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
     (tmp_path / "wuchang.toml").write_text('[award]\nscheme = "award-000"\n', encoding="utf-8")
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import event, func, insert, select, text
@@ -15,21 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from storage import sqlite_driver
 from storage.db import Database
 from storage.schema import grid, township
+from tests.conftest import township_names
 
 
 @pytest.fixture
-async def database(sqlite_url: str) -> AsyncIterator[Database]:
-    migrated = Database(sqlite_url)
-    await migrated.migrate()
-    try:
-        yield migrated
-    finally:
-        await migrated.dispose()
-
-
-async def _townships(database: Database) -> list[str]:
-    async with database.read() as connection:
-        return list(await connection.scalars(select(township.c.name).order_by(township.c.name)))
+def database_url(sqlite_url: str) -> str:
+    """This module's tests are of SQLite alone."""
+    return sqlite_url
 
 
 async def _thread_of_statement(connection: AsyncConnection) -> int:
@@ -51,7 +42,7 @@ async def test_results_longer_than_the_first_fetch_arrive_whole(database: Databa
     names = [f"镇{number:04d}" for number in range(sqlite_driver.FIRST_FETCH * 3 + 7)]
     async with database.write() as connection:
         await connection.execute(insert(township), [{"name": name} for name in names])
-    assert await _townships(database) == names
+    assert await township_names(database) == names
     async with database.read() as connection:
         streamed = [row.name async for row in await connection.stream(
             select(township.c.name).order_by(township.c.name))]
@@ -75,7 +66,7 @@ async def test_writers_queued_together_share_a_commit_and_fail_alone(
     results = await asyncio.gather(*(writer(number) for number in range(6)),
                                    return_exceptions=True)
     assert [type(result) for result in results].count(ValueError) == 1
-    assert await _townships(database) == ["镇0", "镇1", "镇3", "镇4", "镇5"]
+    assert await township_names(database) == ["镇0", "镇1", "镇3", "镇4", "镇5"]
     assert len(begins) < 6  # fewer transactions than writers
 
 
@@ -92,12 +83,12 @@ async def test_a_failed_commit_fails_every_writer_of_its_batch(database: Databas
 
     results = await asyncio.gather(dangling(), sound(), return_exceptions=True)
     assert [type(result) for result in results] == [IntegrityError, IntegrityError]
-    assert await _townships(database) == []
+    assert await township_names(database) == []
     async with database.write() as connection:  # the next writer starts afresh
         await connection.execute(insert(township).values(name="金溪镇"))
     async with database.read() as connection:
         assert await connection.scalar(select(func.count()).select_from(grid)) == 0
-    assert await _townships(database) == ["金溪镇"]
+    assert await township_names(database) == ["金溪镇"]
 
 
 async def test_reads_after_writes_do_not_take_the_write_lock(database: Database,

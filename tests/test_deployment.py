@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from core.clock import ManualClock
 from storage import jobs as job_log
 from storage import notify
 from storage.schema import person
-from tests.conftest import FakeBot
+from tests.conftest import FakeBot, cli_environment
 
 ROOT = Path(__file__).parents[1]
 
@@ -94,10 +93,7 @@ def test_json_log_lines() -> None:
 
 
 def test_version_quiet_and_chinese_help(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("WUCHANG_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+    cli_environment(monkeypatch, tmp_path)
     version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
     assert CliRunner().invoke(cli, ["--version"]).stdout == f"wuchang {version}\n"
     quiet = CliRunner().invoke(cli, ["--quiet", "init"])

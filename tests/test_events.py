@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -19,20 +17,10 @@ from bot.cli import cli
 from storage import events
 from storage.db import Database
 from storage.schema import chain_head, event
+from tests.conftest import cli_environment
 
 SMALL_ROSTER = Path(__file__).with_name("roster_small.csv")
 AT = datetime(2026, 11, 5, 11, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def database(database_url: str) -> AsyncIterator[Database]:
-    """A migrated, empty database."""
-    migrated = Database(database_url)
-    await migrated.migrate()
-    try:
-        yield migrated
-    finally:
-        await migrated.dispose()
 
 
 async def _append_some(database: Database, count: int = 4) -> list[int]:
@@ -155,11 +143,7 @@ def _names_id(output: str, event_id: int) -> bool:
 
 def test_verify_cli_passes_then_names_the_tampered_event(
         database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in list(os.environ):
-        if name.startswith("WUCHANG_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("WUCHANG_DATABASE_URL", database_url)
+    cli_environment(monkeypatch, tmp_path, database_url)
     code, _out, err = _invoke("roster", "import", str(SMALL_ROSTER))
     assert code == 0, err
     code, _out, err = _invoke("roster", "invites", "--renew", "V01", "--renew", "V02")

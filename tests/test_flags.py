@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import json
-import os
 import re
 from collections.abc import AsyncIterator, Iterable
 from datetime import datetime
@@ -30,7 +29,15 @@ from core.messages import ChatKind, Outgoing
 from storage import flags, org
 from storage.export import snapshot
 from storage.schema import flag_confirmation, flag_onsite, flag_score, flag_veto, outbox
-from tests.conftest import SHANGHAI, SMALL_ROSTER, START, FakeBot, reviewed, texts_of
+from tests.conftest import (
+    SHANGHAI,
+    SMALL_ROSTER,
+    START,
+    FakeBot,
+    cli_environment,
+    reviewed,
+    texts_of,
+)
 
 OFFICIAL, OTHER_TOWNSHIP_OFFICIAL = "T01", "T02"
 MONTH = "2026-10"
@@ -603,10 +610,7 @@ async def test_missing_scores_reminder_once_per_stage_until_confirmed(
 # --- the CLI: scores import and export ----------------------------------------------------------
 
 def _environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
-    for name in list(os.environ):
-        if name.startswith("WUCHANG_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+    cli_environment(monkeypatch, tmp_path)
     url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
     monkeypatch.setenv("WUCHANG_DATABASE_URL", url)
     return url

@@ -3,33 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-import pytest
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, insert
 from sqlalchemy.exc import IntegrityError
 
 from storage import meetings
 from storage.db import Database
 from storage.schema import grid, homestead, household, person, township, village
+from tests.conftest import township_names
 
 NOW = datetime(2026, 11, 5, 11, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def database(database_url: str) -> AsyncIterator[Database]:
-    migrated = Database(database_url)
-    await migrated.migrate()
-    try:
-        yield migrated
-    finally:
-        await migrated.dispose()
-
-
-async def _townships(database: Database) -> list[str]:
-    async with database.read() as connection:
-        return list(await connection.scalars(select(township.c.name).order_by(township.c.name)))
 
 
 async def test_writers_queued_together_share_commits_and_fail_alone(database: Database) -> None:
@@ -50,12 +34,12 @@ async def test_writers_queued_together_share_commits_and_fail_alone(database: Da
                                    return_exceptions=True)
     assert type(results[2]) is ValueError and isinstance(results[5], IntegrityError)
     assert sum(result is None for result in results) == 22
-    assert await _townships(database) == [f"镇{number:02d}" for number in range(24)
+    assert await township_names(database) == [f"镇{number:02d}" for number in range(24)
                                           if number not in (2, 5)]
     assert len(begins) < 24  # fewer transactions than writers
     async with database.write() as connection:  # the next writer starts afresh
         await connection.execute(insert(township).values(name="镇99"))
-    assert (await _townships(database))[-1] == "镇99"
+    assert (await township_names(database))[-1] == "镇99"
 
 
 async def test_a_check_in_returns_the_totals_with_itself_counted(database: Database) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +20,7 @@ from bot.settings import Settings
 from bot.wiring import build_app
 from core.clock import ManualClock
 from storage.db import Database
-from tests.conftest import SHANGHAI, SMALL_ROSTER, FakeBot
+from tests.conftest import SHANGHAI, SMALL_ROSTER, FakeBot, cli_environment
 
 ISSUE_FIELDS = ("id", "homestead", "category", "level", "status", "deadline", "overdue",
                 "satisfaction")
@@ -78,11 +77,7 @@ async def _story(database_url: str, whole: bool) -> None:
 
 
 def _environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database_url: str) -> None:
-    for name in list(os.environ):
-        if name.startswith("WUCHANG_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("WUCHANG_DATABASE_URL", database_url)
+    cli_environment(monkeypatch, tmp_path, database_url)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typer.testing import CliRunner
 from bot.cli import cli
 from storage.db import SQLITE_BUSY_TIMEOUT_MS, Database, head_revision
 from storage.schema import metadata, township
+from tests.conftest import cli_environment
 
 
 def _tables(sync: sqlalchemy.Connection) -> set[str]:
@@ -153,10 +153,7 @@ async def test_sqlite_enforces_foreign_keys(sqlite_url: str) -> None:
 
 
 def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in list(os.environ):
-        if name.startswith("WUCHANG_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+    cli_environment(monkeypatch, tmp_path)
 
 
 def _sqlite_version(path: Path) -> list[tuple[str]]:

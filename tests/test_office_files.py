@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import os
 import re
 import sqlite3
 from datetime import datetime
@@ -13,32 +12,16 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from typer.testing import CliRunner, Result
 
-from bot.cli import cli
 from bot.files.ledger_xlsx import write_ledger
 from bot.files.roster import read_roster
 from bot.wiring import App
 from core.roster import COLUMNS
-from tests.conftest import SHANGHAI, SMALL_ROSTER, FakeBot
+from tests.conftest import SHANGHAI, SMALL_ROSTER, FakeBot, run_cli
 from tests.test_meeting_record import _hold_meeting
 
 ROSTER_TEXT = SMALL_ROSTER.read_text(encoding="utf-8")
 PERSONS = len(ROSTER_TEXT.strip().splitlines()) - 1
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in list(os.environ):
-        if name.startswith("WUCHANG_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("WUCHANG_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/w.db")
-    return tmp_path
-
-
-def run_cli(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args))
 
 
 def persons(workdir: Path) -> list[tuple[str, str]]:

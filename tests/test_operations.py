@@ -15,28 +15,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy
 from alembic import command
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
-from bot.cli import cli
 from storage.db import Database, _alembic_config, head_revision
-from tests.conftest import POSTGRES, SMALL_ROSTER, _fresh_postgres
+from tests.conftest import POSTGRES, SMALL_ROSTER, _fresh_postgres, run_cli
 
 PASSWORD = "s3cretPw42"
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty working directory with no WUCHANG_* settings but the SQLite file's URL."""
-    for name in list(os.environ):
-        if name.startswith("WUCHANG_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("WUCHANG_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/w.db")
-    return tmp_path
-
-
-def run_cli(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args))
 
 
 def version_of(path: Path) -> str:

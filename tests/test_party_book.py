@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from datetime import datetime
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from bot.settings import Settings
 from bot.wiring import build_app
 from core import texts
 from core.clock import ManualClock
-from tests.conftest import SHANGHAI, SMALL_ROSTER, FakeBot
+from tests.conftest import SHANGHAI, SMALL_ROSTER, FakeBot, cli_environment
 from tests.test_party import PARTY_ROSTER
 
 
@@ -43,11 +42,7 @@ async def _story(database_url: str, tmp_path: Path) -> None:
 
 def test_the_registers_workbook_reads_back(sqlite_url: str, monkeypatch: pytest.MonkeyPatch,
                                           tmp_path: Path) -> None:
-    for name in list(os.environ):
-        if name.startswith("WUCHANG_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("WUCHANG_DATABASE_URL", sqlite_url)
+    cli_environment(monkeypatch, tmp_path, sqlite_url)
     asyncio.run(_story(sqlite_url, tmp_path))
     output = tmp_path / "台账.xlsx"
     result = CliRunner().invoke(cli, ["export", "--format", "xlsx", "--book", "party",
@@ -82,11 +77,7 @@ def test_the_registers_workbook_reads_back(sqlite_url: str, monkeypatch: pytest.
 def test_dues_import_checks_every_row_then_keeps_all(sqlite_url: str,
                                                      monkeypatch: pytest.MonkeyPatch,
                                                      tmp_path: Path) -> None:
-    for name in list(os.environ):
-        if name.startswith("WUCHANG_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("WUCHANG_DATABASE_URL", sqlite_url)
+    cli_environment(monkeypatch, tmp_path, sqlite_url)
     asyncio.run(_story(sqlite_url, tmp_path))
     bad = tmp_path / "bad.csv"
     bad.write_text("月份,编号,金额\n2026-09,P02,10\n2026-9,P02,10\n2026-09,V01,10\n"

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import io
-import os
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 from PIL import Image
 from pypdf import PdfReader
-from typer.testing import CliRunner, Result
 
 from bot.admin import import_roster_file
 from bot.files.a4 import A4, Style, TextLine, a4_page
@@ -18,7 +16,7 @@ from bot.files.poster import PosterRefused, month_board, poster_lines, write_pos
 from bot.wiring import App
 from core import texts
 from core.board import month_of
-from tests.conftest import SHANGHAI, SMALL_ROSTER, FakeBot
+from tests.conftest import SHANGHAI, SMALL_ROSTER, FakeBot, run_cli
 from tests.test_board import EXTRA_TOWNSHIP, SCRIPT_TITLE, confirm_october, story
 
 DECEMBER = datetime(2026, 12, 2, 9, 0, tzinfo=SHANGHAI)
@@ -122,25 +120,15 @@ def test_a_long_line_wraps_inside_the_page() -> None:
 
 
 @pytest.fixture
-def workdir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    for name in list(os.environ):
-        if name.startswith("WUCHANG_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("WUCHANG_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
-    assert invoke("roster", "import", str(SMALL_ROSTER)).exit_code == 0
-    return tmp_path
-
-
-def invoke(*args: str) -> Result:
-    from bot.cli import cli
-
-    return CliRunner().invoke(cli, list(args))
+def workdir(workdir: Path) -> Path:
+    """The CLI's working directory, the small roster imported."""
+    assert run_cli("roster", "import", str(SMALL_ROSTER)).exit_code == 0
+    return workdir
 
 
 def test_poster_command_writes_png_or_pdf_by_suffix(workdir: Path) -> None:
     for name in ("公开栏.png", "公开栏.PDF"):
-        result = invoke("poster", "丰收村", "--month", "2026-11", "-o", name)
+        result = run_cli("poster", "丰收村", "--month", "2026-11", "-o", name)
         assert result.exit_code == 0, result.output
         assert result.stdout == texts.POSTER_WRITTEN.format(
             village="丰收村", month="2026-11", path=name) + "\n"
@@ -148,7 +136,7 @@ def test_poster_command_writes_png_or_pdf_by_suffix(workdir: Path) -> None:
     assert colours(read_png(workdir / "公开栏.png")) > 20
     read_pdf(workdir / "公开栏.PDF")
     # A month typed without its leading zero is the same month, not an empty poster.
-    short = invoke("poster", "丰收村", "--month", "2026-3", "-o", "三月.png")
+    short = run_cli("poster", "丰收村", "--month", "2026-3", "-o", "三月.png")
     assert short.exit_code == 0 and "2026-03" in short.stdout
 
 
@@ -159,7 +147,7 @@ def test_poster_command_writes_png_or_pdf_by_suffix(workdir: Path) -> None:
      texts.BOARD_VILLAGE_UNKNOWN.format(name="无此村")),
 ])
 def test_poster_command_refusals(workdir: Path, args: tuple[str, ...], message: str) -> None:
-    result = invoke("poster", *args)
+    result = run_cli("poster", *args)
 
     assert result.exit_code == 2
     assert result.stderr == message + "\n"

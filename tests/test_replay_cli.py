@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import logging
-import os
 import re
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +21,7 @@ from bot.channels.console import CHANNEL
 from storage import org, outbox
 from storage.db import Database
 from storage.schema import outbox as outbox_table
+from tests.conftest import cli_environment
 
 SMALL_ROSTER = Path(__file__).with_name("roster_small.csv")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -31,11 +31,7 @@ Script = list[dict[str, Any] | str]
 @pytest.fixture
 def workdir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """An empty working directory whose database holds the small roster, imported by the CLI."""
-    for name in list(os.environ):
-        if name.startswith("WUCHANG_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("WUCHANG_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'story.db'}")
+    cli_environment(monkeypatch, tmp_path, f"sqlite+aiosqlite:///{tmp_path / 'story.db'}")
     result = _invoke("roster", "import", str(SMALL_ROSTER))
     assert result.exit_code == 0, result.output
     assert "新增 14 人" in result.stdout

@@ -6,21 +6,17 @@ import contextlib
 import csv
 import io
 import json
-import os
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import Result
 from openpyxl import Workbook
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
-from typer.testing import CliRunner
 
 from bot.admin import import_roster_file
-from bot.cli import cli
 from bot.demo import ROSTER as DEMO_ROSTER
 from bot.settings import Settings
 from bot.wiring import App, build_app
@@ -30,7 +26,7 @@ from core.roles import Role
 from core.roster import RosterError, RosterInvalid
 from storage import chats, invites, org
 from storage.schema import event, grid, homestead, household, invite, person, township, village
-from tests.conftest import START, FakeBot
+from tests.conftest import START, FakeBot, cli_environment, run_cli
 
 HEADER = "编号,姓名,镇,网格,村,屋场,户号,在家,党员,年龄,角色,手机"
 T01 = "T01,周镇长,金溪镇,,,,,,是,45,镇干部,13800000001"
@@ -481,16 +477,8 @@ async def test_missing_file_is_rejected_as_unreadable(empty: App, tmp_path: Path
 @pytest.fixture
 def database_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point the CLI at a fresh SQLite file in an empty working directory."""
-    for name in list(os.environ):
-        if name.startswith("WUCHANG_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("WUCHANG_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/w.db")
+    cli_environment(monkeypatch, tmp_path, f"sqlite+aiosqlite:///{tmp_path}/w.db")
     return tmp_path / "w.db"
-
-
-def run_cli(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args))
 
 
 def query(database: Path, sql: str) -> list[tuple[Any, ...]]:

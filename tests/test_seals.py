@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,7 +22,7 @@ from core import texts
 from storage import events
 from storage.db import Database
 from storage.schema import chain_head, event
-from tests.conftest import SHANGHAI, SMALL_ROSTER, FakeBot, reviewed
+from tests.conftest import SHANGHAI, SMALL_ROSTER, FakeBot, cli_environment, reviewed
 
 MONTH = "2026-10"
 HEAD = re.compile(r"wuchang verify --head）：([0-9a-f]{64})")
@@ -142,11 +141,7 @@ def _invoke(*args: str) -> tuple[int, str, str]:
 
 def test_verify_head_catches_a_deleted_tail(database_url: str, monkeypatch: pytest.MonkeyPatch,
                                             tmp_path: Path) -> None:
-    for name in list(os.environ):
-        if name.startswith("WUCHANG_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("WUCHANG_DATABASE_URL", database_url)
+    cli_environment(monkeypatch, tmp_path, database_url)
     assert _invoke("roster", "import", str(SMALL_ROSTER))[0] == 0
     assert _invoke("roster", "invites", "--renew", "V01", "--renew", "V02")[0] == 0
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -13,6 +12,7 @@ from typer.testing import CliRunner
 
 from bot.cli import cli
 from bot.settings import Settings, SettingsError, load_settings
+from tests.conftest import cli_environment
 
 ENV_EXAMPLE = Path(__file__).parents[1] / ".env.example"
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
@@ -94,10 +94,7 @@ MALFORMED = [
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """No WUCHANG_* variable from the outside and no .env: run in an empty directory."""
-    for name in list(os.environ):
-        if name.startswith("WUCHANG_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+    cli_environment(monkeypatch, tmp_path)
     return tmp_path
 
 

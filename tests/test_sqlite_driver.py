@@ -9,8 +9,6 @@ of a connection or cursor fails here first.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import aiosqlite
 import pytest
 from sqlalchemy import false, func, insert, select, update
@@ -23,13 +21,9 @@ from storage.schema import township
 
 
 @pytest.fixture
-async def database(sqlite_url: str) -> AsyncIterator[Database]:
-    migrated = Database(sqlite_url)
-    await migrated.migrate()
-    try:
-        yield migrated
-    finally:
-        await migrated.dispose()
+def database_url(sqlite_url: str) -> str:
+    """This module's tests are of SQLite alone."""
+    return sqlite_url
 
 
 async def _driver(connection: AsyncConnection) -> sqlite_driver.Connection:

@@ -37,7 +37,7 @@ from schedules.meetings import send_reminders
 from storage import chats, invites, meetings, org
 from storage import outbox as outbox_queue
 from storage.schema import chat_binding, chat_identity, event, invite, issue, outbox, vote
-from tests.conftest import SHANGHAI, SMALL_ROSTER, START
+from tests.conftest import SHANGHAI, SMALL_ROSTER, START, cli_environment
 from tests.fake_wecom import (
     AES_KEY,
     AGENT_ID,
@@ -460,10 +460,7 @@ def _invoke(*args: str) -> Any:
 
 def test_create_group_cli(fake: FakeWeCom, tmp_path: Path,
                           monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("WUCHANG_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+    cli_environment(monkeypatch, tmp_path)
     url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
     for name, value in {"DATABASE_URL": url, "WECOM_CORP_ID": CORP_ID, "WECOM_AGENT_ID":
                         str(AGENT_ID), "WECOM_SECRET": SECRET, "WECOM_TOKEN": TOKEN,
