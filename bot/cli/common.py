@@ -31,6 +31,18 @@ def rejected(file: str, nothing: str, invalid: RosterInvalid) -> typer.Exit:
     return typer.Exit(1)
 
 
+def import_table(read: Callable[[App, Path], Awaitable[int]], file: Path, *, kind: str,
+                 nothing: str, done: str) -> None:
+    """Import one office file, all or nothing: every error of a bad one, else ``done``."""
+    from core.roster import RosterInvalid
+
+    try:
+        count = with_app(lambda app: read(app, file), create=True)
+    except RosterInvalid as invalid:
+        raise rejected(kind, nothing, invalid) from None
+    say(done.format(count=count))
+
+
 def settings_or_fail() -> Settings:
     """The settings with the rules, scheme and holiday files they name, or a clear failure."""
     from bot.files.award_scheme import AwardSchemeError, load_award_scheme

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import typer
 
 from bot.cli.backup import backup
-from bot.cli.common import fail, rejected, say, settings_or_fail, with_app
+from bot.cli.common import fail, import_table, rejected, say, settings_or_fail, with_app
 from bot.cli.errors import ExplainingGroup, safe_url
 from bot.cli.files import slips, template
 from bot.cli.wecom import wecom_cli
@@ -433,14 +433,8 @@ def roster_invites(
 def dues_import(file: Annotated[Path, typer.Argument(help=".xlsx or .csv")]) -> None:
     """Import 党费 (月份, 编号, 金额 in 元); one bad row rejects all (rule Y2)."""
     from bot.files.party_dues import import_dues
-    from core import texts
-    from core.roster import RosterInvalid
 
-    try:
-        count = with_app(lambda app: import_dues(app, file), create=True)
-    except RosterInvalid as invalid:
-        raise rejected("党费表", "党费", invalid) from None
-    say(texts.DUES_IMPORTED.format(count=count))
+    import_table(import_dues, file, kind="党费表", nothing="党费", done=texts.DUES_IMPORTED)
 
 
 @scores_cli.command("template")
@@ -459,28 +453,17 @@ def scores_template() -> None:
 def scores_import(file: Annotated[Path, typer.Argument(help=".xlsx or .csv")]) -> None:
     """Import monthly scores (月份, 村, one column per category); one bad row rejects all."""
     from bot.files.scores import import_scores
-    from core import texts
-    from core.roster import RosterInvalid
 
-    try:
-        count = with_app(lambda app: import_scores(app, file), create=True)
-    except RosterInvalid as invalid:
-        raise rejected("分数表", "分数", invalid) from None
-    say(texts.SCORES_IMPORTED.format(count=count))
+    import_table(import_scores, file, kind="分数表", nothing="分数", done=texts.SCORES_IMPORTED)
 
 
 @hongqi_cli.command("import")
 def hongqi_import(file: Annotated[Path, typer.Argument(help=".xlsx or .csv")]) -> None:
     """Import 五面红旗 applications (年度, 村, 类别, 指标, 值, 说明); one bad row rejects all."""
     from bot.files.awards import import_applications
-    from core import texts
-    from core.roster import RosterInvalid
 
-    try:
-        count = with_app(lambda app: import_applications(app, file), create=True)
-    except RosterInvalid as invalid:
-        raise rejected("申报表", "申报材料", invalid) from None
-    say(texts.AWARD_IMPORTED.format(count=count))
+    import_table(import_applications, file, kind="申报表", nothing="申报材料",
+                 done=texts.AWARD_IMPORTED)
 
 
 cli.command()(backup)
