@@ -68,6 +68,13 @@ async def test_healthz_reports_database_jobs_and_backlog(
     assert [entry["name"] for entry in late] == [job.name]
 
 
+async def test_a_probe_writes_no_log_line(app: App, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    assert (await health(app))[0] == 200
+    assert [record.getMessage() for record in caplog.records  # httpx: the test's own client
+            if record.levelno >= logging.INFO and record.name != "httpx"] == []
+
+
 async def test_healthz_is_503_when_the_database_is_gone(app: App) -> None:
     await app.context.db.engine.dispose()
     broken = replace(app, context=replace(app.context, db=type(app.context.db)(
