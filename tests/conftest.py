@@ -95,9 +95,32 @@ async def _drop_postgres() -> None:
         await connection.close()
 
 
+async def _drop_abandoned_postgres() -> None:
+    """Drop the test databases of runs that were killed before they could drop their own.
+
+    Each one is named for its process (``PG_DATABASE``); one whose process is gone is
+    left over, and a machine that runs the suite often would fill its disk with them.
+    """
+    import asyncpg
+
+    connection = await asyncpg.connect(PG_ADMIN_URL.replace("postgresql+asyncpg://",
+                                                            "postgresql://"))
+    try:
+        names = await connection.fetch(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'wuchang\\_test\\_%'")
+        for (name,) in names:
+            pid = name.removeprefix("wuchang_test_")
+            if pid.isdecimal() and not Path(f"/proc/{pid}").exists():
+                await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _postgres_cleanup() -> Iterator[None]:
-    """Drop this process's PostgreSQL test database at the end of the run."""
+    """Drop abandoned test databases first, and this process's at the end of the run."""
+    if POSTGRES:
+        asyncio.run(_drop_abandoned_postgres())
     yield
     if POSTGRES:
         asyncio.run(_drop_postgres())
