@@ -24,6 +24,7 @@ BRANCH_CLASS = "党支部"  # the scheme's one class of subject ([[branch]])
 MIN_REMEDY_ITEMS = 2  # seed 001: 每位班子成员至少要查找两条以上整改问题
 MAX_REMEDY_ITEMS = 10
 REMEDY_ITEM_MAX = 200  # characters of one rectification item
+REMINDER_DAYS = 3  # a stage reminder missed on the 1st still goes out this many days in
 ITEM_SEPARATORS = re.compile(r"[;；\n]+")
 
 
@@ -87,11 +88,14 @@ def stages_of(day: date) -> list[tuple[Stage, int]]:
 
 
 def reminders_due(day: date) -> list[StageReminder]:
-    """The reminders of ``day``'s month: each stage's start, and a month before its end.
+    """The reminders due on ``day``: each stage's start, and a month before its end.
 
-    The job sends each at most once (its outbox key names the stage, moment and year),
-    so any day of the month may run it.
+    Both fall on the 1st of a month; a service that was down then catches up within
+    ``REMINDER_DAYS`` days. The job sends each at most once (its outbox key names the
+    stage, moment and year).
     """
+    if day.day > REMINDER_DAYS:
+        return []
     due = []
     for stage, year in stages_of(day):
         span = next(item for item in SPANS if item.stage is stage)
