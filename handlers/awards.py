@@ -11,7 +11,7 @@ the 五个好 branch standard (rule Y4) in handlers.wuhao.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
@@ -443,15 +443,25 @@ WORDS: dict[str, str] = {
     "摘牌": "revoke", "incident": "incident", "事件": "incident"}
 
 
-async def hongqi(context: Context, request: Request) -> list[Outgoing]:
-    """/hongqi: read the sub-word; the view reads only, the others write (rules A1-A3)."""
+async def dispatch(track: Track, context: Context, request: Request, words: Mapping[str, str],
+                   applicant: Mapping[str, Action], official: Mapping[str, Action],
+                   view: Action) -> list[Outgoing]:
+    """A track's command: its sub-word's action in a write transaction, else the view.
+
+    The view reads only; an official's sub-word is refused to anyone but a 镇干部.
+    """
     word, _, rest = request.args.strip().partition(" ")
-    action = WORDS.get(word)
+    action = words.get(word)
     if action is None:
-        return await show(context, request, request.args.strip())
+        return await view(context, request, request.args.strip())
     person = request.require_person()
-    handler = CADRE_ACTIONS.get(action) or OFFICIAL_ACTIONS[action]
-    if action in OFFICIAL_ACTIONS and person.role is not Role.TOWNSHIP_OFFICIAL:
-        raise Refusal(AWARD.words.official_only)
+    handler = applicant.get(action) or official[action]
+    if action in official and person.role is not Role.TOWNSHIP_OFFICIAL:
+        raise Refusal(track.words.official_only)
     async with context.db.write() as connection:
         return await handler(context, replace(request, connection=connection), rest.strip())
+
+
+async def hongqi(context: Context, request: Request) -> list[Outgoing]:
+    """/hongqi: read the sub-word; the view reads only, the others write (rules A1-A3)."""
+    return await dispatch(AWARD, context, request, WORDS, CADRE_ACTIONS, OFFICIAL_ACTIONS, show)

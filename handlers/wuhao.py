@@ -8,7 +8,6 @@ on the ``WUHAO`` track. Every criterion met is the 验收, published.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -112,16 +111,8 @@ WORDS: dict[str, str] = {
 
 async def wuhao(context: Context, request: Request) -> list[Outgoing]:
     """/wuhao: the progress (read only), or a sub-word of the self-check or inspection (Y4)."""
-    word, _, rest = request.args.strip().partition(" ")
-    action = WORDS.get(word)
-    if action is None:
-        return await progress(context, request, request.args.strip())
-    person = request.require_person()
-    if action in OFFICIAL_ACTIONS and person.role is not Role.TOWNSHIP_OFFICIAL:
-        raise Refusal(WUHAO.words.official_only)
-    handler = APPLICANT_ACTIONS.get(action) or OFFICIAL_ACTIONS[action]
-    async with context.db.write() as connection:
-        return await handler(context, replace(request, connection=connection), rest.strip())
+    return await awards.dispatch(WUHAO, context, request, WORDS, APPLICANT_ACTIONS,
+                                 OFFICIAL_ACTIONS, progress)
 
 
 async def press(context: Context, request: Request) -> list[Outgoing]:
