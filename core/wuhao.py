@@ -10,6 +10,7 @@ The subject is the village's party organisation (村党总支 / 党支部), numb
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -141,6 +142,11 @@ def targets(checklist: Checklist) -> list[Criterion]:
     return [found for found in checklist.criteria if found.kind is Kind.NUMBER]
 
 
+def shown(value: float) -> float:
+    """A figure to one decimal, cut down, never rounded up to a threshold it misses."""
+    return math.floor(value * 10) / 10
+
+
 def progress_line(criterion: Criterion, figures: Mapping[str, float]) -> str:
     """One target with the figures reached so far against their thresholds."""
     parts = []
@@ -152,7 +158,7 @@ def progress_line(criterion: Criterion, figures: Mapping[str, float]) -> str:
                 unit=figure.unit))
             continue
         parts.append(texts.WUHAO_FIGURE.format(
-            label=figure.label, value=f"{value:g}", sign=figure.compare.sign,
+            label=figure.label, value=f"{shown(value):g}", sign=figure.compare.sign,
             threshold=f"{figure.threshold:g}", unit=figure.unit,
             mark=texts.WUHAO_REACHED if figure.meets(value) else texts.WUHAO_SHORT))
     return texts.WUHAO_TARGET_LINE.format(number=criterion.number, title=criterion.title,

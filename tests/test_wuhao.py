@@ -246,3 +246,35 @@ async def test_rectification_items_are_tasks_reported_done(branch_bot: FakeBot) 
     # A villager's /done of a decision is still refused for their role.
     assert texts_of(await branch_bot.say("V01", "private", "/done 999 修好了")) == [
         texts.ROLE_REFUSED.format(role="村民", command="/done")]
+
+
+async def test_the_two_committees_survey_fills_its_target(bot: FakeBot, tmp_path: Path) -> None:
+    from tests.test_surveys import CLOSES, SHIMEN_ROSTER
+
+    shimen = await joined(bot, tmp_path / "shimen.csv", SHIMEN_ROSTER)
+    before = texts_of(await shimen.say("K01", "private", "/wuhao"))[0]
+    assert "两委满意度测评满意率待填（目标≥90%）" in before
+    await shimen.say("K01", "private", "/survey 两委 90")
+    for code in ("S01", "S02", "S03", *(f"S{number:02d}" for number in range(4, 10))):
+        await shimen.press(code, "private", "满意")
+    await shimen.press("S10", "private", "不满意")
+    running = texts_of(await shimen.say("K01", "private", "/wuhao"))[0]
+    assert "两委满意度测评满意率待填" in running  # counted once the survey has ended
+    await shimen.tick(CLOSES)
+    after = texts_of(await shimen.say("K01", "private", "/wuhao"))[0]
+    assert "两委满意度测评满意率90%（目标≥90%）✓" in after  # exactly at it meets ≥
+
+
+async def test_a_picture_during_the_self_check_is_its_evidence(branch_bot: FakeBot) -> None:
+    from core.messages import Attachment, AttachmentKind
+    from tests.test_notice_attachments import send_file
+
+    photo = Attachment(AttachmentKind.PICTURE, "活动室.jpg", "image/jpeg", b"\xff\xd8 room", 7)
+    await branch_bot.say(SECRETARY, "private", "/wuhao 自查 制度建设好")
+    kept = await send_file(branch_bot, SECRETARY, "private", photo)
+    assert texts_of(kept) == [texts.AWARD_EVIDENCE_KEPT.format(number=1)]
+    for _ in range(5):
+        await branch_bot.press(SECRETARY, "private", texts.AWARD_YES)
+    await branch_bot.press(SECRETARY, "private", texts.WUHAO_WORDS.submit_button)
+    shown = await branch_bot.say(OFFICIAL, "private", "/wuhao 检查 金竹村 制度建设好")
+    assert "佐证：picture：活动室.jpg" in shown[0].text
