@@ -12,7 +12,17 @@ from bot.wiring import App
 from core import texts
 from core.criteria import Kind
 from core.messages import Outgoing
-from core.wuhao import Moment, Stage, StageReminder, inspection_year, reminders_due
+from core.wuhao import (
+    Moment,
+    Stage,
+    StageReminder,
+    fewest_items,
+    inspection_year,
+    items_problem,
+    read_items,
+    reminders_due,
+    shown,
+)
 from storage.export import snapshot
 from tests.conftest import SHANGHAI, FakeBot, joined, texts_of
 from tests.test_party import PARTY_ROSTER
@@ -72,6 +82,17 @@ def test_the_three_stages_and_their_reminders() -> None:
     assert reminders_due(date(2027, 11, 2)) == [StageReminder(Stage.INSPECT, Moment.START, 2027)]
     assert reminders_due(date(2027, 6, 1)) == reminders_due(date(2027, 12, 1)) == []
     assert inspection_year(date(2027, 3, 31)) == 2026 and inspection_year(date(2027, 4, 1)) == 2027
+
+
+def test_rectification_items_are_at_least_two_per_cadre() -> None:
+    assert read_items("学习不够；联系群众不够;\n 作风不实 ") == ["学习不够", "联系群众不够", "作风不实"]
+    assert items_problem(["学习不够"]) == texts.WUHAO_REMEDY_TOO_FEW.format(count=1, least=2)
+    assert items_problem(read_items("；；")) == texts.WUHAO_REMEDY_TOO_FEW.format(count=0, least=2)
+    assert items_problem(["学习不够", "联系群众不够"]) is None
+    # The figure is the fewest any cadre on the roll got: one without items makes it 0.
+    assert fewest_items([1, 2], {1: 3, 2: 2}) == 2
+    assert fewest_items([1, 2], {1: 3}) == 0
+    assert shown(89.99) == 89.9 and shown(90.0) == 90.0
 
 
 async def test_a_target_is_filled_from_the_records_and_shown_by_wuhao(
