@@ -88,7 +88,7 @@ def _year(context: Context, now: datetime) -> str:
     return str(context.local(now).year)
 
 
-AWARD = Track(command="/hongqi", button="hq", subject_kind=VILLAGE_KIND,
+AWARD = Track(button="hq", subject_kind=VILLAGE_KIND,
               scheme=lambda context: context.rules.award, applicant=_village_cadre,
               subject_class=_village_kind, office=_cadres_office, period=_year,
               closed=_publicized, on_met=award_review.publicize, words=texts.AWARD_WORDS)

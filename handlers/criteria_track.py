@@ -26,14 +26,14 @@ from storage.criteria import Application
 class Track:
     """A standard on the review flow; every subject is named by its village.
 
-    ``applicant`` gives the sender's (township, subject id) when they may apply, else
-    None; ``subject_class`` the scheme's class of a subject (村 / 社区 / 党支部);
-    ``office`` who hears back and owns a sent-back criterion's task; ``period`` the
-    period a message at this moment applies for; ``closed`` whether the review is final;
-    ``on_met`` what follows a review with every criterion met (公示, 验收).
+    ``button`` prefixes its buttons' payloads; ``applicant`` gives the sender's
+    (township, subject id) when they may apply, else None; ``subject_class`` the
+    scheme's class of a subject (村 / 社区 / 党支部); ``office`` who hears back and owns a
+    sent-back criterion's task; ``period`` the period a message at this moment applies
+    for; ``closed`` whether the review is final; ``on_met`` what follows a review with
+    every criterion met (公示, 验收).
     """
 
-    command: str
     button: str
     subject_kind: str
     scheme: Callable[[Context], Scheme]

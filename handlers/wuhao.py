@@ -96,7 +96,7 @@ async def accept(context: Context, request: Request, application: Application,
     return [request.reply(texts.WUHAO_ACCEPTED.format(village=village, flag=checklist.name))]
 
 
-WUHAO = Track(command="/wuhao", button="wh", subject_kind=SUBJECT_KIND,
+WUHAO = Track(button="wh", subject_kind=SUBJECT_KIND,
               scheme=lambda context: context.rules.wuhao, applicant=_secretary,
               subject_class=_branch_class, office=branch_office, period=_period,
               closed=_accepted, on_met=accept, words=texts.WUHAO_WORDS)
