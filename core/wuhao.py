@@ -18,7 +18,7 @@ from datetime import date
 from enum import StrEnum
 
 from core import texts
-from core.criteria import Checklist, Criterion, Kind, Subject
+from core.criteria import Checklist, Criterion, Kind
 
 SUBJECT_KIND = "branch"
 BRANCH_CLASS = "党支部"  # the scheme's one class of subject ([[branch]])
@@ -27,11 +27,6 @@ MAX_REMEDY_ITEMS = 10
 REMEDY_ITEM_MAX = 200  # characters of one rectification item
 REMINDER_DAYS = 3  # a stage reminder missed on the 1st still goes out this many days in
 ITEM_SEPARATORS = re.compile(r"[;；\n]+")
-
-
-def subject(village_id: int) -> Subject:
-    """The criteria subject of a village's party branch."""
-    return Subject(SUBJECT_KIND, village_id)
 
 
 # --- the year's three stages (seed 001 §四 方法步骤) ---------------------------------------

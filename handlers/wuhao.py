@@ -30,7 +30,6 @@ from core.wuhao import (
     read_items,
     stages_of,
 )
-from core.wuhao import subject as branch_subject
 from core.wuhao import targets as target_criteria
 from handlers import award_review, awards, publication
 from handlers.awards import Action
@@ -160,7 +159,7 @@ async def _village_progress(context: Context, request: Request, village_id: int,
     lines = [texts.WUHAO_PROGRESS_HEADER.format(
         branch=texts.PARTY_DEFAULT_BRANCH.format(village=village), year=year,
         stages=_stages(context, request))]
-    subject = branch_subject(village_id)
+    subject = WUHAO.subject(village_id)
     checklists = context.rules.wuhao.checklists(BRANCH_CLASS)
     for checklist in checklists:
         application = await criteria.find(request.connection, subject, checklist.name, year)
@@ -211,7 +210,7 @@ async def _township_progress(context: Context, request: Request, year: str) -> l
             request.connection, person.township_id)).items()):
         states = []
         for checklist in checklists:
-            application = await criteria.find(request.connection, branch_subject(village_id),
+            application = await criteria.find(request.connection, WUHAO.subject(village_id),
                                               checklist.name, year)
             states.append(f"{checklist.name}{await _state(request, application, checklist)}")
         lines.append(texts.WUHAO_OFFICIAL_SUMMARY_LINE.format(village=name,
