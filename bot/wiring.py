@@ -9,12 +9,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.files.award_scheme import load_award_scheme
+from bot.files.award_scheme import load_award_scheme, load_wuhao_scheme
 from bot.files.holidays import load_calendar
 from bot.files.rules import load_rules
 from bot.files.scheme import load_scheme
 from bot.settings import Settings
 from core.clock import Clock, SystemClock
+from core.config import DEFAULT_WUHAO_SCHEME
 from core.messages import FULL, Incoming, Outgoing
 from handlers import delivery
 from handlers.pictures import digest_picture
@@ -74,7 +75,8 @@ async def build_app(settings: Settings, clock: Clock | None = None, *,
     rules = load_rules(Path(settings.rules_file))
     rules = replace(rules, calendar=load_calendar(Path(settings.holiday_file)),
                     scheme=load_scheme(rules.scheme_name),
-                    award=load_award_scheme(rules.award_scheme_name))
+                    award=load_award_scheme(rules.award_scheme_name),
+                    wuhao=load_wuhao_scheme(DEFAULT_WUHAO_SCHEME))
     context = Context(db=database, clock=clock or SystemClock(), timezone=settings.zone,
                       rules=rules)
     dispatcher = Dispatcher(context, {})

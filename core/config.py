@@ -18,6 +18,7 @@ DEFAULT_SURVEY_WINDOW_DAYS = 7  # days households have to answer a survey's card
 DEFAULT_RESULTS_DUE_DAY = 5
 DEFAULT_SCHEME = "monthly"
 DEFAULT_AWARD_SCHEME = "award-003"  # the 五面红旗 award (rule A1), `[award] scheme`
+DEFAULT_WUHAO_SCHEME = "wuhao-001"  # the 五个好 branch standard (rule Y4, seed 001)
 DEFAULT_APPEAL_DAYS = 2  # working days the villages may object to a reviewed draft (F10)
 
 
@@ -39,3 +40,4 @@ class Rules:
     supervision: SupervisionRules = field(default_factory=SupervisionRules)
     award_scheme_name: str = DEFAULT_AWARD_SCHEME
     award: AwardScheme = field(default_factory=lambda: AwardScheme("", {}))
+    wuhao: AwardScheme = field(default_factory=lambda: AwardScheme("", {}))

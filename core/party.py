@@ -42,6 +42,8 @@ class LessonKind(StrEnum):
     LECTURE = "党课"
     THEME_DAY = "主题党日"
     CENTRAL_GROUP = "中心组学习"
+    VIDEO = "电教片"  # 组织党员收看电教片 (seed 001: 不少于12部 a year, rule Y4)
+    DEMOCRATIC_LIFE = "民主生活会"  # the 两委班子's yearly meeting (seed 001, rule Y4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,8 +253,9 @@ def expected(kind: LessonKind, caller: Member, village: Sequence[Member],
     """Who is expected at a party meeting (rule Y2).
 
     A 党小组会: the members of the group's 屋场; a 支委会: the branch's posts; a
-    中心组学习: the village's 两委 (村干部), secretaries and group leaders (seed 001);
-    the rest: every member of the caller's branch.
+    中心组学习: the village's 两委 (村干部), secretaries and group leaders (seed 001); a
+    民主生活会: the 两委班子, its 村干部 and party posts (rule Y4); the rest: every
+    member of the caller's branch.
     """
     if kind is LessonKind.GROUP:
         return [member for member in village
@@ -260,6 +263,10 @@ def expected(kind: LessonKind, caller: Member, village: Sequence[Member],
     if kind is LessonKind.CENTRAL_GROUP:
         return [member for member in village
                 if member.person.role in (Role.VILLAGE_CADRE, Role.HEAD)
+                or (member.person.party_member and member.info.post is not None)]
+    if kind is LessonKind.DEMOCRATIC_LIFE:
+        return [member for member in village
+                if member.person.role is Role.VILLAGE_CADRE
                 or (member.person.party_member and member.info.post is not None)]
     in_branch = [member for member in village
                  if member.person.party_member and member.branch == caller.branch]

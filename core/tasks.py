@@ -29,6 +29,7 @@ class TaskKind(StrEnum):
     RECTIFICATION = "rectification"  # 整改 after a yellow flag (rule F13)
     CRITERION = "criterion"  # an award criterion sent back (rule A2)
     TALK = "talk"  # a township official's talk (约谈) with a village (rules S2, F7)
+    REMEDY = "remedy"  # a cadre's rectification item from the 民主生活会 (rule Y4)
 
 
 class TaskStatus(StrEnum):

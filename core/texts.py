@@ -608,7 +608,7 @@ HELP_POLL = CommandHelp("/poll 日期 时间 日期 时间", "征询开会时间
 HELP_REQUEST = CommandHelp("/request 议题", "提议开会")
 HELP_TOPIC = CommandHelp("/topic 主题", "定本村本月的议事主题")
 HELP_DECISIONS = CommandHelp("/decisions", "看本屋场的决议和办理情况")
-HELP_DONE = CommandHelp("/done 编号 说明", "报决议办结")
+HELP_DONE = CommandHelp("/done 编号 说明", "报决议或民主生活会整改问题办结")
 # Publication: notices and 公示 (rules P1-P2).
 HELP_NOTICE = CommandHelp("/notice 内容", "发通知，按钮选类别（更正：/notice 更正 编号 内容）")
 HELP_PUBLICIZE = CommandHelp("/publicize [天数] 内容", "发公示，默认5个工作日，群众可提异议")
@@ -899,7 +899,7 @@ ROSTER_CADRE_TOO_MANY = "村干部{name}（{code}）联系{count}名党员，联
 ROSTER_MEMBER_TOO_MANY = "党员{name}（{code}）联系{count}户，联帮带每名党员联系{most}户。"
 ROSTER_GROUP_NO_LEADER = "{homestead}有{members}名党员，应建党小组，但屋场长不是党员，党小组没有组长。"
 HELP_LESSON = CommandHelp("/lesson 类型 日期 时间 主题",
-                          "召开支部党员大会、支委会、党小组会、党课、主题党日、中心组学习（支部书记；党小组会由党小组长）")
+                          "召开支部党员大会、支委会、党小组会、党课、主题党日、中心组学习、电教片、民主生活会（支部书记；党小组会由党小组长）")
 HELP_LESSONS = CommandHelp("/lessons", "本村党组织会议和到会率")
 LESSON_USAGE = "请这样写：/lesson 主题党日 2026-11-20 19:30 学习党的二十大精神"
 LESSON_BAD_KIND = "没有“{value}”这种会议。可选：{kinds}"
@@ -1083,3 +1083,121 @@ SLIP_HOW = "扫码打开机器人，或发送：\n/start {code}"
 SLIPS_WRITTEN = "已生成 {count} 张邀请条（{pages} 页）：{path}"
 SLIPS_BAD_SUFFIX = "邀请条要以 .pdf 结尾，例如 -o 邀请条.pdf"
 SLIPS_NONE = "没有可打印的邀请码（花名册为空，或没有这个村）。"
+# --- issue 20 items 2-4: the 五个好 party branch (rule Y4): the standard, stages, 民主生活会 ---
+
+
+class CriteriaWords(NamedTuple):
+    """What the criteria review flow says that differs by standard (award, 五个好)."""
+
+    applicant_only: str
+    official_only: str
+    unknown: str  # {name} {kind} {names}
+    type_figures: str  # {figures} {example}
+    figures_bad: str  # {figures} {example}
+    ask_yes_no: str
+    evidence_hint: str  # {minutes}
+    no_current: str
+    note_usage: str
+    summary: str  # {flag} {year}
+    submit_hint: str  # {flag}
+    submit_button: str
+    no_application: str  # {flag}
+    submitted_to_officials: str  # {village} {flag} {year}
+    review_usage: str
+    closed: str  # {village} {flag}
+    refused_to_subject: str  # {flag} {year}
+    review_hint: str  # {village} {flag} {number}
+    back_usage: str
+    back_to_subject: str  # {flag} {number} {title} {reason} {due} {task}
+
+
+AWARD_WORDS = CriteriaWords(
+    applicant_only=AWARD_CADRE_ONLY, official_only=AWARD_OFFICIAL_ONLY,
+    unknown=AWARD_FLAG_UNKNOWN, type_figures=AWARD_TYPE_FIGURES, figures_bad=AWARD_FIGURES_BAD,
+    ask_yes_no=AWARD_ASK_YES_NO, evidence_hint=AWARD_EVIDENCE_HINT, no_current=AWARD_NO_CURRENT,
+    note_usage=AWARD_NOTE_USAGE, summary=AWARD_SUMMARY, submit_hint=AWARD_SUBMIT_HINT,
+    submit_button=AWARD_SUBMIT_BUTTON, no_application=AWARD_NO_APPLICATION,
+    submitted_to_officials=AWARD_SUBMITTED_TO_OFFICIALS, review_usage=AWARD_REVIEW_USAGE,
+    closed=AWARD_ALREADY_PUBLICIZED, refused_to_subject=AWARD_REFUSED_TO_VILLAGE,
+    review_hint=AWARD_REVIEW_HINT, back_usage=AWARD_BACK_USAGE,
+    back_to_subject=AWARD_BACK_TO_VILLAGE)
+
+WUHAO_WORDS = CriteriaWords(
+    applicant_only="只有支部书记可以为本支部做“五个好”自查。",
+    official_only="只有镇干部可以检查、退回“五个好”。",
+    unknown="没有“{name}”这一项（{kind}）。可选：{names}\n例如 /wuhao 自查 领导班子好",
+    type_figures="请发送数值：{figures}\n例如 /wuhao 填 {example}（不知道的写 -）",
+    figures_bad="数值不对。要填：{figures}\n例如 /wuhao 填 {example}（不知道的写 -）",
+    ask_yes_no="本支部是否达到？",
+    evidence_hint="佐证：发送 /wuhao 说明 文字，或{minutes}分钟内私聊发照片。",
+    no_current="请先发送 /wuhao 自查 项目，再填写或补充佐证。",
+    note_usage="请发送 /wuhao 说明 文字",
+    summary="【{flag}】{year}年自查已填完：",
+    submit_hint="改某条：/wuhao 自查 {flag} 条号。确认无误请按“提交自查”。",
+    submit_button="提交自查",
+    no_application="本支部{flag}还没有自查，请先发送 /wuhao 自查 {flag}",
+    submitted_to_officials="{village}党支部提交了{year}年“{flag}”自查，请检查：/wuhao 检查 {village} {flag}",
+    review_usage="请发送 /wuhao 检查 村 项目 [年份]，例如 /wuhao 检查 金竹村 领导班子好",
+    closed="{village}党支部“{flag}”已验收，不能再改。",
+    refused_to_subject="本支部{year}年“{flag}”检查未通过。发送 /wuhao 查看进度。",
+    review_hint="退回：/wuhao 退回 {village} {flag} {number} 日期 原因",
+    back_usage="请发送 /wuhao 退回 村 项目 条号 日期 原因，例如 /wuhao 退回 金竹村 党员队伍好 3 12-20 缺后备人才名册",
+    back_to_subject="“{flag}”第{number}条（{title}）被镇里退回：{reason}\n请在{due}前整改补充（任务{task}）：/wuhao 自查 {flag} {number}，改完再提交。")
+
+HELP_WUHAO = CommandHelp(
+    "/wuhao [村] · 自查 项目 · 填 · 说明 · 提交 项目 · 检查 村 项目 · 退回 村 项目 条号 日期 原因",
+    "“五个好”党支部：进度、自查、镇里检查验收")
+WUHAO_NO_VILLAGE = "你不属于哪个村，请写村名，例如 /wuhao 金竹村"
+WUHAO_PROGRESS_HEADER = "{branch}“五个好”{year}年（{stages}阶段）："
+WUHAO_STAGE_JOIN = "、"
+WUHAO_CHECKLIST_LINE = "【{flag}】{state}"
+WUHAO_TARGET_LINE = "  {number}. {title}：{figures}"
+WUHAO_FIGURE = "{label}{value}{unit}（目标{sign}{threshold}{unit}）{mark}"
+WUHAO_FIGURE_OPEN = "{label}待填（目标{sign}{threshold}{unit}）"
+WUHAO_REACHED = "✓"
+WUHAO_SHORT = "未达"
+WUHAO_STATE_NONE = "未自查"
+WUHAO_STATE_DRAFT = "自查中"
+WUHAO_STATE_SUBMITTED = "已提交，待镇里检查（已审{reviewed}/{total}条）"
+WUHAO_STATE_BACK = "第{numbers}条被退回整改"
+WUHAO_STATE_ACCEPTED = "已验收"
+WUHAO_STATE_REFUSED = "检查未通过"
+WUHAO_PROGRESS_HINT = "自查：/wuhao 自查 项目（{names}）"
+WUHAO_ACCEPTED_TEXT = "{year}年“五个好”检查验收：{village}党支部“{flag}”{count}条全部达标，通过验收（{day}）。"
+WUHAO_ACCEPTED = "{village}党支部“{flag}”各条全部达标，已验收并公布。"
+WUHAO_ACCEPTED_TO_BRANCH = "本支部{year}年“{flag}”通过镇里验收（{day}）。"
+WUHAO_OFFICIAL_SUMMARY_LINE = "{village}：{states}"
+WUHAO_OFFICIAL_HEADER = "{township}各党支部“五个好”{year}年（{stages}阶段）："
+WUHAO_OFFICIAL_HINT = "看一个村的进度：/wuhao 村名"
+# Stage reminders (seed 001 §四): at each stage's start and a month before its end.
+WUHAO_STAGE_TEXT = {
+    ("宣传动员", "start"): "“五个好”{year}年宣传动员阶段开始（1—3月）：制定创建方案和目标，召开动员会。发送 /wuhao 查看各项目标。",
+    ("宣传动员", "ending"): "“五个好”{year}年宣传动员阶段3月底结束：请定好全年计划和目标。",
+    ("组织实施", "start"): "“五个好”{year}年组织实施阶段开始（4—10月）：逐项落实，每月记录。发送 /wuhao 查看进度。",
+    ("组织实施", "ending"): "“五个好”{year}年组织实施阶段10月底结束：请对照目标补齐差距。发送 /wuhao 查看进度。",
+    ("检查提高", "start"): "“五个好”{year}年检查提高阶段开始（11月—次年3月）：支部先自查（/wuhao 自查 项目），再由镇里检查验收。",
+    ("检查提高", "ending"): "“五个好”{year}年检查提高阶段3月底结束：未提交自查的请尽快提交，镇里请完成检查验收（/wuhao 检查 村 项目）。",
+}
+# 民主生活会 rectification items (seed 001: 每位班子成员至少两条，限期整改).
+HELP_REMEDY = CommandHelp("/remedy 会议编号 编号 日期 问题一；问题二",
+                          "登记民主生活会上班子成员的整改问题（每人至少两条）")
+WUHAO_REMEDY_USAGE = "请这样发：/remedy 会议编号 班子成员编号 整改期限 问题一；问题二，例如 /remedy 5 C01 2027-03-31 学习不够深入；联系群众不够"
+WUHAO_REMEDY_TOO_FEW = "每位班子成员至少要查找{least}条整改问题，你只写了{count}条。多条用“；”隔开。"
+WUHAO_REMEDY_TOO_MANY = "一次最多登记{most}条整改问题。"
+WUHAO_REMEDY_TOO_LONG = "每条整改问题最多{most}字。"
+WUHAO_REMEDY_NO_MEETING = "没有{number}号民主生活会。先用 /lesson 民主生活会 日期 时间 主题 召开，再登记整改问题。"
+WUHAO_REMEDY_NOT_CALLER = "{number}号民主生活会由召开它的书记登记整改问题。"
+WUHAO_REMEDY_NOT_HELD = "{number}号民主生活会还没召开（{when}），开过之后再登记整改问题。"
+WUHAO_REMEDY_NOT_ON_ROLL = "{code}不是{number}号民主生活会的班子成员。"
+WUHAO_REMEDY_ALREADY = "{name}在{number}号民主生活会的整改问题已登记（任务{tasks}）。"
+WUHAO_REMEDY_DAY_BAD = "整改期限“{value}”看不懂，例如 2027-03-31。"
+WUHAO_REMEDY_DAY_PAST = "整改期限“{value}”已过，请给一个以后的日期。"
+WUHAO_REMEDY_SUBJECT = "民主生活会整改：{item}"
+WUHAO_REMEDY_RECORDED = "已登记{name}的{count}条整改问题，限{due}前整改（任务{tasks}）。整改完成后由本人发送 /done 任务号 说明。"
+WUHAO_REMEDY_TOLD = "{number}号民主生活会上登记了你的整改问题，限{due}前整改：\n{items}\n整改完成后发送 /done 任务号 说明。"
+WUHAO_REMEDY_ITEM = "任务{task}：{item}"
+WUHAO_REMEDY_DONE_NOT_YOURS = "{number}号整改任务是{owner}的，你不能报办结。"
+WUHAO_REMEDY_DONE_ALREADY = "{number}号整改任务已经办结了：{report}"
+WUHAO_REMEDY_DONE = "整改任务{number}号“{text}”已办结：{report}"
+WUHAO_REMEDY_DONE_TOLD = "{name}报整改任务{number}号已办结：{text}——{report}"
+WUHAO_MEMBERS_ONLY = "“五个好”进度给党员、入党积极分子和村干部看。"

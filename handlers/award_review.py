@@ -1,4 +1,8 @@
-"""The township's side of the 五面红旗 award: review, 公示, 授牌, 摘牌, incidents (rules A2-A3)."""
+"""The township's side of the 五面红旗 award: review, 公示, 授牌, 摘牌, incidents (rules A2-A3).
+
+``review``, ``send_back`` and ``verdict_pressed`` are the review every criteria track
+shares (handlers.criteria_track): the award's and the 五个好's (rule Y4).
+"""
 
 from __future__ import annotations
 
@@ -27,6 +31,7 @@ from core.roles import Role
 from core.tasks import TaskKind, TaskStatus, office_at
 from core.when import parse_day
 from handlers.context import Context, Refusal, Request
+from handlers.criteria_track import Track
 from storage import awards, criteria, events, notify, outbox, publication, publishing, tasks
 from storage.criteria import Application, Stage
 from storage.events import Actor
@@ -34,7 +39,7 @@ from storage.events import Actor
 FROM_CRITERION = "criterion"  # the origin of a sent-back criterion's task
 
 
-async def _village(request: Request, name: str) -> awards.Village:
+async def village_named(request: Request, name: str) -> awards.Village:
     """The village of the official's township named ``name``; Refusal if there is none."""
     person = request.require_person()
     village = await awards.village_named(request.connection, person.township_id, name)
@@ -43,56 +48,62 @@ async def _village(request: Request, name: str) -> awards.Village:
     return village
 
 
-async def _target(context: Context, request: Request, village_name: str, flag: str,
-                  year: int) -> tuple[awards.Village, Checklist, Application | None]:
-    """The township's village, its flag and its application for the year."""
-    village = await _village(request, village_name)
-    checklist = context.rules.award.checklist(village.kind, flag)
+async def _target(track: Track, context: Context, request: Request, village_name: str,
+                  flag: str, year: int) -> tuple[awards.Village, Checklist, Application | None]:
+    """The township's village, the subject's checklist and its application for the year."""
+    village = await village_named(request, village_name)
+    kind = await track.subject_class(request.connection, village.id)
+    scheme = track.scheme(context)
+    checklist = scheme.checklist(kind, flag)
     if checklist is None:
-        names = "、".join(item.name for item in context.rules.award.checklists(village.kind))
-        raise Refusal(texts.AWARD_FLAG_UNKNOWN.format(name=flag, kind=village.kind,
-                                                      names=names))
-    application = await criteria.find(request.connection, subject(village.id), checklist.name,
-                                      str(year))
+        names = "、".join(item.name for item in scheme.checklists(kind))
+        raise Refusal(track.words.unknown.format(name=flag, kind=kind, names=names))
+    application = await criteria.find(request.connection, track.subject(village.id),
+                                      checklist.name, str(year))
     return village, checklist, application
 
 
-def _village_office(application: Application) -> Office:
+def village_office(application: Application) -> Office:
+    """The cadres of the application's village, who hear back of the award (rule A2)."""
     return Office(Role.VILLAGE_CADRE, Place(application.township_id, application.subject.id))
 
 
-async def review(context: Context, request: Request, rest: str) -> list[Outgoing]:
+async def review(track: Track, context: Context, request: Request,
+                 rest: str) -> list[Outgoing]:
     """审核 村 类别 [年]: go through a submitted application criterion by criterion (A2)."""
     words = rest.split()
     if len(words) not in (2, 3):
-        raise Refusal(texts.AWARD_REVIEW_USAGE)
+        raise Refusal(track.words.review_usage)
     this_year = context.local(request.now).year
-    year = parse_year(words[2], this_year) if len(words) == 3 else this_year
+    default = int(track.period(context, request.now))
+    year = parse_year(words[2], this_year) if len(words) == 3 else default
     if year is None:
         raise Refusal(texts.AWARD_YEAR_BAD.format(value=words[2]))
-    village, checklist, application = await _target(context, request, words[0], words[1], year)
+    village, checklist, application = await _target(track, context, request, words[0],
+                                                    words[1], year)
     if application is None or application.stage is not Stage.SUBMITTED:
         raise Refusal(texts.AWARD_NOT_SUBMITTED.format(village=village.name,
                                                        flag=checklist.name, year=year))
-    return await _review_next(context, request, application, checklist, village.name)
+    return await _review_next(track, context, request, application, checklist, village.name)
 
 
-async def _review_next(context: Context, request: Request, application: Application,
-                       checklist: Checklist, village: str) -> list[Outgoing]:
+async def _review_next(track: Track, context: Context, request: Request,
+                       application: Application, checklist: Checklist,
+                       village: str) -> list[Outgoing]:
     """The next criterion to review, or what follows a complete review (rule A2)."""
     found = await criteria.verdicts(request.connection, application.id)
     happened = await criteria.incidents(request.connection, application.subject,
                                         application.period)
     result = outcome(checklist, found, happened)
-    if await awards.record(request.connection, application.id) is not None:
-        raise Refusal(texts.AWARD_ALREADY_PUBLICIZED.format(village=village,
-                                                            flag=checklist.name))
+    if await track.closed(request.connection, application):
+        raise Refusal(track.words.closed.format(village=village, flag=checklist.name))
     if result is Outcome.MET:
-        return await _publicize(context, request, application, checklist, village)
+        return await track.on_met(context, request, application, checklist, village)
     if result is Outcome.NOT_MET:
-        await notify.tell(request.connection, [_village_office(application)],
+        await notify.tell(request.connection,
+                          [await track.office(request.connection, application)],
                           key=f"criteria:{application.id}:refused", now=request.now,
-                          text=texts.AWARD_REFUSED_TO_VILLAGE.format(
+                          text=track.words.refused_to_subject.format(
                               flag=checklist.name, year=application.period))
         return [request.reply(texts.AWARD_REVIEW_REFUSED.format(
             village=village, flag=checklist.name, year=application.period))]
@@ -110,11 +121,12 @@ async def _review_next(context: Context, request: Request, application: Applicat
         return [request.reply(texts.AWARD_REVIEW_WAITING.format(
             village=village, flag=checklist.name,
             numbers="、".join(str(number) for number in waiting)))]
-    return [await _show(request, application, checklist, village, criterion, happened)]
+    return [await _show(track, request, application, checklist, village, criterion, happened)]
 
 
-async def _show(request: Request, application: Application, checklist: Checklist,
-                village: str, criterion: Criterion, happened: list[Incident]) -> Outgoing:
+async def _show(track: Track, request: Request, application: Application,
+                checklist: Checklist, village: str, criterion: Criterion,
+                happened: list[Incident]) -> Outgoing:
     given = (await criteria.answers(request.connection, application.id)).get(criterion.number)
     proofs = (await criteria.evidence(request.connection, application.id)).get(
         criterion.number, [])
@@ -132,53 +144,55 @@ async def _show(request: Request, application: Application, checklist: Checklist
     for proof in proofs:
         lines.append(texts.AWARD_REVIEW_EVIDENCE.format(
             what=proof.text if proof.kind == "note" else f"{proof.kind}：{proof.name}"))
-    lines.append(texts.AWARD_REVIEW_HINT.format(village=village, flag=checklist.name,
+    lines.append(track.words.review_hint.format(village=village, flag=checklist.name,
                                                 number=criterion.number))
-    base = f"hq:r:{application.id}:{criterion.number}"
+    base = f"{track.button}:r:{application.id}:{criterion.number}"
     return request.reply("\n".join(lines), buttons=(
         (Button(texts.AWARD_MET_BUTTON, f"{base}:1"),
          Button(texts.AWARD_NOT_MET_BUTTON, f"{base}:0")),))
 
 
-async def verdict_pressed(context: Context, request: Request, application: Application,
-                          number: int, met: bool) -> list[Outgoing]:
+async def verdict_pressed(track: Track, context: Context, request: Request,
+                          application: Application, number: int, met: bool) -> list[Outgoing]:
     """达标 / 不达标 pressed for one criterion (rule A2)."""
     person = request.require_person()
     if person.role is not Role.TOWNSHIP_OFFICIAL \
             or person.township_id != application.township_id:
-        raise Refusal(texts.AWARD_OFFICIAL_ONLY)
+        raise Refusal(track.words.official_only)
     village = await awards.village_by_id(request.connection, application.subject.id)
     assert village is not None
-    checklist = context.rules.award.checklist(village.kind, application.checklist)
+    kind = await track.subject_class(request.connection, village.id)
+    checklist = track.scheme(context).checklist(kind, application.checklist)
     if checklist is None or checklist.criterion(number) is None \
             or application.stage is not Stage.SUBMITTED:
         raise Refusal(texts.BUTTON_EXPIRED)
-    if await awards.record(request.connection, application.id) is not None:
-        raise Refusal(texts.AWARD_ALREADY_PUBLICIZED.format(village=village.name,
-                                                            flag=checklist.name))
+    if await track.closed(request.connection, application):
+        raise Refusal(track.words.closed.format(village=village.name, flag=checklist.name))
     review = Review.MET if met else Review.NOT_MET
     await criteria.add_verdict(request.connection, application.id, Verdict(number, review),
                                task_id=None, by=person.id, now=request.now)
     await request.log(f"criteria:{application.id}", "criteria.reviewed",
                       {"criterion": number, "review": review.value})
-    return await _review_next(context, request, application, checklist, village.name)
+    return await _review_next(track, context, request, application, checklist, village.name)
 
 
-async def send_back(context: Context, request: Request, rest: str) -> list[Outgoing]:
+async def send_back(track: Track, context: Context, request: Request,
+                    rest: str) -> list[Outgoing]:
     """退回 村 类别 条号 日期 原因: send one criterion back with a reason and a date (A2).
 
-    The village gets a follow-up task (DESIGN §3) due on that date; it is done when the
-    village submits again.
+    The applicant gets a follow-up task (DESIGN §3) due on that date; it is done when
+    they submit again.
     """
     words = rest.split(maxsplit=4)
     if len(words) < 5 or not words[2].isdecimal():
-        raise Refusal(texts.AWARD_BACK_USAGE)
+        raise Refusal(track.words.back_usage)
     today = context.local(request.now).date()
-    village, checklist, application = await _target(context, request, words[0], words[1],
-                                                     today.year)
+    year = int(track.period(context, request.now))
+    village, checklist, application = await _target(track, context, request, words[0],
+                                                    words[1], year)
     if application is None or application.stage is not Stage.SUBMITTED:
         raise Refusal(texts.AWARD_NOT_SUBMITTED.format(village=village.name,
-                                                       flag=checklist.name, year=today.year))
+                                                       flag=checklist.name, year=year))
     criterion = checklist.criterion(int(words[2]))
     if criterion is None:
         raise Refusal(texts.AWARD_CRITERION_UNKNOWN.format(
@@ -189,17 +203,17 @@ async def send_back(context: Context, request: Request, rest: str) -> list[Outgo
         raise Refusal(texts.AWARD_BACK_DAY_BAD.format(value=words[3])) from None
     if due < today:
         raise Refusal(texts.AWARD_BACK_DAY_PAST.format(value=words[3]))
-    if await awards.record(request.connection, application.id) is not None:
-        raise Refusal(texts.AWARD_ALREADY_PUBLICIZED.format(village=village.name,
-                                                            flag=checklist.name))
+    if await track.closed(request.connection, application):
+        raise Refusal(track.words.closed.format(village=village.name, flag=checklist.name))
     reason = words[4].strip()
     place = Place(application.township_id, village.id)
+    office = await track.office(request.connection, application)
     task = await tasks.open_task(
         request.connection, kind=TaskKind.CRITERION,
         subject=texts.AWARD_TASK_SUBJECT.format(flag=checklist.name, number=criterion.number,
                                                 title=criterion.title, reason=reason),
         origin=FROM_CRITERION, origin_id=application.id, place=place,
-        owner=office_at(Role.VILLAGE_CADRE, place, f"{village.name}{Role.VILLAGE_CADRE.label}"),
+        owner=office_at(office.role, place, office.title, office.person_id),
         due=due, actor=request.actor(), now=request.now)
     await criteria.add_verdict(request.connection, application.id,
                                Verdict(criterion.number, Review.SENT_BACK, reason, due),
@@ -207,20 +221,20 @@ async def send_back(context: Context, request: Request, rest: str) -> list[Outgo
     await request.log(f"criteria:{application.id}", "criteria.reviewed",
                       {"criterion": criterion.number, "review": Review.SENT_BACK.value,
                        "reason": reason, "due": due.isoformat(), "task": task.id})
-    await notify.tell(request.connection, [_village_office(application)],
+    await notify.tell(request.connection, [office],
                       key=f"criteria:{application.id}:back:{task.id}", now=request.now,
-                      text=texts.AWARD_BACK_TO_VILLAGE.format(
+                      text=track.words.back_to_subject.format(
                           flag=checklist.name, number=criterion.number, title=criterion.title,
                           reason=reason, due=texts.format_day(due), task=task.id))
     reply = request.reply(texts.AWARD_BACK_DONE.format(
         village=village.name, flag=checklist.name, number=criterion.number,
         due=texts.format_day(due), task=task.id))
-    return [reply, *await _review_next(context, request, application, checklist,
+    return [reply, *await _review_next(track, context, request, application, checklist,
                                        village.name)]
 
 
-async def _publicize(context: Context, request: Request, application: Application,
-                     checklist: Checklist, village: str) -> list[Outgoing]:
+async def publicize(context: Context, request: Request, application: Application,
+                    checklist: Checklist, village: str) -> list[Outgoing]:
     """Every criterion met: the flag goes to 公示 for the default working days (A2, P2)."""
     person = request.require_person()
     text = texts.AWARD_PUBLICITY_TEXT.format(year=application.period, village=village,
@@ -234,7 +248,7 @@ async def _publicize(context: Context, request: Request, application: Applicatio
     await request.log(f"criteria:{application.id}", "award.publicized", {"notice": notice.id})
     assert notice.ends_at is not None
     ends = texts.format_day(context.local(notice.ends_at - timedelta(seconds=1)).date())
-    await notify.tell(request.connection, [_village_office(application)],
+    await notify.tell(request.connection, [village_office(application)],
                       key=f"criteria:{application.id}:publicized", now=request.now,
                       text=texts.AWARD_PUBLICIZED_TO_VILLAGE.format(
                           flag=checklist.name, year=application.period, number=notice.id,
@@ -286,9 +300,9 @@ async def award(context: Context, request: Request, rest: str) -> list[Outgoing]
     listing = "、".join(f"{name}（{flag}）" for _, name, flag in ready)
     text = texts.AWARD_AWARDED_TEXT.format(year=year, day=texts.format_day(today),
                                            listing=listing)
-    await _publish(context, request.connection, request.actor(), person.township_id, text,
-                   f"award:{person.township_id}:{year}:"
-                   + ",".join(str(item.id) for item, _, _ in ready), request.now)
+    await publish_result(context, request.connection, request.actor(), person.township_id,
+                         text, f"award:{person.township_id}:{year}:"
+                         + ",".join(str(item.id) for item, _, _ in ready), request.now)
     for application, name, flag in ready:
         await outbox.to_homesteads(
             request.connection, await publication.scope_homesteads(
@@ -301,9 +315,9 @@ async def award(context: Context, request: Request, rest: str) -> list[Outgoing]
                                      *held]))]
 
 
-async def _publish(context: Context, connection: AsyncConnection, actor: Actor,
-                   township_id: int, text: str, subject_key: str, now: datetime) -> None:
-    """Publish an award or a withdrawal to the township's notices (the public board, P3)."""
+async def publish_result(context: Context, connection: AsyncConnection, actor: Actor,
+                         township_id: int, text: str, subject_key: str, now: datetime) -> None:
+    """Publish a result (an award, a withdrawal, a 验收) to the township's notices (P3)."""
     scope = Place(township_id)
     published = await publication.publish(connection, kind=Kind.RESULTS, scope=scope,
                                           text=text, subject=subject_key, now=now,
@@ -325,8 +339,8 @@ async def withdraw(context: Context, connection: AsyncConnection, application: A
     text = texts.AWARD_WITHDRAWN_TEXT.format(village=village, flag=application.checklist,
                                              year=application.period, reason=reason,
                                              day=texts.format_day(today))
-    await _publish(context, connection, actor, application.township_id, text,
-                   f"award:{application.id}:withdrawn", now)
+    await publish_result(context, connection, actor, application.township_id, text,
+                         f"award:{application.id}:withdrawn", now)
     await outbox.to_homesteads(
         connection, await publication.scope_homesteads(
             connection, Place(application.township_id, application.subject.id)),
@@ -349,7 +363,7 @@ async def revoke(context: Context, request: Request, rest: str) -> list[Outgoing
     words = rest.split(maxsplit=2)
     if len(words) < 3:
         raise Refusal(texts.AWARD_REVOKE_USAGE)
-    village = await _village(request, words[0])
+    village = await village_named(request, words[0])
     held = [item for item in await _held(request.connection, village.id)
             if item.checklist == words[1]]
     if not held:
@@ -371,7 +385,7 @@ async def incident(context: Context, request: Request, rest: str) -> list[Outgoi
     words = rest.split(maxsplit=2)
     if len(words) < 3:
         raise Refusal(texts.AWARD_INCIDENT_USAGE)
-    village = await _village(request, words[0])
+    village = await village_named(request, words[0])
     checklists = context.rules.award.checklists(village.kind)
     types = incident_types(checklists)
     if words[1] not in types:

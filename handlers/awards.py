@@ -4,13 +4,19 @@
 application, criterion by criterion; the township's review, award, withdrawal and
 incidents are in ``handlers.award_review``. The command runs in a read transaction and
 opens a write one for the sub-words that change something.
+
+The application flow is written over a ``Track`` (handlers.criteria_track): ``AWARD`` here,
+the 五个好 branch standard (rule Y4) in handlers.wuhao.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import partial
+
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core import texts
 from core.awards import (
@@ -21,8 +27,8 @@ from core.awards import (
     figures_text,
     parse_year,
     status,
-    subject,
 )
+from core.awards import SUBJECT_KIND as VILLAGE_KIND
 from core.criteria import (
     Answer,
     Checklist,
@@ -41,8 +47,9 @@ from core.models import Office
 from core.permissions import Place
 from core.roles import Role
 from core.tasks import TaskStatus
-from handlers import award_review, publication
+from handlers import award_review
 from handlers.context import Context, Refusal, Request
+from handlers.criteria_track import Track
 from storage import awards, criteria, notify, tasks
 from storage.criteria import Application, Stage
 
@@ -50,12 +57,49 @@ Action = Callable[[Context, Request, str], Awaitable[list[Outgoing]]]
 EXCERPT = 60  # characters of a criterion's text shown with its question
 
 
-def _cadre(request: Request) -> tuple[int, int]:
-    """The sender's township and village; only a village cadre applies (rule A2)."""
-    person = request.require_person()
-    if person.role is not Role.VILLAGE_CADRE or person.village_id is None:
-        raise Refusal(texts.AWARD_CADRE_ONLY)
+async def _village_cadre(request: Request) -> tuple[int, int] | None:
+    """The sender's township and village when a village cadre, who applies (rule A2)."""
+    person = request.person
+    if person is None or person.role is not Role.VILLAGE_CADRE or person.village_id is None:
+        return None
     return person.township_id, person.village_id
+
+
+async def _village_kind(connection: AsyncConnection, village_id: int) -> str:
+    """The village's class in the award scheme: 村 or 社区 (roster 村类型)."""
+    found = await awards.village_by_id(connection, village_id)
+    assert found is not None
+    return found.kind
+
+
+async def _cadres_office(connection: AsyncConnection, application: Application) -> Office:
+    """The village's cadres, named as the owners of a sent-back criterion's task (A2)."""
+    found = await awards.village_by_id(connection, application.subject.id)
+    assert found is not None
+    return replace(award_review.village_office(application),
+                   title=f"{found.name}{Role.VILLAGE_CADRE.label}")
+
+
+async def _publicized(connection: AsyncConnection, application: Application) -> bool:
+    return await awards.record(connection, application.id) is not None
+
+
+def _year(context: Context, now: datetime) -> str:
+    return str(context.local(now).year)
+
+
+AWARD = Track(button="hq", subject_kind=VILLAGE_KIND,
+              scheme=lambda context: context.rules.award, applicant=_village_cadre,
+              subject_class=_village_kind, office=_cadres_office, period=_year,
+              closed=_publicized, on_met=award_review.publicize, words=texts.AWARD_WORDS)
+
+
+async def _applicant(track: Track, request: Request) -> tuple[int, int]:
+    """The sender's township and subject; Refusal when they may not apply (rule A2)."""
+    found = await track.applicant(request)
+    if found is None:
+        raise Refusal(track.words.applicant_only)
+    return found
 
 
 def year_now(context: Context, request: Request) -> int:
@@ -63,21 +107,19 @@ def year_now(context: Context, request: Request) -> int:
     return context.local(request.now).year
 
 
-async def checklist_of(context: Context, request: Request, village_id: int,
+async def checklist_of(track: Track, context: Context, request: Request, subject_id: int,
                        name: str) -> Checklist:
-    """The flag named ``name`` of the village's scheme (村 or 社区); Refusal listing the names."""
-    found = await awards.village_by_id(request.connection, village_id)
-    assert found is not None
-    scheme = context.rules.award
-    checklist = scheme.checklist(found.kind, name)
+    """The checklist named ``name`` for the subject's class; Refusal listing the names."""
+    kind = await track.subject_class(request.connection, subject_id)
+    scheme = track.scheme(context)
+    checklist = scheme.checklist(kind, name)
     if checklist is None:
-        names = "、".join(item.name for item in scheme.checklists(found.kind))
-        raise Refusal(texts.AWARD_FLAG_UNKNOWN.format(name=name or "？", kind=found.kind,
-                                                      names=names))
+        names = "、".join(item.name for item in scheme.checklists(kind))
+        raise Refusal(track.words.unknown.format(name=name or "？", kind=kind, names=names))
     return checklist
 
 
-async def _ask(context: Context, request: Request, application: Application,
+async def _ask(track: Track, request: Request, application: Application,
                checklist: Checklist, criterion: Criterion) -> list[Outgoing]:
     """Show one criterion with its buttons or the figures to type (rule A2)."""
     await criteria.set_cursor(request.connection, application.id, criterion.number,
@@ -90,9 +132,9 @@ async def _ask(context: Context, request: Request, application: Application,
     if given is not None:
         lines.append(texts.AWARD_GIVEN.format(answer=answer_text(criterion, given)))
     buttons: tuple[tuple[Button, ...], ...] = ()
-    base = f"hq:a:{application.id}:{criterion.number}"
+    base = f"{track.button}:a:{application.id}:{criterion.number}"
     if criterion.kind is Kind.NUMBER:
-        lines.append(texts.AWARD_TYPE_FIGURES.format(
+        lines.append(track.words.type_figures.format(
             figures=figures_text(criterion),
             example=" ".join(["30"] + ["-"] * (len(criterion.figures) - 1))))
     elif criterion.kind is Kind.NONE_HAPPENED:
@@ -100,9 +142,9 @@ async def _ask(context: Context, request: Request, application: Application,
         buttons = ((Button(texts.AWARD_NONE_YES, f"{base}:1"),
                     Button(texts.AWARD_NONE_NO, f"{base}:0")),)
     else:
-        lines.append(texts.AWARD_ASK_YES_NO)
+        lines.append(track.words.ask_yes_no)
         buttons = ((Button(texts.AWARD_YES, f"{base}:1"), Button(texts.AWARD_NO, f"{base}:0")),)
-    lines.append(texts.AWARD_EVIDENCE_HINT.format(minutes=EVIDENCE_WINDOW_MINUTES))
+    lines.append(track.words.evidence_hint.format(minutes=EVIDENCE_WINDOW_MINUTES))
     return [request.reply("\n".join(lines), buttons=buttons)]
 
 
@@ -113,7 +155,7 @@ async def _sent_back(request: Request, application: Application) -> list[int]:
             if verdict.review is Review.SENT_BACK]
 
 
-async def _next(context: Context, request: Request, application: Application,
+async def _next(track: Track, request: Request, application: Application,
                 checklist: Checklist, after: int) -> list[Outgoing]:
     """The next criterion to answer after number ``after``, or the summary with 提交."""
     answers = await criteria.answers(request.connection, application.id)
@@ -123,9 +165,9 @@ async def _next(context: Context, request: Request, application: Application,
     else:
         following = next_open(checklist, answers, after) or next_open(checklist, answers)
     if following is not None:
-        return await _ask(context, request, application, checklist, following)
+        return await _ask(track, request, application, checklist, following)
     await criteria.set_cursor(request.connection, application.id, None, request.now)
-    lines = [texts.AWARD_SUMMARY.format(flag=checklist.name, year=application.period)]
+    lines = [track.words.summary.format(flag=checklist.name, year=application.period)]
     for criterion in checklist.criteria:
         given = answers.get(criterion.number)
         verdict = evaluate(criterion, given)
@@ -134,19 +176,20 @@ async def _next(context: Context, request: Request, application: Application,
             answer=answer_text(criterion, given),
             mark="" if verdict is None else (texts.AWARD_MEETS if verdict
                                              else texts.AWARD_FALLS_SHORT)))
-    lines.append(texts.AWARD_SUBMIT_HINT.format(flag=checklist.name))
+    lines.append(track.words.submit_hint.format(flag=checklist.name))
     return [request.reply("\n".join(lines), buttons=(
-        (Button(texts.AWARD_SUBMIT_BUTTON, f"hq:s:{application.id}"),),))]
+        (Button(track.words.submit_button, f"{track.button}:s:{application.id}"),),))]
 
 
-async def apply(context: Context, request: Request, rest: str) -> list[Outgoing]:
-    """申报: start or resume the village's application for a flag this year (rule A2)."""
-    township_id, village_id = _cadre(request)
+async def apply(track: Track, context: Context, request: Request, rest: str) -> list[Outgoing]:
+    """申报 / 自查: start or resume the subject's application for a checklist (rule A2)."""
+    township_id, subject_id = await _applicant(track, request)
     words = rest.split()
-    checklist = await checklist_of(context, request, village_id, words[0] if words else "")
+    checklist = await checklist_of(track, context, request, subject_id,
+                                   words[0] if words else "")
     application = await criteria.start(
-        request.connection, scheme=context.rules.award.name, checklist=checklist.name,
-        subject=subject(village_id), period=str(year_now(context, request)),
+        request.connection, scheme=track.scheme(context).name, checklist=checklist.name,
+        subject=track.subject(subject_id), period=track.period(context, request.now),
         township_id=township_id, now=request.now)
     if application.stage is Stage.DRAFT:
         await _fill_provided(request, application, checklist)
@@ -159,10 +202,10 @@ async def apply(context: Context, request: Request, rest: str) -> list[Outgoing]
         if application.stage is Stage.SUBMITTED \
                 and number not in await _sent_back(request, application):
             raise Refusal(texts.AWARD_SUBMITTED_ALREADY.format(flag=checklist.name))
-        return await _ask(context, request, application, checklist, criterion)
+        return await _ask(track, request, application, checklist, criterion)
     if application.stage is Stage.SUBMITTED and not await _sent_back(request, application):
         raise Refusal(texts.AWARD_SUBMITTED_ALREADY.format(flag=checklist.name))
-    return await _next(context, request, application, checklist, 0)
+    return await _next(track, request, application, checklist, 0)
 
 
 async def _fill_provided(request: Request, application: Application,
@@ -180,77 +223,82 @@ async def _fill_provided(request: Request, application: Application,
                               {"criterion": number, "provided": True, **answer.plain()})
 
 
-async def _current(context: Context, request: Request) -> tuple[Application, Checklist,
-                                                                 Criterion]:
-    """The application and criterion the cadre is answering now."""
-    _, village_id = _cadre(request)
-    found = await criteria.current(request.connection, subject(village_id),
-                                   str(year_now(context, request)))
+async def _current(track: Track, context: Context,
+                   request: Request) -> tuple[Application, Checklist, Criterion]:
+    """The application and criterion the applicant is answering now."""
+    _, subject_id = await _applicant(track, request)
+    found = await criteria.current(request.connection, track.subject(subject_id),
+                                   track.period(context, request.now))
     if found is None or found.cursor is None:
-        raise Refusal(texts.AWARD_NO_CURRENT)
-    checklist = await checklist_of(context, request, village_id, found.checklist)
+        raise Refusal(track.words.no_current)
+    checklist = await checklist_of(track, context, request, subject_id, found.checklist)
     criterion = checklist.criterion(found.cursor)
     assert criterion is not None
     return found, checklist, criterion
 
 
-async def fill(context: Context, request: Request, rest: str) -> list[Outgoing]:
+async def fill(track: Track, context: Context, request: Request, rest: str) -> list[Outgoing]:
     """填: the figures of the number criterion being answered (rule A1)."""
-    application, checklist, criterion = await _current(context, request)
+    application, checklist, criterion = await _current(track, context, request)
     if criterion.kind is not Kind.NUMBER:
         raise Refusal(texts.AWARD_NOT_NUMBER.format(number=criterion.number))
     try:
         figures = read_figures(criterion, rest.split())
     except ValueError:
-        raise Refusal(texts.AWARD_FIGURES_BAD.format(
+        raise Refusal(track.words.figures_bad.format(
             figures=figures_text(criterion),
             example=" ".join(["30"] + ["-"] * (len(criterion.figures) - 1)))) from None
-    return await _answered(context, request, application, checklist,
+    return await _answered(track, request, application, checklist,
                            Answer(criterion.number, figures=figures))
 
 
-async def _answered(context: Context, request: Request, application: Application,
+async def _answered(track: Track, request: Request, application: Application,
                     checklist: Checklist, answer: Answer) -> list[Outgoing]:
     await criteria.set_answer(request.connection, application.id, answer,
                               request.require_person().id, request.now)
     await request.log(f"criteria:{application.id}", "criteria.answered",
                       {"criterion": answer.criterion, **answer.plain()})
-    return await _next(context, request, application, checklist, answer.criterion)
+    return await _next(track, request, application, checklist, answer.criterion)
 
 
-async def press(context: Context, request: Request) -> list[Outgoing]:
-    """A button of the award: an answer (a), a review verdict (r), or submitting (s)."""
+async def press(track: Track, context: Context, request: Request) -> list[Outgoing]:
+    """A button of the flow: an answer (a), a review verdict (r), or submitting (s)."""
     parts = request.args.split(":")
     if not parts[1:] or not all(part.isdecimal() for part in parts[1:4]):
         raise Refusal(texts.BUTTON_EXPIRED)
     application = await criteria.get(request.connection, int(parts[1]))
-    if application is None:
+    if application is None or application.subject.kind != track.subject_kind:
         raise Refusal(texts.BUTTON_EXPIRED)
     if parts[0] == "r" and len(parts) == 4:
-        return await award_review.verdict_pressed(context, request, application,
+        return await award_review.verdict_pressed(track, context, request, application,
                                                   int(parts[2]), parts[3] == "1")
-    _, village_id = _cadre(request)
-    if application.subject != subject(village_id):
+    _, subject_id = await _applicant(track, request)
+    if application.subject != track.subject(subject_id):
         raise Refusal(texts.BUTTON_EXPIRED)
-    checklist = await checklist_of(context, request, village_id, application.checklist)
+    checklist = await checklist_of(track, context, request, subject_id, application.checklist)
     if parts[0] == "s":
-        return await _submit(context, request, application, checklist)
+        return await _submit(track, request, application, checklist)
     criterion = checklist.criterion(int(parts[2])) if len(parts) == 4 else None
     if parts[0] != "a" or criterion is None or criterion.kind is Kind.NUMBER:
         raise Refusal(texts.BUTTON_EXPIRED)
     if application.stage is Stage.SUBMITTED \
             and criterion.number not in await _sent_back(request, application):
         raise Refusal(texts.AWARD_SUBMITTED_ALREADY.format(flag=checklist.name))
-    return await _answered(context, request, application, checklist,
+    return await _answered(track, request, application, checklist,
                            Answer(criterion.number, value=parts[3] == "1"))
 
 
-async def note(context: Context, request: Request, rest: str) -> list[Outgoing]:
+async def press_award(context: Context, request: Request) -> list[Outgoing]:
+    """A button of the award (``hq:``): an answer, a review verdict, or submitting (A2)."""
+    return await press(AWARD, context, request)
+
+
+async def note(track: Track, context: Context, request: Request, rest: str) -> list[Outgoing]:
     """说明: a note as evidence for the criterion being answered (rule A2)."""
-    application, _, criterion = await _current(context, request)
+    application, _, criterion = await _current(track, context, request)
     text = rest.strip()
     if not text:
-        raise Refusal(texts.AWARD_NOTE_USAGE)
+        raise Refusal(track.words.note_usage)
     if len(text) > texts.AWARD_NOTE_MAX:
         raise Refusal(texts.AWARD_NOTE_TOO_LONG.format(most=texts.AWARD_NOTE_MAX))
     await criteria.add_evidence(request.connection, application.id, criterion.number,
@@ -260,18 +308,22 @@ async def note(context: Context, request: Request, rest: str) -> list[Outgoing]:
     return [request.reply(texts.AWARD_EVIDENCE_KEPT.format(number=criterion.number))]
 
 
-async def evidence_picture(context: Context, request: Request) -> list[Outgoing] | None:
-    """A picture a cadre sends in private while answering a criterion: its evidence (A2).
+async def evidence_picture(track: Track, context: Context,
+                           request: Request) -> list[Outgoing] | None:
+    """A picture an applicant sends in private while answering a criterion: its evidence (A2).
 
-    None when the picture is not for the award (it may belong to a notice).
+    None when the picture is not for this track (it may belong to another, or a notice).
     """
     person = request.person
     attachment = request.incoming.attachment
-    if person is None or person.role is not Role.VILLAGE_CADRE or person.village_id is None \
-            or request.incoming.chat_kind is not ChatKind.PRIVATE or attachment is None:
+    if person is None or request.incoming.chat_kind is not ChatKind.PRIVATE \
+            or attachment is None:
         return None
-    found = await criteria.current(request.connection, subject(person.village_id),
-                                   str(year_now(context, request)))
+    applying = await track.applicant(request)
+    if applying is None:
+        return None
+    found = await criteria.current(request.connection, track.subject(applying[1]),
+                                   track.period(context, request.now))
     if found is None or found.cursor is None or found.cursor_at is None \
             or request.now - found.cursor_at > timedelta(minutes=EVIDENCE_WINDOW_MINUTES):
         return None
@@ -285,24 +337,19 @@ async def evidence_picture(context: Context, request: Request) -> list[Outgoing]
     return [request.reply(texts.AWARD_EVIDENCE_KEPT.format(number=found.cursor))]
 
 
-async def attach(context: Context, request: Request) -> list[Outgoing]:
-    """A picture or file without a command: award evidence if one is being given, else P1's."""
-    return await evidence_picture(context, request) or await publication.attach(context,
-                                                                                 request)
-
-
-async def submit(context: Context, request: Request, rest: str) -> list[Outgoing]:
-    """提交 类别: submit the village's application for review (rule A2)."""
-    _, village_id = _cadre(request)
-    checklist = await checklist_of(context, request, village_id, rest.strip())
-    application = await criteria.find(request.connection, subject(village_id), checklist.name,
-                                      str(year_now(context, request)))
+async def submit(track: Track, context: Context, request: Request,
+                 rest: str) -> list[Outgoing]:
+    """提交 类别: submit the subject's application for review (rule A2)."""
+    _, subject_id = await _applicant(track, request)
+    checklist = await checklist_of(track, context, request, subject_id, rest.strip())
+    application = await criteria.find(request.connection, track.subject(subject_id),
+                                      checklist.name, track.period(context, request.now))
     if application is None:
-        raise Refusal(texts.AWARD_NO_APPLICATION.format(flag=checklist.name))
-    return await _submit(context, request, application, checklist)
+        raise Refusal(track.words.no_application.format(flag=checklist.name))
+    return await _submit(track, request, application, checklist)
 
 
-async def _submit(context: Context, request: Request, application: Application,
+async def _submit(track: Track, request: Request, application: Application,
                   checklist: Checklist) -> list[Outgoing]:
     answers = await criteria.answers(request.connection, application.id)
     left = unanswered(checklist, answers)
@@ -326,7 +373,7 @@ async def _submit(context: Context, request: Request, application: Application,
     await notify.tell(request.connection,
                       [Office(Role.TOWNSHIP_OFFICIAL, Place(application.township_id))],
                       key=f"criteria:{application.id}:submitted:{request.now.isoformat()}",
-                      now=request.now, text=texts.AWARD_SUBMITTED_TO_OFFICIALS.format(
+                      now=request.now, text=track.words.submitted_to_officials.format(
                           village=person.village, flag=checklist.name,
                           year=application.period))
     return [request.reply(texts.AWARD_SUBMITTED.format(flag=checklist.name,
@@ -373,11 +420,21 @@ def _note(state: Status, record: Record | None) -> str:
     return ""
 
 
-CADRE_ACTIONS: dict[str, Action] = {"apply": apply, "fill": fill, "note": note,
-                                    "submit": submit}
+def applicant_actions(track: Track) -> dict[str, Action]:
+    """The applicant's sub-words of a track's command: apply, fill, note, submit (rule A2)."""
+    return {"apply": partial(apply, track), "fill": partial(fill, track),
+            "note": partial(note, track), "submit": partial(submit, track)}
+
+
+def review_actions(track: Track) -> dict[str, Action]:
+    """The township's sub-words every track shares: review a criterion, send one back (A2)."""
+    return {"review": partial(award_review.review, track),
+            "back": partial(award_review.send_back, track)}
+
+
+CADRE_ACTIONS: dict[str, Action] = applicant_actions(AWARD)
 OFFICIAL_ACTIONS: dict[str, Action] = {
-    "review": award_review.review, "back": award_review.send_back,
-    "award": award_review.award, "revoke": award_review.revoke,
+    **review_actions(AWARD), "award": award_review.award, "revoke": award_review.revoke,
     "incident": award_review.incident}
 WORDS: dict[str, str] = {
     "apply": "apply", "申报": "apply", "fill": "fill", "填": "fill", "note": "note",
@@ -386,15 +443,25 @@ WORDS: dict[str, str] = {
     "摘牌": "revoke", "incident": "incident", "事件": "incident"}
 
 
-async def hongqi(context: Context, request: Request) -> list[Outgoing]:
-    """/hongqi: read the sub-word; the view reads only, the others write (rules A1-A3)."""
+async def dispatch(track: Track, context: Context, request: Request, words: Mapping[str, str],
+                   applicant: Mapping[str, Action], official: Mapping[str, Action],
+                   view: Action) -> list[Outgoing]:
+    """A track's command: its sub-word's action in a write transaction, else the view.
+
+    The view reads only; an official's sub-word is refused to anyone but a 镇干部.
+    """
     word, _, rest = request.args.strip().partition(" ")
-    action = WORDS.get(word)
+    action = words.get(word)
     if action is None:
-        return await show(context, request, request.args.strip())
+        return await view(context, request, request.args.strip())
     person = request.require_person()
-    handler = CADRE_ACTIONS.get(action) or OFFICIAL_ACTIONS[action]
-    if action in OFFICIAL_ACTIONS and person.role is not Role.TOWNSHIP_OFFICIAL:
-        raise Refusal(texts.AWARD_OFFICIAL_ONLY)
+    handler = applicant.get(action) or official[action]
+    if action in official and person.role is not Role.TOWNSHIP_OFFICIAL:
+        raise Refusal(track.words.official_only)
     async with context.db.write() as connection:
         return await handler(context, replace(request, connection=connection), rest.strip())
+
+
+async def hongqi(context: Context, request: Request) -> list[Outgoing]:
+    """/hongqi: read the sub-word; the view reads only, the others write (rules A1-A3)."""
+    return await dispatch(AWARD, context, request, WORDS, CADRE_ACTIONS, OFFICIAL_ACTIONS, show)

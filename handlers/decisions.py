@@ -21,6 +21,7 @@ from core.tasks import (
     overdue_decisions,
     task_overdue,
 )
+from handlers import wuhao
 from handlers.context import Context, Refusal, Request
 from storage import meeting_prep, meetings, outbox, tasks
 from storage.meetings import Meeting
@@ -91,17 +92,26 @@ def _state(found: Task, today: date) -> str:
 
 
 async def done(context: Context, request: Request) -> list[Outgoing]:
-    """The head reports a decision carried out, with what was done; the group is told."""
+    """The head reports a decision carried out, with what was done; the group is told.
+
+    A 民主生活会's rectification item is reported done the same way, by its cadre (Y4).
+    """
     number, _, report = request.args.partition(" ")
     report = report.strip()
     if not number.isdecimal() or not report:
         raise Refusal(texts.DONE_USAGE)
+    person = request.require_person()
+    if len(number) <= 9:
+        found = await tasks.get(request.connection, int(number))
+        if found is not None and found.kind is TaskKind.REMEDY:
+            return await wuhao.remedy_done(context, request, found, report)
+    if person.role is not Role.HEAD:
+        raise Refusal(texts.ROLE_REFUSED.format(role=person.role.label, command="/done"))
     homestead = await request.own_homestead(texts.MEETING_NO_HOMESTEAD)
     found = await tasks.get(request.connection, int(number))
     if found is None or found.kind is not TaskKind.DECISION \
             or found.place.homestead_id != homestead.id:
         raise Refusal(texts.DONE_UNKNOWN.format(number=number))
-    person = request.require_person()
     if not may_report(found, person):
         raise Refusal(texts.DONE_NOT_YOURS.format(number=found.id, owner=found.owner.title))
     if found.status is TaskStatus.DONE:

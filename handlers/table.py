@@ -27,6 +27,7 @@ from handlers import (
     rectification,
     supervision,
     surveys,
+    wuhao,
 )
 from handlers.context import Context, Request
 from handlers.router import ATTACHMENT, Command, Router, Where
@@ -101,7 +102,10 @@ COMMANDS: list[Command] = [
             help=texts.HELP_TOPIC),
     Command("decisions", decisions.list_decisions, Where.ANY, roles=EVERYONE,
             reads_only=True, help=texts.HELP_DECISIONS),
-    Command("done", decisions.done, Where.ANY, roles=HEAD_ONLY, help=texts.HELP_DONE),
+    # /done: a head's decision; also a cadre's 民主生活会 rectification item (rule Y4), so any
+    # role may send it and decisions.done refuses a decision to all but the head.
+    Command("done", decisions.done, Where.ANY, roles=EVERYONE,
+            listed_for=frozenset({Role.HEAD, Role.VILLAGE_CADRE}), help=texts.HELP_DONE),
     # The problem ledger (rules I1-I7).
     Command("issue", issues.raise_issue, Where.ANY, roles=EVERYONE, aliases=("问题",),
             help=texts.HELP_ISSUE),
@@ -183,10 +187,10 @@ COMMANDS: list[Command] = [
     # the sub-words that change something open their own write transaction.
     Command("hongqi", awards.hongqi, Where.ANY, roles=AWARD_ROLES, aliases=("红旗", "五面红旗"),
             reads_only=True, help=texts.HELP_HONGQI),
-    Command("hq", awards.press, Where.ANY, roles=AWARD_ROLES, button_only=True),
-    # A picture or file without a command: award evidence being given, else it joins its
-    # sender's notice, if any (A2, P1).
-    Command(ATTACHMENT, awards.attach, Where.ANY, roles=None, needs_bound_group=False,
+    Command("hq", awards.press_award, Where.ANY, roles=AWARD_ROLES, button_only=True),
+    # A picture or file without a command: award or 五个好 evidence being given, else it
+    # joins its sender's notice, if any (A2, Y4, P1).
+    Command(ATTACHMENT, wuhao.attach, Where.ANY, roles=None, needs_bound_group=False,
             attachment_only=True),
     # The party organisation: meetings, liaison, dues (rules Y1, Y2).
     Command("lesson", party.call_lesson, Where.PRIVATE, roles=EVERYONE, aliases=("三会一课",),
@@ -204,6 +208,14 @@ COMMANDS: list[Command] = [
     Command("survey", surveys.start_survey, Where.ANY, roles=EVERYONE, aliases=("测评",),
             listed_for=PARTY_CALLERS | OFFICIALS, help=texts.HELP_SURVEY),
     Command("svote", surveys.answer, Where.ANY, roles=EVERYONE, button_only=True),
+    # The 五个好 party branch (rule Y4): progress reads only; the self-check and the
+    # township's inspection (the award's review flow) open their own write transaction.
+    Command("wuhao", wuhao.wuhao, Where.ANY, roles=EVERYONE, aliases=("五个好",),
+            reads_only=True, listed_for=PARTY_CALLERS | OFFICIALS, help=texts.HELP_WUHAO),
+    Command("wh", wuhao.press, Where.ANY, roles=EVERYONE, button_only=True),
+    # 民主生活会 (rule Y4): each cadre's rectification items, reported done with /done.
+    Command("remedy", wuhao.remedy, Where.PRIVATE, roles=EVERYONE, aliases=("整改问题",),
+            listed_for=PARTY_CALLERS, help=texts.HELP_REMEDY),
     # The flags' annual roll-up (rule F12): officials see it all, a village cadre their line.
     Command("year", annual.show_year, Where.ANY,
             roles=frozenset({Role.VILLAGE_CADRE, Role.TOWNSHIP_OFFICIAL}),

@@ -12,6 +12,7 @@ from schedules import (
     publication,
     supervision,
     surveys,
+    wuhao,
 )
 from schedules.dispatcher import Dispatcher
 from schedules.intake import Intake
@@ -49,6 +50,7 @@ def all_jobs(dispatcher: Dispatcher, intake: Intake,
         # The party organisation (rule Y2).
         Job("lesson_reminders", 60, party.send_lesson_reminders),
         Job("missing_lessons", 3600, party.remind_missing_lessons),
+        Job("wuhao_stages", 3600, wuhao.remind_stages),  # rule Y4: the 五个好's three stages
         Job("outbox", OUTBOX_EVERY_SECONDS, lambda context: dispatcher.drain(),
             every_worker=True),
     ]

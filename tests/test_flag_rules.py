@@ -333,9 +333,10 @@ def test_shipped_monthly_scheme_is_seed_002() -> None:
 
 def test_only_the_monthly_scheme_is_shipped() -> None:
     # issue 17 item 7: the 五面红旗 of seeds 000/003 is an annual award, not a monthly scheme;
-    # its award schemes (issue 18) share the folder but are no monthly scheme.
+    # its award schemes (issue 18) and the 五个好 standard (issue 20) share the folder but
+    # are no monthly scheme.
     assert sorted(path.stem for path in SHIPPED.glob("*.toml")) == [
-        "award-000", "award-003", "monthly"]
+        "award-000", "award-003", "monthly", "wuhao-001"]
     with pytest.raises(SchemeError, match="five-flags"):
         load_scheme("five-flags")
     for award in ("award-000", "award-003"):

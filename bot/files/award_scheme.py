@@ -10,6 +10,8 @@ from core.criteria import Checklist, Compare, Criterion, Figure, Kind, Scheme
 
 # The file's sections and the roster's 村类型 they are for.
 CLASSES = {"village": "村", "community": "社区"}
+# The 五个好 standard's one section (rule Y4): its checklists are a party branch's.
+BRANCH_CLASSES = {"branch": "党支部"}
 MAX_FIGURES = 2
 
 
@@ -21,6 +23,12 @@ def load_award_scheme(name_or_path: str) -> Scheme:
     """A shipped scheme (``award-000``, ``award-003``) or the scheme file at a path."""
     data, source = read_scheme_file(name_or_path, "award scheme", AwardSchemeError)
     return parse_award_scheme(data, source)
+
+
+def load_wuhao_scheme(name_or_path: str) -> Scheme:
+    """The 五个好 branch standard (rule Y4): the shipped ``wuhao-001`` or a file at a path."""
+    data, source = read_scheme_file(name_or_path, "wuhao scheme", AwardSchemeError)
+    return parse_checklists(data, source, BRANCH_CLASSES)
 
 
 def parse_award_scheme(data: dict[str, Any], source: str = "award scheme") -> Scheme:

@@ -1,0 +1,167 @@
+"""The 五个好 figures the bot's own records give (rule Y4), as criteria providers.
+
+Each provider fills one figure of bot/schemes/wuhao-001.toml (its ``source``) for a
+branch (subject: its village) and a creation year: party members, 后备干部 and 入党积极分子
+from the roster's party columns; 中心组学习, 电教片 and 民主生活会 from the party meetings
+(a meeting counts once someone checked in: it was held); the 民主生活会's rectification
+items from the follow-up tasks; the 民主测评 from the year's last ended survey.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.criteria import Subject
+from core.issues import RoundTally
+from core.party import LessonKind, Member
+from core.surveys import SubjectKind
+from core.tasks import TaskKind
+from core.wuhao import SUBJECT_KIND, fewest_items
+from storage import criteria, party, surveys, tasks
+from storage.party import Lesson
+
+FROM_LIFE_MEETING = "lifemeeting"  # the origin of a rectification item: its 民主生活会
+PERCENT = 100
+
+
+def _year(period: str) -> tuple[datetime, datetime] | None:
+    if not period.isdecimal():
+        return None
+    year = int(period)
+    return datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+
+
+async def held_lessons(connection: AsyncConnection, subject: Subject, period: str,
+                       kind: LessonKind) -> list[Lesson]:
+    """The branch's party meetings of one kind in the year that were held (someone present)."""
+    span = _year(period)
+    if subject.kind != SUBJECT_KIND or span is None:
+        return []
+    found = [lesson for lesson in await party.lessons(connection, village_id=subject.id,
+                                                      since=span[0], until=span[1])
+             if lesson.kind is kind]
+    present = {lesson_id for lesson_id, entry in
+               await party.rolls(connection, [lesson.id for lesson in found]) if entry.present}
+    return [lesson for lesson in found if lesson.id in present]
+
+
+async def central_group_months(connection: AsyncConnection, subject: Subject,
+                               period: str) -> float | None:
+    """Months of the year with a 中心组学习 held (seed 001: 每月开展一次学习活动)."""
+    held = await held_lessons(connection, subject, period, LessonKind.CENTRAL_GROUP)
+    return float(len({lesson.starts_at.month for lesson in held}))
+
+
+async def video_lessons(connection: AsyncConnection, subject: Subject,
+                        period: str) -> float | None:
+    """电教片 shown to the members in the year (seed 001: 不少于12部)."""
+    return float(len(await held_lessons(connection, subject, period, LessonKind.VIDEO)))
+
+
+async def democratic_life(connection: AsyncConnection, subject: Subject,
+                          period: str) -> float | None:
+    """民主生活会 held in the year (seed 001: 每年一次)."""
+    return float(len(await held_lessons(connection, subject, period,
+                                        LessonKind.DEMOCRATIC_LIFE)))
+
+
+async def remedy_counts(connection: AsyncConnection, lesson_id: int) -> Counter[int]:
+    """How many rectification items each cadre got at a 民主生活会, by person."""
+    return Counter(found.owner.person_id for found in
+                   await tasks.from_origins(connection, FROM_LIFE_MEETING, [lesson_id])
+                   if found.kind is TaskKind.REMEDY and found.owner.person_id is not None)
+
+
+async def rectification_fewest(connection: AsyncConnection, subject: Subject,
+                               period: str) -> float | None:
+    """The fewest items any cadre on the roll of the year's last 民主生活会 got (≥ 2)."""
+    held = await held_lessons(connection, subject, period, LessonKind.DEMOCRATIC_LIFE)
+    if not held:
+        return None
+    last = held[-1]
+    roll = [entry.person_id for _, entry in await party.roll(connection, last.id)]
+    return float(fewest_items(roll, await remedy_counts(connection, last.id)))
+
+
+async def _village_members(connection: AsyncConnection, subject: Subject) -> list[Member]:
+    if subject.kind != SUBJECT_KIND:
+        return []
+    return await party.members(connection, subject.id)
+
+
+async def post_participation(connection: AsyncConnection, subject: Subject,
+                             period: str) -> float | None:
+    """无职党员设岗定责 (%): members without a party post who hold a post (roster 岗位)."""
+    without = [found for found in await _village_members(connection, subject)
+               if found.person.party_member and found.info.post is None]
+    if not without:
+        return None
+    return PERCENT * sum(found.info.position is not None for found in without) / len(without)
+
+
+async def reserve_cadres(connection: AsyncConnection, subject: Subject,
+                         period: str) -> float | None:
+    """后备人才 of the 两委 the roster names (后备干部)."""
+    return float(sum(found.info.reserve_cadre
+                     for found in await _village_members(connection, subject)))
+
+
+async def activists(connection: AsyncConnection, subject: Subject,
+                    period: str) -> float | None:
+    """入党积极分子 the roster names."""
+    return float(sum(found.info.activist
+                     for found in await _village_members(connection, subject)))
+
+
+async def _survey_rate(connection: AsyncConnection, subject: Subject, period: str,
+                       kind: SubjectKind) -> float | None:
+    """The rate (%) of the year's last ended survey of this kind in the village (rule Y3).
+
+    A 党员 survey rates each member: their cards are pooled into one rate.
+    """
+    span = _year(period)
+    if subject.kind != SUBJECT_KIND or span is None:
+        return None
+    cards: dict[int, RoundTally] = {}
+    for card, found in await surveys.every_survey(connection):
+        if card.kind is not kind or card.scope.village_id != subject.id \
+                or card.ended_at is None or not span[0] <= card.opened_at < span[1]:
+            continue
+        had = cards.get(card.id, RoundTally())
+        cards[card.id] = RoundTally(had.satisfied + found.tally.satisfied,
+                                    had.basically + found.tally.basically,
+                                    had.dissatisfied + found.tally.dissatisfied)
+    if not cards:
+        return None
+    rate = cards[max(cards)].rate
+    return None if rate is None else float(rate * PERCENT)
+
+
+async def members_survey(connection: AsyncConnection, subject: Subject,
+                         period: str) -> float | None:
+    """党员民主测评 (%): the year's last ended /survey 党员 of the village."""
+    return await _survey_rate(connection, subject, period, SubjectKind.PARTY)
+
+
+async def committee_survey(connection: AsyncConnection, subject: Subject,
+                           period: str) -> float | None:
+    """两委满意度测评 (%): the year's last ended /survey 两委 of the village."""
+    return await _survey_rate(connection, subject, period, SubjectKind.COMMITTEE)
+
+
+PROVIDERS = {
+    "wuhao_central_group_months": central_group_months,
+    "wuhao_video_lessons": video_lessons,
+    "wuhao_democratic_life": democratic_life,
+    "wuhao_rectification_fewest": rectification_fewest,
+    "wuhao_post_participation": post_participation,
+    "wuhao_reserve_cadres": reserve_cadres,
+    "wuhao_activists": activists,
+    "wuhao_members_survey": members_survey,
+    "wuhao_committee_survey": committee_survey,
+}
+for _name, _provider in PROVIDERS.items():
+    criteria.register_provider(_name, _provider)
