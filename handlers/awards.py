@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -192,7 +193,7 @@ async def apply(track: Track, context: Context, request: Request, rest: str) -> 
         subject=track.subject(subject_id), period=track.period(context, request.now),
         township_id=township_id, now=request.now)
     if application.stage is Stage.DRAFT:
-        await _fill_provided(request, application, checklist)
+        await _fill_provided(request, application, checklist, context.timezone)
     if len(words) > 1:  # jump to one criterion, to change its answer
         number = int(words[1]) if words[1].isdecimal() else 0
         criterion = checklist.criterion(number)
@@ -208,12 +209,12 @@ async def apply(track: Track, context: Context, request: Request, rest: str) -> 
     return await _next(track, request, application, checklist, 0)
 
 
-async def _fill_provided(request: Request, application: Application,
-                         checklist: Checklist) -> None:
+async def _fill_provided(request: Request, application: Application, checklist: Checklist,
+                         zone: ZoneInfo) -> None:
     """Answer the criteria whose figures the bot's own records give (a provider), if unanswered."""
     answers = await criteria.answers(request.connection, application.id)
     provided = await criteria.provided_figures(request.connection, checklist,
-                                               application.subject, application.period)
+                                               application.subject, application.period, zone)
     for number, figures in provided.items():
         if number not in answers:
             answer = Answer(number, figures=figures, note=texts.AWARD_PROVIDED_NOTE)

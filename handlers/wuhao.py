@@ -167,7 +167,8 @@ async def _village_progress(context: Context, request: Request, village_id: int,
             flag=checklist.name, state=await _state(request, application, checklist)))
         given = (await criteria.answers(request.connection, application.id)
                  if application is not None else {})
-        provided = await criteria.provided_figures(request.connection, checklist, subject, year)
+        provided = await criteria.provided_figures(request.connection, checklist, subject, year,
+                                                   context.timezone)
         for criterion in target_criteria(checklist):
             answer = given.get(criterion.number)
             figures = {**(answer.figures if answer else {}), **provided.get(criterion.number, {})}

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Row, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -29,7 +30,9 @@ from storage.schema import (
     criteria_review,
 )
 
-FigureProvider = Callable[[AsyncConnection, Subject, str], Awaitable[float | None]]
+# (connection, subject, period, local zone): a period's edges are local (a meeting at 00:30 on
+# 1 January, Shanghai time, is of the new year).
+FigureProvider = Callable[[AsyncConnection, Subject, str, ZoneInfo], Awaitable[float | None]]
 PROVIDERS: dict[str, FigureProvider] = {}
 
 
@@ -73,13 +76,13 @@ def register_provider(name: str, provider: FigureProvider) -> None:
 
 
 async def provided_figures(connection: AsyncConnection, checklist: Checklist, subject: Subject,
-                           period: str) -> dict[int, dict[str, float]]:
+                           period: str, zone: ZoneInfo) -> dict[int, dict[str, float]]:
     """The figures the registered providers give, by criterion number (unknown ones left out)."""
     found: dict[int, dict[str, float]] = {}
     for criterion in checklist.criteria:
         for figure in criterion.figures:
             provider = PROVIDERS.get(figure.source) if figure.source else None
-            value = await provider(connection, subject, period) if provider else None
+            value = await provider(connection, subject, period, zone) if provider else None
             if value is not None:
                 found.setdefault(criterion.number, {})[figure.key] = value
     return found

@@ -10,7 +10,8 @@ items from the follow-up tasks; the 民主测评 from the year's last ended surv
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -27,17 +28,18 @@ FROM_LIFE_MEETING = "lifemeeting"  # the origin of a rectification item: its 民
 PERCENT = 100
 
 
-def _year(period: str) -> tuple[datetime, datetime] | None:
+def _year(period: str, zone: ZoneInfo) -> tuple[datetime, datetime] | None:
+    """The local year ``period`` as [start, end)."""
     if not period.isdecimal():
         return None
     year = int(period)
-    return datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+    return datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
 
 
 async def held_lessons(connection: AsyncConnection, subject: Subject, period: str,
-                       kind: LessonKind) -> list[Lesson]:
+                       kind: LessonKind, zone: ZoneInfo) -> list[Lesson]:
     """The branch's party meetings of one kind in the year that were held (someone present)."""
-    span = _year(period)
+    span = _year(period, zone)
     if subject.kind != SUBJECT_KIND or span is None:
         return []
     found = [lesson for lesson in await party.lessons(connection, village_id=subject.id,
@@ -49,23 +51,23 @@ async def held_lessons(connection: AsyncConnection, subject: Subject, period: st
 
 
 async def central_group_months(connection: AsyncConnection, subject: Subject,
-                               period: str) -> float | None:
+                               period: str, zone: ZoneInfo) -> float | None:
     """Months of the year with a 中心组学习 held (seed 001: 每月开展一次学习活动)."""
-    held = await held_lessons(connection, subject, period, LessonKind.CENTRAL_GROUP)
-    return float(len({lesson.starts_at.month for lesson in held}))
+    held = await held_lessons(connection, subject, period, LessonKind.CENTRAL_GROUP, zone)
+    return float(len({lesson.starts_at.astimezone(zone).month for lesson in held}))
 
 
 async def video_lessons(connection: AsyncConnection, subject: Subject,
-                        period: str) -> float | None:
+                        period: str, zone: ZoneInfo) -> float | None:
     """电教片 shown to the members in the year (seed 001: 不少于12部)."""
-    return float(len(await held_lessons(connection, subject, period, LessonKind.VIDEO)))
+    return float(len(await held_lessons(connection, subject, period, LessonKind.VIDEO, zone)))
 
 
 async def democratic_life(connection: AsyncConnection, subject: Subject,
-                          period: str) -> float | None:
+                          period: str, zone: ZoneInfo) -> float | None:
     """民主生活会 held in the year (seed 001: 每年一次)."""
     return float(len(await held_lessons(connection, subject, period,
-                                        LessonKind.DEMOCRATIC_LIFE)))
+                                        LessonKind.DEMOCRATIC_LIFE, zone)))
 
 
 async def remedy_counts(connection: AsyncConnection, lesson_id: int) -> Counter[int]:
@@ -76,9 +78,9 @@ async def remedy_counts(connection: AsyncConnection, lesson_id: int) -> Counter[
 
 
 async def rectification_fewest(connection: AsyncConnection, subject: Subject,
-                               period: str) -> float | None:
+                               period: str, zone: ZoneInfo) -> float | None:
     """The fewest items any cadre on the roll of the year's last 民主生活会 got (≥ 2)."""
-    held = await held_lessons(connection, subject, period, LessonKind.DEMOCRATIC_LIFE)
+    held = await held_lessons(connection, subject, period, LessonKind.DEMOCRATIC_LIFE, zone)
     if not held:
         return None
     last = held[-1]
@@ -93,7 +95,7 @@ async def _village_members(connection: AsyncConnection, subject: Subject) -> lis
 
 
 async def post_participation(connection: AsyncConnection, subject: Subject,
-                             period: str) -> float | None:
+                             period: str, zone: ZoneInfo) -> float | None:
     """无职党员设岗定责 (%): members without a party post who hold a post (roster 岗位)."""
     without = [found for found in await _village_members(connection, subject)
                if found.person.party_member and found.info.post is None]
@@ -103,26 +105,26 @@ async def post_participation(connection: AsyncConnection, subject: Subject,
 
 
 async def reserve_cadres(connection: AsyncConnection, subject: Subject,
-                         period: str) -> float | None:
+                         period: str, zone: ZoneInfo) -> float | None:
     """后备人才 of the 两委 the roster names (后备干部)."""
     return float(sum(found.info.reserve_cadre
                      for found in await _village_members(connection, subject)))
 
 
 async def activists(connection: AsyncConnection, subject: Subject,
-                    period: str) -> float | None:
+                    period: str, zone: ZoneInfo) -> float | None:
     """入党积极分子 the roster names."""
     return float(sum(found.info.activist
                      for found in await _village_members(connection, subject)))
 
 
 async def _survey_rate(connection: AsyncConnection, subject: Subject, period: str,
-                       kind: SubjectKind) -> float | None:
+                       kind: SubjectKind, zone: ZoneInfo) -> float | None:
     """The rate (%) of the year's last ended survey of this kind in the village (rule Y3).
 
     A 党员 survey rates each member: their cards are pooled into one rate.
     """
-    span = _year(period)
+    span = _year(period, zone)
     if subject.kind != SUBJECT_KIND or span is None:
         return None
     cards: dict[int, RoundTally] = {}
@@ -141,15 +143,15 @@ async def _survey_rate(connection: AsyncConnection, subject: Subject, period: st
 
 
 async def members_survey(connection: AsyncConnection, subject: Subject,
-                         period: str) -> float | None:
+                         period: str, zone: ZoneInfo) -> float | None:
     """党员民主测评 (%): the year's last ended /survey 党员 of the village."""
-    return await _survey_rate(connection, subject, period, SubjectKind.PARTY)
+    return await _survey_rate(connection, subject, period, SubjectKind.PARTY, zone)
 
 
 async def committee_survey(connection: AsyncConnection, subject: Subject,
-                           period: str) -> float | None:
+                           period: str, zone: ZoneInfo) -> float | None:
     """两委满意度测评 (%): the year's last ended /survey 两委 of the village."""
-    return await _survey_rate(connection, subject, period, SubjectKind.COMMITTEE)
+    return await _survey_rate(connection, subject, period, SubjectKind.COMMITTEE, zone)
 
 
 PROVIDERS = {

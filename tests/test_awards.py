@@ -242,7 +242,8 @@ async def test_a_figure_with_a_provider_is_filled_from_the_records(
 
     seen: list[tuple[Subject, str]] = []
 
-    async def meetings_held(connection: object, found: Subject, period: str) -> float:
+    async def meetings_held(connection: object, found: Subject, period: str,
+                            zone: object) -> float:
         seen.append((found, period))
         return 12.0
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -124,6 +124,18 @@ async def test_a_target_is_filled_from_the_records_and_shown_by_wuhao(
     assert "1. 无职党员设岗定责：无职党员参与率25%（未达标）" in summary[0].text
     assert "3. 后备人才：后备人才1人（未达标）" in summary[0].text
     assert "2. 党员民主测评：党员民主测评满意率92%（达标）" in summary[0].text
+
+
+async def test_a_month_of_study_is_a_local_month(branch_bot: FakeBot) -> None:
+    # 00:30 on 1 December in Shanghai is still 30 November in UTC: it is December's study.
+    for day, hour, minute in ((10, 19, 30), (1, 0, 30)):
+        month = 11 if day == 10 else 12
+        await branch_bot.say(SECRETARY, "private",
+                             f"/lesson 中心组学习 2026-{month}-{day:02d} {hour:02d}:{minute:02d} 学习")
+        await branch_bot.tick(at(2026, month, day, hour, minute) - timedelta(minutes=20))
+        await branch_bot.say(SECRETARY, "private", f"/attend {SECRETARY} {LEADER}")
+    shown = texts_of(await branch_bot.say(MEMBER, "private", "/wuhao"))[0]
+    assert "中心组学习月数2个月（目标≥12个月）未达" in shown
 
 
 async def test_who_sees_the_progress(branch_bot: FakeBot) -> None:
