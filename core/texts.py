@@ -1083,3 +1083,11 @@ SLIP_HOW = "扫码打开机器人，或发送：\n/start {code}"
 SLIPS_WRITTEN = "已生成 {count} 张邀请条（{pages} 页）：{path}"
 SLIPS_BAD_SUFFIX = "邀请条要以 .pdf 结尾，例如 -o 邀请条.pdf"
 SLIPS_NONE = "没有可打印的邀请码（花名册为空，或没有这个村）。"
+
+# --- issue 21 items 6 and 8: menus that fit the person, pictures and voice, flag pictures --
+# Telegram's description (at most 512 characters) and short description (at most 120).
+BOT_DESCRIPTION = ("红色屋场议事助手：屋场议事恳谈会的通知、签到和表决，问题清单的提交、"
+                   "上报和评价，村务公开和红黄旗评比结果。\n"
+                   "第一次使用请发送 /start 邀请码（邀请码向屋场长索取），之后发送 /help "
+                   "查看你能用的命令。")
+BOT_SHORT_DESCRIPTION = "红色屋场议事助手：开会、问题清单、村务公开。发送 /start 邀请码绑定身份。"

@@ -1,0 +1,104 @@
+"""Command menus per chat: who should see which menu, and which menu each chat was last sent.
+
+A menu goes out as an outbox row (``Outgoing.extra`` names the menu), so it is queued
+with the change that calls for it and delivered with retries like any message. The
+newest menu row of a chat is what the chat shows, so nothing else is stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.messages import ChatKind, Outgoing
+from core.roles import Role
+from storage import outbox
+from storage.outbox import decode
+from storage.schema import chat_binding, chat_identity, person
+from storage.schema import outbox as outbox_table
+
+# Outgoing.extra of a menu row: the menu's name, its digest, and for a group the one
+# member it is for (Telegram's chat-member scope); a chat's own menu has none.
+MENU, DIGEST, MEMBER = "menu", "menu_digest", "menu_member"
+KEY_PREFIX = "menu:"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a menu is shown: a private chat, a group, or one member in a group."""
+
+    chat_id: str
+    kind: ChatKind
+    member: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """A bound chat and the role whose menu it should show (a group: its members' role)."""
+
+    target: Target
+    role: Role
+
+
+async def wanted(connection: AsyncConnection, channel: str) -> list[Wanted]:
+    """Every bound person's private chat by role; every bound group, and its leaders in it.
+
+    A group shows the villagers' menu; a person of its 屋场 with another role sees
+    their role's menu in that group.
+    """
+    found = [Wanted(Target(row.external_user_id, ChatKind.PRIVATE), Role(row.role))
+             for row in await connection.execute(
+                 select(chat_identity.c.external_user_id, person.c.role)
+                 .join(person, person.c.id == chat_identity.c.person_id)
+                 .where(chat_identity.c.channel == channel).order_by(chat_identity.c.id))]
+    groups = (await connection.execute(
+        select(chat_binding.c.external_chat_id, chat_binding.c.homestead_id)
+        .where(chat_binding.c.channel == channel).order_by(chat_binding.c.id))).all()
+    found += [Wanted(Target(group.external_chat_id, ChatKind.GROUP), Role.VILLAGER)
+              for group in groups]
+    members = await connection.execute(
+        select(chat_binding.c.external_chat_id, chat_identity.c.external_user_id, person.c.role)
+        .join(person, person.c.homestead_id == chat_binding.c.homestead_id)
+        .join(chat_identity, and_(chat_identity.c.person_id == person.c.id,
+                                  chat_identity.c.channel == channel))
+        .where(chat_binding.c.channel == channel, person.c.role != Role.VILLAGER.value)
+        .order_by(chat_binding.c.id, person.c.id))
+    found += [Wanted(Target(row.external_chat_id, ChatKind.GROUP, row.external_user_id),
+                     Role(row.role)) for row in members]
+    return found
+
+
+async def shown(connection: AsyncConnection, channel: str) -> dict[Target, tuple[str, str]]:
+    """The (menu, digest) each chat was last sent on ``channel``, by target."""
+    rows = await connection.execute(
+        select(outbox_table.c.chat_id, outbox_table.c.chat_kind, outbox_table.c.payload)
+        .where(outbox_table.c.channel == channel,
+               outbox_table.c.key.startswith(KEY_PREFIX + channel + ":"))
+        .order_by(outbox_table.c.id))
+    found: dict[Target, tuple[str, str]] = {}
+    for row in rows:
+        message = decode(row.chat_id, row.chat_kind, row.payload)
+        target = Target(row.chat_id, message.chat_kind, message.extra.get(MEMBER, ""))
+        found[target] = (message.extra[MENU], message.extra.get(DIGEST, ""))
+    return found
+
+
+async def channels(connection: AsyncConnection) -> list[str]:
+    """The channels that have been sent menus: those that show one per chat."""
+    rows = await connection.execute(select(outbox_table.c.channel).distinct().where(
+        outbox_table.c.key.startswith(KEY_PREFIX)).order_by(outbox_table.c.channel))
+    return [row.channel for row in rows]
+
+
+async def queue(connection: AsyncConnection, channel: str, target: Target, menu: str,
+                digest: str, now: datetime) -> bool:
+    """Queue a menu for one chat (or one member in a group); return whether it was new."""
+    message = Outgoing(chat_id=target.chat_id, text="", chat_kind=target.kind,
+                       extra={MENU: menu, DIGEST: digest,
+                              **({MEMBER: target.member} if target.member else {})})
+    key = (f"{KEY_PREFIX}{channel}:{target.chat_id}:{target.member}:{menu}:{digest}:"
+           f"{now.isoformat()}")
+    return await outbox.enqueue(connection, key=key, channel=channel, message=message, now=now)

@@ -1,0 +1,146 @@
+"""Menus that fit the person (issue 21 item 6): Telegram's menus by role, from the one table."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bench.fake_bot_api import FakeTelegram, group_chat, private_chat, user
+from bot.admin import import_roster_file
+from bot.channels.telegram.channel import TelegramChannel
+from bot.wiring import App
+from core import texts
+from core.clock import ManualClock
+from core.messages import ChatKind
+from core.roles import Role
+from handlers import menus
+from handlers.table import COMMANDS
+from schedules.jobs import run_job
+from tests.conftest import SMALL_ROSTER, FakeBot
+from tests.test_telegram import bind, running, sqlite_app, start
+
+__all__ = ["sqlite_app"]  # the fixture, shared with the Telegram tests
+
+T01, H01, R01, V01 = (user(601, "周镇长"), user(602, "李勇"), user(603, "袁东成"),
+                      user(604, "李平杰"))
+MAPLE = group_chat(-5001, "枫树湾议事群")
+
+
+@pytest.fixture
+async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeTelegram]:
+    """The fake Bot API; httpx must not send 127.0.0.1 through a proxy."""
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    async with FakeTelegram.running() as server:
+        yield server
+
+
+async def helped(app: App, clock: ManualClock, person: str, chat: str) -> list[str]:
+    """The command names /help lists to a roster person in a chat, through the console."""
+    console = FakeBot(app, clock)
+    await console.start(set())
+    [reply] = await console.say(person, chat, "/help")
+    return [line.split()[0].removeprefix("/") for line in reply.text.splitlines()[1:]]
+
+
+async def settle(app: App, channel: TelegramChannel) -> None:
+    """Run the channel's menu job and deliver what it queued."""
+    await channel.refresh_menus(app.context)
+    await app.dispatcher.drain()
+
+
+async def test_start_up_sets_chinese_descriptions_and_the_unbound_menus(
+        sqlite_app: App, fake: FakeTelegram) -> None:
+    async with running(sqlite_app, fake):
+        pass
+    assert fake.descriptions == {"description": texts.BOT_DESCRIPTION,
+                                 "short_description": texts.BOT_SHORT_DESCRIPTION}
+    assert fake.menu_for(private_chat(V01)["id"]) == ["start", "help"]
+    assert fake.menu_for(MAPLE["id"], V01["id"]) == ["bind", "help"]
+    [default] = [call for call in fake.calls_of("setMyCommands") if "scope" not in call.params
+                 or call.params["scope"]["type"] == "default"]
+    assert {"command": "start", "description": texts.HELP_START.summary} in \
+        default.params["commands"]
+
+
+async def test_each_bound_person_sees_their_roles_commands(sqlite_app: App, fake: FakeTelegram,
+                                                           clock: ManualClock) -> None:
+    async with running(sqlite_app, fake) as channel:
+        for person, code in ((T01, "T01"), (H01, "H01"), (V01, "V01")):
+            await start(sqlite_app, fake, person, code)
+        await settle(sqlite_app, channel)
+        villager = fake.menu_for(private_chat(V01)["id"])
+        official = fake.menu_for(private_chat(T01)["id"])
+        head = fake.menu_for(private_chat(H01)["id"])
+    assert villager == await helped(sqlite_app, clock, "V01", "private")
+    assert official == await helped(sqlite_app, clock, "T01", "private")
+    assert head == await helped(sqlite_app, clock, "H01", "private")
+    assert "veto" not in villager and "confirm" not in villager
+    assert {"veto", "confirm", "score"} <= set(official)
+    assert "meeting" in head and "veto" not in head
+    assert "start" not in villager  # bound already
+
+
+async def test_a_group_shows_villagers_commands_and_its_head_his_own(
+        sqlite_app: App, fake: FakeTelegram, clock: ManualClock) -> None:
+    async with running(sqlite_app, fake) as channel:
+        await start(sqlite_app, fake, V01, "V01")
+        await bind(sqlite_app, fake, H01, "H01", MAPLE)
+        await settle(sqlite_app, channel)
+        villager = fake.menu_for(MAPLE["id"], V01["id"])
+        head = fake.menu_for(MAPLE["id"], H01["id"])
+    assert villager == await helped(sqlite_app, clock, "V01", "枫树湾")
+    assert head == await helped(sqlite_app, clock, "H01", "枫树湾")
+    assert {"open", "motion", "end"} <= set(head)
+    assert not {"open", "motion", "veto", "confirm"} & set(villager)
+    assert "checkin" in villager
+    scopes = {(call.params["scope"]["type"], int(call.params["scope"]["chat_id"]))
+              for call in fake.calls_of("setMyCommands") if "scope" in call.params
+              and call.params["scope"]["type"] in ("chat", "chat_member")}
+    assert ("chat", MAPLE["id"]) in scopes and ("chat_member", MAPLE["id"]) in scopes
+
+
+async def test_menus_are_sent_once_until_a_role_changes(sqlite_app: App, fake: FakeTelegram,
+                                                        tmp_path: Path) -> None:
+    async with running(sqlite_app, fake) as channel:
+        await start(sqlite_app, fake, R01, "R01")
+        await start(sqlite_app, fake, V01, "V01")
+        await settle(sqlite_app, channel)
+        assert await channel.refresh_menus(sqlite_app.context) == 0  # nothing changed
+        assert "minutes" not in fake.menu_for(private_chat(V01)["id"])
+        # The roster makes V01 the recorder and R01 a villager: the import queues both menus.
+        changed = tmp_path / "roster.csv"
+        changed.write_text(SMALL_ROSTER.read_text(encoding="utf-8")
+                           .replace("56,记录员,", "56,,").replace("25,,", "25,记录员,"),
+                           encoding="utf-8")
+        await import_roster_file(sqlite_app, changed)
+        assert await sqlite_app.dispatcher.drain() == 2
+        assert "minutes" in fake.menu_for(private_chat(V01)["id"])
+        assert "minutes" not in fake.menu_for(private_chat(R01)["id"])
+        assert await channel.refresh_menus(sqlite_app.context) == 0
+
+
+def test_every_menu_is_what_help_lists_and_fits_telegram() -> None:
+    for role in (None, *Role):
+        for kind in ChatKind:
+            listed = menus.entries(COMMANDS, role, kind)
+            name = menus.menu_name(role, kind)
+            assert menus.entries_of(COMMANDS, name) == listed
+            assert all(command.islower() and len(summary) <= 256
+                       for command, summary in listed)
+            assert len(listed) <= 100
+    with pytest.raises(ValueError):
+        menus.entries_of(COMMANDS, "private:mayor")
+
+
+async def test_a_binding_reaches_the_menu_through_the_menu_job(sqlite_app: App,
+                                                               fake: FakeTelegram) -> None:
+    async with running(sqlite_app, fake):
+        await start(sqlite_app, fake, V01, "V01")
+        assert fake.menu_for(private_chat(V01)["id"]) == ["start", "help"]  # not yet
+        [job] = [job for job in sqlite_app.jobs if job.name == "telegram_menus"]
+        assert await run_job(sqlite_app.context, job)
+        assert await sqlite_app.dispatcher.drain() == 1
+        assert "issue" in fake.menu_for(private_chat(V01)["id"])
