@@ -143,8 +143,9 @@ class Router:
         """Handle one message; a refusal or a failure changes nothing and gets a reply."""
         parsed = self.parse(incoming)
         if parsed is None:
-            if incoming.chat_kind is ChatKind.PRIVATE and incoming.text:
-                return [_reply(incoming, texts.NOT_A_COMMAND_PRIVATE)]
+            if incoming.chat_kind is ChatKind.PRIVATE:  # a voice message has no text
+                return [_reply(incoming, texts.NOT_A_COMMAND_PRIVATE if incoming.text
+                               else texts.MEDIA_NOT_TAKEN)]
             return []
         name, args = parsed
         if "\x00" in (incoming.text or "") or "\x00" in (incoming.payload or ""):

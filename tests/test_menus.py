@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.fake_bot_api import FakeTelegram, group_chat, private_chat, user
+from bench.fake_bot_api import FakeTelegram, Json, group_chat, private_chat, user
 from bot.admin import import_roster_file
 from bot.channels.telegram.channel import TelegramChannel
 from bot.wiring import App
@@ -144,3 +144,33 @@ async def test_a_binding_reaches_the_menu_through_the_menu_job(sqlite_app: App,
         assert await run_job(sqlite_app.context, job)
         assert await sqlite_app.dispatcher.drain() == 1
         assert "issue" in fake.menu_for(private_chat(V01)["id"])
+
+
+def voice_update(fake: FakeTelegram, person: Json, chat: Json) -> Json:
+    """The update of ``person`` sending a voice message in ``chat``."""
+    fake.know(chat)
+    return {"message": {"message_id": 9001, "date": 1_790_000_000, "chat": chat,
+                        "from": person, "voice": {"file_id": "v1", "file_unique_id": "uv1",
+                                                  "duration": 3, "mime_type": "audio/ogg"}}}
+
+
+async def test_a_voice_message_or_a_villagers_picture_gets_what_the_bot_can_take(
+        sqlite_app: App, fake: FakeTelegram) -> None:
+    async with running(sqlite_app, fake):
+        await start(sqlite_app, fake, V01, "V01")
+        since = len(fake.calls)
+        fake.push(voice_update(fake, V01, private_chat(V01)))
+        [answer] = await fake.outputs(since, 1)
+        assert answer.params["text"] == texts.MEDIA_NOT_TAKEN
+        since = len(fake.calls)
+        fake.send_file(V01, private_chat(V01), b"\xff\xd8\xff\xe0 a JPEG")
+        [answer] = await fake.outputs(since, 1)
+        assert answer.params["text"] == texts.MEDIA_NOT_TAKEN
+        # In a group people share voices and pictures all day: the bot keeps quiet.
+        since = len(fake.calls)
+        fake.push(voice_update(fake, V01, MAPLE))
+        fake.say(V01, private_chat(V01), "/help")  # handled after the voice, in order
+        [helped] = await fake.outputs(since, 1)
+        assert helped.params["chat_id"] == str(V01["id"])
+        assert helped.params["text"].startswith(texts.HELP_HEADER.format(name="李平杰",
+                                                                         role="村民"))
