@@ -1105,3 +1105,9 @@ APP_MENU: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 WECOM_MENU_SET = "已设置企业微信应用菜单：{names}。"
 SLIPS_GETME_FAILED = "没能向 Telegram 问到机器人用户名（{reason}）。请用 --bot 用户名 指定。"
 CLI_HELP["wecom menu"] = "设置企业微信应用菜单（会议、问题、公开），点菜单项即发出对应命令。"
+# The grid's flag picture (F8): its version and day, a correction's banner, what it gave.
+GRID_PICTURE_STAMP = "第{version}版 · {day} 确认{meeting}"
+GRID_PICTURE_MEETING = "（班子会 {day}）"
+GRID_PICTURE_CORRECTION = "【更正】第{version}版，更正第{previous}版"
+GRID_PICTURE_GIVEN = "本月实发红旗{reds}面、黄旗{yellows}面{onsite}。"
+GRID_PICTURE_GIVEN_ONSITE = "，另有现场会红旗{count}面"

@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib.resources import as_file, files
 
@@ -24,7 +26,12 @@ CJK_FONT = files("noto_cjk_sans_otc").joinpath("NotoSansCJK-Regular.ttc")
 SIMPLIFIED_CHINESE = 2  # the face index of Noto Sans CJK SC in the collection
 RED, YELLOW = (214, 40, 40), (245, 197, 24)
 INK, GRID_LINE, HEADER_FILL = (30, 30, 30), (200, 200, 200), (240, 240, 240)
-CELL_W, NAME_W, ROW_H, PAD = 118, 110, 40, 16
+ROW_H, PAD = 40, 16  # the digest's table (S1)
+# The grid's flag picture, for a phone (issue 21 item 8): at least MIN_WIDTH wide, no
+# text under MIN_TEXT px; cells widen to fill the width, names and headings wrap.
+MIN_WIDTH, MIN_TEXT, BODY_SIZE, TITLE_SIZE = 1080, 32, 34, 44
+CELL_W, NAME_W, GRID_PAD, CELL_PAD, LINE_SPACING = 216, 280, 32, 12, 1.4
+BANNER, BANNER_INK = (214, 40, 40), (255, 255, 255)
 DIGEST_WIDTHS = (150, 110, 80, 100, 210, 80)  # place, then each figure of the digest (S1)
 LAG_FILL = (253, 236, 200)
 
@@ -35,55 +42,169 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
         return ImageFont.truetype(str(path), size, index=SIMPLIFIED_CHINESE)
 
 
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """What a confirmed grid picture states of itself: its version and when it was confirmed.
+
+    ``meeting`` is the day of the township meeting (班子会) that decided it, if given (F10).
+    """
+
+    version: int
+    confirmed: date
+    meeting: date | None = None
+
+
 def render_grid(title: str, categories: Sequence[str], placements: Sequence[Placement],
-                footer: str = "") -> bytes:
-    """One grid's table for one month as PNG bytes."""
+                footer: str = "", stamp: Stamp | None = None) -> bytes:
+    """One grid's table for one month as PNG bytes, for a phone: wide, large, wrapped text.
+
+    At least ``MIN_WIDTH`` wide with no text under ``MIN_TEXT`` px; a name or heading too
+    long for its cell wraps to more lines and its row grows, so nothing is cut off. A
+    confirmed picture (``stamp``) states its version and day, a correction with a banner.
+    """
     villages = sorted({placement.village for placement in placements})
     columns = list(categories)
     if any(placement.category == ONSITE_CATEGORY for placement in placements):
         columns.append(ONSITE_CATEGORY)
     cells = {(placement.village, placement.category): placement for placement in placements}
-    width = PAD * 2 + NAME_W + CELL_W * len(columns)
-    image, draw = _canvas(title, width, len(villages), footer)
-    top = PAD + ROW_H
-    for index, column in enumerate(columns):
-        _centered(draw, PAD + NAME_W + CELL_W * index, top, CELL_W, column, _font(15))
-    for row, name in enumerate(villages, start=1):
-        y = top + ROW_H * row
-        _centered(draw, PAD, y, NAME_W, name, _font(17))
-        for index, column in enumerate(columns):
-            x = PAD + NAME_W + CELL_W * index
-            placement = cells.get((name, column))
-            if placement is None:
-                continue
-            if placement.flag is not None:
-                draw.rectangle((x + 3, y + 3, x + CELL_W - 3, y + ROW_H - 3),
+    cell_w = max(CELL_W, -(-(MIN_WIDTH - GRID_PAD * 2 - NAME_W) // max(len(columns), 1)))
+    width = GRID_PAD * 2 + NAME_W + cell_w * len(columns)
+    inner = width - GRID_PAD * 2
+    body, small = _font(BODY_SIZE), _font(MIN_TEXT)
+    header = [_wrap(column, small, cell_w - CELL_PAD * 2) for column in columns]
+    names = [_wrap(name, body, NAME_W - CELL_PAD * 2) for name in villages]
+    labels = [[_wrap(_cell_label(cells.get((name, column))), body, cell_w - CELL_PAD * 2)
+               for column in columns] for name in villages]
+    big = _font(TITLE_SIZE)
+    blocks: list[tuple[list[str], ImageFont.FreeTypeFont, bool]] = []  # lines, font, banner
+    if stamp is not None and stamp.version > 1:  # a correction says so before anything
+        blocks.append((_wrap(texts.GRID_PICTURE_CORRECTION.format(
+            version=stamp.version, previous=stamp.version - 1), big, inner), big, True))
+    blocks.append((_wrap(title, big, inner), big, False))
+    if stamp is not None:
+        blocks.append((_wrap(_stamp_text(stamp), small, inner), small, False))
+    footer_lines = [line for part in (footer, flags_given(placements)) if part
+                    for line in _wrap(part, small, inner)]
+    header_h = _rows_height(max(map(len, header), default=1), MIN_TEXT)
+    row_heights = [_rows_height(max([len(name), *map(len, row)]), BODY_SIZE)
+                   for name, row in zip(names, labels, strict=True)]
+    top_h = sum(_rows_height(len(lines), int(font.size)) for lines, font, _ in blocks)
+    height = (GRID_PAD + top_h + header_h + sum(row_heights) + GRID_PAD
+              + (_rows_height(len(footer_lines), MIN_TEXT) if footer_lines else 0))
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    y = GRID_PAD
+    for lines, font, banner in blocks:
+        block_h = _rows_height(len(lines), int(font.size))
+        if banner:
+            draw.rectangle((0, y - GRID_PAD, width, y + block_h), fill=BANNER)
+        _lines(draw, GRID_PAD, y, lines, font, BANNER_INK if banner else INK)
+        y += block_h
+    draw.rectangle((GRID_PAD, y, width - GRID_PAD, y + header_h), fill=HEADER_FILL)
+    for index, lines in enumerate(header):
+        _cell(draw, GRID_PAD + NAME_W + cell_w * index, y, cell_w, header_h, lines, small)
+    y += header_h
+    for village, name, row, row_h in zip(villages, names, labels, row_heights, strict=True):
+        _cell(draw, GRID_PAD, y, NAME_W, row_h, name, body)
+        for index, (column, lines) in enumerate(zip(columns, row, strict=True)):
+            x = GRID_PAD + NAME_W + cell_w * index
+            placement = cells.get((village, column))
+            if placement is not None and placement.flag is not None:
+                draw.rectangle((x + 3, y + 3, x + cell_w - 3, y + row_h - 3),
                                fill=RED if placement.flag is Flag.RED else YELLOW)
-            label = "" if placement.score is None else f"{placement.score:g}"
-            if placement.flag is not None:
-                label = f"{placement.flag.label} {label}".strip()
-            colour = "white" if placement.flag is Flag.RED else INK
-            _centered(draw, x, y, CELL_W, label, _font(16), colour)
-        draw.line((PAD, y, width - PAD, y), fill=GRID_LINE)
-    bottom = top + ROW_H * (len(villages) + 1)
-    draw.line((PAD, bottom, width - PAD, bottom), fill=GRID_LINE)
-    if footer:
-        draw.text((PAD, bottom + 10), footer, font=_font(14), fill=INK)
+            colour = "white" if placement is not None and placement.flag is Flag.RED else INK
+            _cell(draw, x, y, cell_w, row_h, lines, body, colour)
+        y += row_h
+        draw.line((GRID_PAD, y, width - GRID_PAD, y), fill=GRID_LINE)
+    if footer_lines:
+        _lines(draw, GRID_PAD, y, footer_lines, small, INK)
     return _png(image)
 
 
-def grid_pictures(scheme: Scheme, result: MonthResult) -> dict[str, bytes]:
+def grid_pictures(scheme: Scheme, result: MonthResult,
+                  stamp: Stamp | None = None) -> dict[str, bytes]:
     """The flag table of each grid of a month, by grid, as published (F8).
 
-    The footer states the places the grid actually gives (F3: a small grid gives fewer).
+    The footer states the places the grid gives (F3: a small grid gives fewer) and the
+    flags it actually gave; ``stamp`` is the confirmed version the pictures belong to.
     """
     sizes = Counter(found.grid for found in result.villages)
     return {grid: render_grid(texts.GRID_PICTURE_TITLE.format(month=result.month, grid=grid),
                               scheme.categories,
                               [placement for placement in result.placements
                                if placement.grid == grid],
-                              grid_footer(scheme, sizes[grid]))
+                              grid_footer(scheme, sizes[grid]), stamp)
             for grid in sorted(sizes)}
+
+
+def _cell_label(placement: Placement | None) -> str:
+    if placement is None:
+        return ""
+    label = "" if placement.score is None else f"{placement.score:g}"
+    if placement.flag is not None:
+        label = f"{placement.flag.label} {label}".strip()
+    return label
+
+
+def _stamp_text(stamp: Stamp) -> str:
+    meeting = (texts.GRID_PICTURE_MEETING.format(day=stamp.meeting.isoformat())
+               if stamp.meeting is not None else "")
+    return texts.GRID_PICTURE_STAMP.format(version=stamp.version,
+                                           day=stamp.confirmed.isoformat(), meeting=meeting)
+
+
+def flags_given(placements: Sequence[Placement]) -> str:
+    """The flags a grid actually gave, counted: the second line of its picture's footer."""
+    reds = sum(1 for p in placements if p.flag is Flag.RED and p.category != ONSITE_CATEGORY)
+    yellows = sum(1 for p in placements if p.flag is Flag.YELLOW)
+    onsite = sum(1 for p in placements if p.category == ONSITE_CATEGORY and p.flag is Flag.RED)
+    return texts.GRID_PICTURE_GIVEN.format(
+        reds=reds, yellows=yellows,
+        onsite=texts.GRID_PICTURE_GIVEN_ONSITE.format(count=onsite) if onsite else "")
+
+
+def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    """``text`` in lines no wider than ``width`` at ``font``, broken between characters."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for character in paragraph:
+            if line and font.getlength(line + character) > width:
+                lines.append(line)
+                line = character.lstrip()
+            else:
+                line += character
+        lines.append(line)
+    return lines
+
+
+def _line_height(size: int) -> int:
+    return round(size * LINE_SPACING)
+
+
+def _rows_height(lines: int, size: int) -> int:
+    """The height of a cell or block of ``lines`` lines of text of ``size`` px."""
+    return lines * _line_height(size) + CELL_PAD * 2
+
+
+def _lines(draw: ImageDraw.ImageDraw, x: int, y: int, lines: Sequence[str],
+           font: ImageFont.FreeTypeFont, fill: object) -> None:
+    """Lines of text from the top left corner ``x``, ``y`` (after the cell's padding)."""
+    step = _line_height(int(font.size))
+    for number, line in enumerate(lines):
+        draw.text((x, y + CELL_PAD + step * number), line, font=font,
+                  fill=fill)  # type: ignore[arg-type]
+
+
+def _cell(draw: ImageDraw.ImageDraw, x: int, y: int, width: int, height: int,
+          lines: Sequence[str], font: ImageFont.FreeTypeFont, fill: object = INK) -> None:
+    """Lines of text centred in a cell, each line centred across it."""
+    step = _line_height(int(font.size))
+    top = y + (height - step * len(lines)) / 2
+    for number, line in enumerate(lines):
+        line_w = font.getlength(line)
+        draw.text((x + (width - line_w) / 2, top + step * number), line, font=font,
+                  fill=fill)  # type: ignore[arg-type]
 
 
 def render_table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]],
