@@ -8,6 +8,8 @@ does, and any call can be made to fail once (429 with ``retry_after``, say). Peo
 photos and documents are kept for getFile and the file download route. With
 ``flood_limits`` it also enforces Telegram's limits, 30 messages a second overall
 and 20 a minute per group, answering a message over either 429 and not delivering it.
+Command menus are kept by scope and descriptions as set, so ``menu_for`` tells what a
+person would see in a chat.
 """
 
 from __future__ import annotations

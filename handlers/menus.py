@@ -45,6 +45,19 @@ def digest(listed: Sequence[MenuEntry]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
+async def stale(connection: AsyncConnection, commands: Sequence[Command],
+                channel: str) -> list[tuple[menus.Target, str, str]]:
+    """(chat, menu, digest) of every bound chat on ``channel`` whose newest menu is not it."""
+    sent = await menus.shown(connection, channel)
+    found = []
+    for wanted in await menus.wanted(connection, channel):
+        name = menu_name(wanted.role, wanted.target.kind)
+        fingerprint = digest(entries_of(commands, name))
+        if sent.get(wanted.target) != (name, fingerprint):
+            found.append((wanted.target, name, fingerprint))
+    return found
+
+
 async def refresh(connection: AsyncConnection, commands: Sequence[Command], channel: str,
                   now: datetime) -> int:
     """Queue the menu of every bound chat on ``channel`` whose newest menu is not it.
@@ -52,12 +65,7 @@ async def refresh(connection: AsyncConnection, commands: Sequence[Command], chan
     Run at start-up, after a roster import and by the channel's menu job, so a
     binding or a new role reaches the person's menu. Returns how many were queued.
     """
-    sent = await menus.shown(connection, channel)
     queued = 0
-    for found in await menus.wanted(connection, channel):
-        name = menu_name(found.role, found.target.kind)
-        fingerprint = digest(entries_of(commands, name))
-        if sent.get(found.target) != (name, fingerprint):
-            queued += await menus.queue(connection, channel, found.target, name, fingerprint,
-                                        now)
+    for target, name, fingerprint in await stale(connection, commands, channel):
+        queued += await menus.queue(connection, channel, target, name, fingerprint, now)
     return queued

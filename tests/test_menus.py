@@ -102,24 +102,25 @@ async def test_a_group_shows_villagers_commands_and_its_head_his_own(
     assert ("chat", MAPLE["id"]) in scopes and ("chat_member", MAPLE["id"]) in scopes
 
 
-async def test_menus_are_sent_once_until_a_role_changes(sqlite_app: App, fake: FakeTelegram,
+async def test_menus_are_sent_once_until_a_role_changes(app: App, fake: FakeTelegram,
                                                         tmp_path: Path) -> None:
-    async with running(sqlite_app, fake) as channel:
-        await start(sqlite_app, fake, R01, "R01")
-        await start(sqlite_app, fake, V01, "V01")
-        await settle(sqlite_app, channel)
-        assert await channel.refresh_menus(sqlite_app.context) == 0  # nothing changed
+    """On SQLite and PostgreSQL: who should see which menu, and what each was sent."""
+    async with running(app, fake) as channel:
+        await start(app, fake, R01, "R01")
+        await start(app, fake, V01, "V01")
+        await settle(app, channel)
+        assert await channel.refresh_menus(app.context) == 0  # nothing changed
         assert "minutes" not in fake.menu_for(private_chat(V01)["id"])
         # The roster makes V01 the recorder and R01 a villager: the import queues both menus.
         changed = tmp_path / "roster.csv"
         changed.write_text(SMALL_ROSTER.read_text(encoding="utf-8")
                            .replace("56,记录员,", "56,,").replace("25,,", "25,记录员,"),
                            encoding="utf-8")
-        await import_roster_file(sqlite_app, changed)
-        assert await sqlite_app.dispatcher.drain() == 2
+        await import_roster_file(app, changed)
+        assert await app.dispatcher.drain() == 2
         assert "minutes" in fake.menu_for(private_chat(V01)["id"])
         assert "minutes" not in fake.menu_for(private_chat(R01)["id"])
-        assert await channel.refresh_menus(sqlite_app.context) == 0
+        assert await channel.refresh_menus(app.context) == 0
 
 
 def test_every_menu_is_what_help_lists_and_fits_telegram() -> None:

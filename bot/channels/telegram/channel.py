@@ -143,10 +143,16 @@ class TelegramChannel(ChannelDefaults):
         logger.info("telegram group %s is now supergroup %s", old_chat_id, new_chat_id)
 
     async def refresh_menus(self, context: Context) -> int:
-        """Queue the menu of each bound chat whose role or binding changed; return how many."""
+        """Queue the menu of each bound chat whose role or binding changed; return how many.
+
+        Looked for in a read transaction: the write lock is taken only when one changed.
+        """
+        commands = self.app.router.commands
+        async with context.db.read() as connection:
+            if not await menus.stale(connection, commands, CHANNEL):
+                return 0
         async with context.db.write() as connection:
-            return await menus.refresh(connection, self.app.router.commands, CHANNEL,
-                                       context.clock.now())
+            return await menus.refresh(connection, commands, CHANNEL, context.clock.now())
 
     async def _set_commands(self) -> None:
         """The bot's Chinese description and the menus of people not bound yet.
