@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -19,22 +18,13 @@ from handlers import menus
 from handlers.table import COMMANDS
 from schedules.jobs import run_job
 from tests.conftest import SMALL_ROSTER, FakeBot
-from tests.test_telegram import bind, running, sqlite_app, start
+from tests.test_telegram import bind, fake, running, sqlite_app, start
 
-__all__ = ["sqlite_app"]  # the fixture, shared with the Telegram tests
+__all__ = ["fake", "sqlite_app"]  # the fixtures, shared with the Telegram tests
 
 T01, H01, R01, V01 = (user(601, "周镇长"), user(602, "李勇"), user(603, "袁东成"),
                       user(604, "李平杰"))
 MAPLE = group_chat(-5001, "枫树湾议事群")
-
-
-@pytest.fixture
-async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeTelegram]:
-    """The fake Bot API; httpx must not send 127.0.0.1 through a proxy."""
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-    monkeypatch.setenv("no_proxy", "127.0.0.1")
-    async with FakeTelegram.running() as server:
-        yield server
 
 
 async def helped(app: App, clock: ManualClock, person: str, chat: str) -> list[str]:

@@ -5,40 +5,17 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import os
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
 
 from bench.fake_bot_api import TOKEN, FakeTelegram
-from bot.cli import cli
 from core import texts
 from tests.conftest import SMALL_ROSTER
+from tests.test_office_files import run_cli, workdir
+from tests.test_telegram import fake
 
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty directory with a SQLite database setting and nothing else."""
-    for name in list(os.environ):
-        if name.startswith("WUCHANG_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("WUCHANG_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/w.db")
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-    monkeypatch.setenv("no_proxy", "127.0.0.1")
-    return tmp_path
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram.running() as server:
-        yield server
-
-
-def run_cli(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args))
+__all__ = ["fake", "workdir"]  # the fixtures, shared with those tests
 
 
 async def test_slips_ask_telegram_for_the_bots_name_when_the_token_is_set(
