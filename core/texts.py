@@ -1093,7 +1093,7 @@ BOT_DESCRIPTION = ("红色屋场议事助手：屋场议事恳谈会的通知、
 BOT_SHORT_DESCRIPTION = "红色屋场议事助手：开会、问题清单、村务公开。发送 /start 邀请码绑定身份。"
 # A picture or voice message no flow takes (a villager's, or any on a channel that does not
 # pass files on): what the bot can take instead.
-MEDIA_NOT_TAKEN = ("我还看不懂图片和语音，请发文字。提问题：/issue 问题标题；"
+MEDIA_NOT_TAKEN = ("我还看不懂图片、语音和文件，请发文字。提问题：/issue 问题标题；"
                    "签到：签到；看你能用的命令：/help。")
 # The WeCom app's custom menu: (top button, ((item, command line), ...)); a click runs the
 # command line as if typed, so the keys are role-neutral and the router checks the role.

@@ -253,8 +253,13 @@ def _canvas(title: str, width: int, rows: int,
 
 
 def _png(image: Image.Image) -> bytes:
+    """PNG bytes at zlib's default level, quick to save.
+
+    optimize=True took five times as long on a phone-sized flag picture for 3% fewer
+    bytes, and a city draws 120 grids at once (the benchmark).
+    """
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG", compress_level=6)
     return buffer.getvalue()
 
 

@@ -55,7 +55,7 @@ def slips(
         except Exception as error:  # network, a wrong token: the operator can name the bot
             reason = str(error).replace(token, "***")  # the token is a secret
             raise fail(texts.SLIPS_GETME_FAILED.format(reason=reason), 1) from None
-    found = with_app(lambda app: invite_rows(app, [], village))
+    found = with_app(lambda app: invite_rows(app, [], village), settings)
     if not found:
         raise fail(texts.SLIPS_NONE, 1)
     pages = write_slips(found, bot, output)
