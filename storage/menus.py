@@ -1,8 +1,8 @@
-"""Command menus per chat: who should see which menu, and which menu each chat was last sent.
+"""Command menus per chat: who should see which menu, and which menu each chat was sent.
 
 A menu goes out as an outbox row (``Outgoing.extra`` names the menu), so it is queued
-with the change that calls for it and delivered with retries like any message. The
-newest menu row of a chat is what the chat shows, so nothing else is stored.
+with the change that calls for it and delivered with retries like any message; the
+``chat_menu`` table keeps the menu each chat was last sent, so a menu is queued once.
 """
 
 from __future__ import annotations
@@ -11,19 +11,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.messages import ChatKind, Outgoing
 from core.roles import Role
 from storage import outbox
-from storage.outbox import decode
-from storage.schema import chat_binding, chat_identity, person
-from storage.schema import outbox as outbox_table
+from storage.schema import chat_binding, chat_identity, chat_menu, person
 
-# Outgoing.extra of a menu row: the menu's name, its digest, and for a group the one
-# member it is for (Telegram's chat-member scope); a chat's own menu has none.
-MENU, DIGEST, MEMBER = "menu", "menu_digest", "menu_member"
-KEY_PREFIX = "menu:"
+# Outgoing.extra of a menu row: the menu's name, and for a group the one member it is
+# for (Telegram's chat-member scope); a chat's own menu has none.
+MENU, MEMBER = "menu", "menu_member"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +52,9 @@ async def wanted(connection: AsyncConnection, channel: str) -> list[Wanted]:
                  select(chat_identity.c.external_user_id, person.c.role)
                  .join(person, person.c.id == chat_identity.c.person_id)
                  .where(chat_identity.c.channel == channel).order_by(chat_identity.c.id))]
-    groups = (await connection.execute(
-        select(chat_binding.c.external_chat_id, chat_binding.c.homestead_id)
-        .where(chat_binding.c.channel == channel).order_by(chat_binding.c.id))).all()
+    groups = await connection.execute(
+        select(chat_binding.c.external_chat_id)
+        .where(chat_binding.c.channel == channel).order_by(chat_binding.c.id))
     found += [Wanted(Target(group.external_chat_id, ChatKind.GROUP), Role.VILLAGER)
               for group in groups]
     members = await connection.execute(
@@ -73,32 +71,30 @@ async def wanted(connection: AsyncConnection, channel: str) -> list[Wanted]:
 
 async def shown(connection: AsyncConnection, channel: str) -> dict[Target, tuple[str, str]]:
     """The (menu, digest) each chat was last sent on ``channel``, by target."""
-    rows = await connection.execute(
-        select(outbox_table.c.chat_id, outbox_table.c.chat_kind, outbox_table.c.payload)
-        .where(outbox_table.c.channel == channel,
-               outbox_table.c.key.startswith(KEY_PREFIX + channel + ":"))
-        .order_by(outbox_table.c.id))
-    found: dict[Target, tuple[str, str]] = {}
-    for row in rows:
-        message = decode(row.chat_id, row.chat_kind, row.payload)
-        target = Target(row.chat_id, message.chat_kind, message.extra.get(MEMBER, ""))
-        found[target] = (message.extra[MENU], message.extra.get(DIGEST, ""))
-    return found
+    rows = await connection.execute(select(chat_menu).where(chat_menu.c.channel == channel))
+    return {Target(row.chat_id, ChatKind(row.chat_kind), row.member): (row.menu, row.digest)
+            for row in rows}
 
 
 async def channels(connection: AsyncConnection) -> list[str]:
     """The channels that have been sent menus: those that show one per chat."""
-    rows = await connection.execute(select(outbox_table.c.channel).distinct().where(
-        outbox_table.c.key.startswith(KEY_PREFIX)).order_by(outbox_table.c.channel))
+    rows = await connection.execute(select(chat_menu.c.channel).distinct()
+                                    .order_by(chat_menu.c.channel))
     return [row.channel for row in rows]
 
 
 async def queue(connection: AsyncConnection, channel: str, target: Target, menu: str,
                 digest: str, now: datetime) -> bool:
-    """Queue a menu for one chat (or one member in a group); return whether it was new."""
+    """Queue a menu for one chat (or one member in a group) and note it as that chat's."""
+    values = {"channel": channel, "chat_id": target.chat_id, "member": target.member,
+              "chat_kind": target.kind.value, "menu": menu, "digest": digest,
+              "queued_at": now}
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    await connection.execute(dialect.insert(chat_menu).values(**values).on_conflict_do_update(
+        index_elements=["channel", "chat_id", "member"],
+        set_={"chat_kind": target.kind.value, "menu": menu, "digest": digest,
+              "queued_at": now}))
     message = Outgoing(chat_id=target.chat_id, text="", chat_kind=target.kind,
-                       extra={MENU: menu, DIGEST: digest,
-                              **({MEMBER: target.member} if target.member else {})})
-    key = (f"{KEY_PREFIX}{channel}:{target.chat_id}:{target.member}:{menu}:{digest}:"
-           f"{now.isoformat()}")
+                       extra={MENU: menu, **({MEMBER: target.member} if target.member else {})})
+    key = f"menu:{channel}:{target.chat_id}:{target.member}:{menu}:{digest}:{now.isoformat()}"
     return await outbox.enqueue(connection, key=key, channel=channel, message=message, now=now)
