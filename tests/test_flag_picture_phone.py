@@ -11,15 +11,19 @@ from bot.wiring import App
 from core import texts
 from core.flags import ONSITE_CATEGORY, Flag, Placement
 from core.messages import Outgoing
+from core.supervision import Digest, Figures
 from handlers.pictures import (
     BANNER,
     BODY_SIZE,
+    DIGEST_WIDTHS,
     GRID_PAD,
+    LAG_FILL,
     MIN_TEXT,
     MIN_WIDTH,
     NAME_W,
     Stamp,
     _font,
+    digest_picture,
     flags_given,
     render_grid,
 )
@@ -140,3 +144,17 @@ async def test_confirm_publishes_pictures_stamped_and_a_correction_bannered(
         assert picture.width >= MIN_WIDTH and picture.getpixel((2, 2)) == (255, 255, 255)
     for picture in pictures(second):
         assert picture.width >= MIN_WIDTH and picture.getpixel((2, 2)) == BANNER
+
+
+def test_the_monthly_digest_is_drawn_for_a_phone_too() -> None:
+    digest = Digest("2026-10", "金竹村", (("枫树湾", Figures(meetings=1, quorate=1)),
+                                        ("杨家湾", Figures()), (LONG_NAME, Figures())),
+                    lagging_rows=frozenset({"杨家湾"}))
+    picture = image_of(digest_picture(digest))
+    assert picture.width >= MIN_WIDTH
+    assert LAG_FILL in {colour for _, colour in picture.getcolors(1 << 20) or []}
+    title, _heading, first, second, *long_name, footer = ink_runs(
+        picture, GRID_PAD, GRID_PAD + DIGEST_WIDTHS[0])
+    assert len(long_name) >= 2  # wrapped in its cell
+    assert min(bottom - top for top, bottom in (title, first, second, *long_name, footer)) \
+        >= 0.85 * MIN_TEXT
