@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -74,6 +74,23 @@ async def shown(connection: AsyncConnection, channel: str) -> dict[Target, tuple
     rows = await connection.execute(select(chat_menu).where(chat_menu.c.channel == channel))
     return {Target(row.chat_id, ChatKind(row.chat_kind), row.member): (row.menu, row.digest)
             for row in rows}
+
+
+async def unsent(connection: AsyncConnection, channel: str) -> bool:
+    """Whether a bound account or group on ``channel`` was never sent a menu: a quick look.
+
+    A binding is new then; a new role comes with a roster import, which refreshes the
+    menus itself, so between imports this is all the menu job needs to look at.
+    """
+    sent = select(chat_menu.c.chat_id).where(chat_menu.c.channel == channel,
+                                             chat_menu.c.member == "")
+    account = select(chat_identity.c.id).where(
+        chat_identity.c.channel == channel,
+        chat_identity.c.external_user_id.not_in(sent)).limit(1)
+    group = select(chat_binding.c.id).where(
+        chat_binding.c.channel == channel,
+        chat_binding.c.external_chat_id.not_in(sent)).limit(1)
+    return bool(await connection.scalar(select(exists(account) | exists(group))))
 
 
 async def channels(connection: AsyncConnection) -> list[str]:

@@ -99,7 +99,8 @@ async def test_menus_are_sent_once_until_a_role_changes(app: App, fake: FakeTele
         await start(app, fake, R01, "R01")
         await start(app, fake, V01, "V01")
         await settle(app, channel)
-        assert await channel.refresh_menus(app.context) == 0  # nothing changed
+        assert await channel.refresh_menus(app.context) == 0  # nothing bound since
+        assert await channel.refresh_menus(app.context, whole=True) == 0  # nor changed
         assert "minutes" not in fake.menu_for(private_chat(V01)["id"])
         # The roster makes V01 the recorder and R01 a villager: the import queues both menus.
         changed = tmp_path / "roster.csv"

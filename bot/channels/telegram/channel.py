@@ -40,6 +40,7 @@ from core import texts
 from core.messages import Capabilities, ChatKind, Outgoing
 from handlers import binding, menus
 from schedules.jobs import Job
+from storage import menus as storage_menus
 from storage.context import Context
 from storage.inbox import Entry
 
@@ -49,8 +50,8 @@ logger = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-# How often the menus of newly bound chats and changed roles are queued (``menus.refresh``).
-MENU_EVERY_SECONDS = 30
+# How often the menu job looks for chats bound since (a quick look; ``refresh_menus``).
+MENU_EVERY_SECONDS = 5
 
 
 def file_url(api_url: str) -> str:
@@ -142,14 +143,17 @@ class TelegramChannel(ChannelDefaults):
         await binding.move_group(self.app.context, CHANNEL, old_chat_id, new_chat_id)
         logger.info("telegram group %s is now supergroup %s", old_chat_id, new_chat_id)
 
-    async def refresh_menus(self, context: Context) -> int:
-        """Queue the menu of each bound chat whose role or binding changed; return how many.
+    async def refresh_menus(self, context: Context, *, whole: bool = False) -> int:
+        """Queue the menus of chats bound since the last look; ``whole``: of every chat.
 
-        Looked for in a read transaction: the write lock is taken only when one changed.
+        The menu job looks for new bindings only (a roster import refreshes the menus of
+        changed roles itself); start-up compares every chat's menu with its role's, so a
+        changed command table reaches everyone. The write lock is taken only to queue.
         """
         commands = self.app.router.commands
         async with context.db.read() as connection:
-            if not await menus.stale(connection, commands, CHANNEL):
+            if not (await menus.stale(connection, commands, CHANNEL) if whole
+                    else await storage_menus.unsent(connection, CHANNEL)):
                 return 0
         async with context.db.write() as connection:
             return await menus.refresh(connection, commands, CHANNEL, context.clock.now())
@@ -171,7 +175,7 @@ class TelegramChannel(ChannelDefaults):
                      for name, summary in menus.entries(commands, None, kind)], scope=scope)
         except TelegramError:
             logger.warning("telegram refused the command menu", exc_info=True)
-        await self.refresh_menus(self.app.context)
+        await self.refresh_menus(self.app.context, whole=True)
 
     async def _webhook(self, request: Request) -> Response:
         """Take an update from Telegram, which proves itself with the secret token."""
