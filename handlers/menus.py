@@ -3,7 +3,7 @@
 A channel that shows a menu per chat (Telegram) is sent, for each bound person's
 private chat, what /help lists to their role there; for each bound group, what it
 lists to villagers in a group, and to each leader of its 屋场, their role's. Menus
-are queued through the outbox only where the chat's newest one differs.
+are queued through the outbox only where the one a chat was last sent differs.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def digest(listed: Sequence[MenuEntry]) -> str:
 
 async def stale(connection: AsyncConnection, commands: Sequence[Command],
                 channel: str) -> list[tuple[menus.Target, str, str]]:
-    """(chat, menu, digest) of every bound chat on ``channel`` whose newest menu is not it."""
+    """(chat, menu, digest) of every bound chat on ``channel`` whose last menu sent is not it."""
     sent = await menus.shown(connection, channel)
     found = []
     for wanted in await menus.wanted(connection, channel):
@@ -60,7 +60,7 @@ async def stale(connection: AsyncConnection, commands: Sequence[Command],
 
 async def refresh(connection: AsyncConnection, commands: Sequence[Command], channel: str,
                   now: datetime) -> int:
-    """Queue the menu of every bound chat on ``channel`` whose newest menu is not it.
+    """Queue the menu of every bound chat on ``channel`` whose last menu sent is not it.
 
     Run at start-up, after a roster import and by the channel's menu job, so a
     binding or a new role reaches the person's menu. Returns how many were queued.
