@@ -53,7 +53,7 @@ FILE_TYPE = "application/octet-stream"
 
 # What people send that wuchang cannot read: the router tells them what it can take.
 UNREAD = (filters.VOICE | filters.AUDIO | filters.VIDEO | filters.VIDEO_NOTE
-          | filters.Sticker.ALL)
+          | filters.Sticker.ALL | filters.LOCATION | filters.CONTACT)
 
 Context = ContextTypes.DEFAULT_TYPE
 TelegramApp = Application[telegram_send.Bot, Context, dict[Any, Any], dict[Any, Any],
@@ -132,7 +132,7 @@ class UpdateHandlers:
             await self._send(reply)
 
     async def _on_unread(self, update: Update, _: Context) -> None:
-        """A voice message, video or sticker: handed on with nothing to read in it."""
+        """A voice message, video, sticker, location or contact: nothing to read in it."""
         message, user = update.message, update.effective_user
         if message is None or user is None or user.is_bot:
             return

@@ -28,6 +28,8 @@ from wechatpy.enterprise.events import ClickEvent, register_event
 from wechatpy.enterprise.exceptions import InvalidCorpIdException
 from wechatpy.enterprise.messages import (
     ImageMessage,
+    LinkMessage,
+    LocationMessage,
     TextMessage,
     VideoMessage,
     VoiceMessage,
@@ -181,13 +183,14 @@ def _signature(token: str, timestamp: str, nonce: str, encrypted: str) -> str:
 
 
 def _received(message: Any) -> Received | None:
-    """Plain values of a text, a picture or voice (no text), a menu or card click; else None."""
+    """Plain values of a text, a picture, voice or the like (no text), a click; else None."""
     user = str(message.source or "")
     agent = int(getattr(message, "agent", 0) or 0)
     if isinstance(message, TextMessage):
         return Received(key=f"msg:{message.id}" if message.id else _event_key(message),
                         user_id=user, agent_id=agent, text=str(message.content or ""))
-    if isinstance(message, ImageMessage | VoiceMessage | VideoMessage):
+    if isinstance(message, ImageMessage | VoiceMessage | VideoMessage | LocationMessage
+                  | LinkMessage):
         # Not fetched: nothing takes them from WeCom, so the router says what the bot can.
         return Received(key=f"msg:{message.id}" if message.id else _event_key(message),
                         user_id=user, agent_id=agent)
