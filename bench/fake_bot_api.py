@@ -8,6 +8,8 @@ does, and any call can be made to fail once (429 with ``retry_after``, say). Peo
 photos and documents are kept for getFile and the file download route. With
 ``flood_limits`` it also enforces Telegram's limits, 30 messages a second overall
 and 20 a minute per group, answering a message over either 429 and not delivering it.
+Command menus are kept by scope and descriptions as set, so ``menu_for`` tells what a
+person would see in a chat.
 """
 
 from __future__ import annotations
@@ -101,6 +103,16 @@ def private_chat(person: Json) -> Json:
     return {"id": person["id"], "type": "private", "first_name": person["first_name"]}
 
 
+def scope_key(scope: Json | None) -> tuple[str, int | None, int | None]:
+    """A BotCommandScope as (type, chat id, user id); none is the default scope."""
+    if not scope:
+        return ("default", None, None)
+    chat_id = scope.get("chat_id")
+    user_id = scope.get("user_id")
+    return (str(scope["type"]), None if chat_id is None else int(chat_id),
+            None if user_id is None else int(user_id))
+
+
 def group_chat(chat_id: int, title: str, kind: str = "group") -> Json:
     """A group or supergroup."""
     return {"id": chat_id, "type": kind, "title": title}
@@ -121,6 +133,9 @@ class FakeTelegram:
         self.files: dict[str, bytes] = {}  # file id -> what people sent, for getFile
         self.downloads: list[str] = []  # the file paths downloaded, in order
         self.held: dict[int, asyncio.Event] = {}
+        # What Telegram keeps: the command list by scope (see ``scope_key``), descriptions.
+        self.menus: dict[tuple[str, int | None, int | None], list[Json]] = {}
+        self.descriptions: dict[str, str] = {}
         self.flood_limits = FloodLimits() if flood_limits else None
         self.port = 0
         self._update_ids = itertools.count(1)
@@ -347,8 +362,48 @@ class FakeTelegram:
     async def _setWebhook(self, params: Json, files: dict[str, bytes]) -> bool:
         return True
 
-    async def _setMyCommands(self, params: Json, files: dict[str, bytes]) -> bool:
+    async def _setMyCommands(self, params: Json, files: dict[str, bytes]) -> bool | Failure:
+        commands = params.get("commands")
+        if not isinstance(commands, list) or len(commands) > 100:
+            return Failure(400, "Bad Request: commands must be a list of at most 100")
+        for command in commands:
+            name, description = command.get("command", ""), command.get("description", "")
+            if not (1 <= len(name) <= 32 and name == name.lower()
+                    and all(c.isascii() and (c.isalnum() or c == "_") for c in name)):
+                return Failure(400, "Bad Request: BOT_COMMAND_INVALID")
+            if not 1 <= len(description) <= 256:
+                return Failure(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
+        self.menus[scope_key(params.get("scope"))] = commands
         return True
+
+    async def _setMyDescription(self, params: Json, files: dict[str, bytes]) -> bool | Failure:
+        return self._describe("description", params, 512)
+
+    async def _setMyShortDescription(self, params: Json,
+                                     files: dict[str, bytes]) -> bool | Failure:
+        return self._describe("short_description", params, 120)
+
+    def _describe(self, field_name: str, params: Json, limit: int) -> bool | Failure:
+        text = str(params.get(field_name) or "")
+        if len(text) > limit:
+            return Failure(400, f"Bad Request: {field_name} is too long")
+        self.descriptions[field_name] = text
+        return True
+
+    def menu_for(self, chat_id: int, user_id: int | None = None) -> list[str]:
+        """The commands a person sees in a chat, by Telegram's order of scopes.
+
+        A group member's own scope, then the group's, then all groups; in a private
+        chat its own scope, then the default.
+        """
+        group = chat_id < 0
+        order = ([("chat_member", chat_id, user_id), ("chat", chat_id, None),
+                  ("all_group_chats", None, None)] if group
+                 else [("chat", chat_id, None), ("all_private_chats", None, None)])
+        for key in [*order, ("default", None, None)]:
+            if key in self.menus:
+                return [command["command"] for command in self.menus[key]]
+        return []
 
     async def _answerCallbackQuery(self, params: Json,
                                    files: dict[str, bytes]) -> Json | bool | Failure:

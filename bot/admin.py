@@ -13,7 +13,8 @@ from bot.files.roster import read_roster
 from bot.wiring import App
 from core.party import group_warnings, household_liaison_warnings
 from core.roster import liaison_warnings, roster_warnings, validate_roster
-from storage import events, invites, issues, liaison, org, outbox, party, seals, tasks
+from handlers.menus import refresh as refresh_menus
+from storage import events, invites, issues, liaison, menus, org, outbox, party, seals, tasks
 from storage import jobs as job_log
 from storage.jobs import JobRun
 from storage.org import ImportResult
@@ -34,6 +35,8 @@ async def import_roster_file(app: App, path: Path) -> ImportResult:
                                          "households_changed": result.households_changed,
                                          "villages_moved": result.villages_moved})
         result.warnings = await _roster_warnings(connection)
+        for channel in await menus.channels(connection):  # a new role, a new menu
+            await refresh_menus(connection, app.router.commands, channel, now)
     return result
 
 

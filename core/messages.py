@@ -62,7 +62,9 @@ class Incoming:
     platform's id of the message the button was on, where the platform has one.
     ``attachment`` is a picture or file sent with the message (its caption is
     ``text``), on channels that pass them (``Capabilities.passes_files``).
-    ``inbox_key`` is the key of the inbox row it was handled from, if any: what it
+    A message with neither text, payload nor attachment is one the channel does not
+    pass on (a voice message, a sticker, a WeCom picture): the router says what the bot
+    can take. ``inbox_key`` is the key of the inbox row it was handled from, if any: what it
     changes is committed with that row marked done, so it happens once.
     """
 

@@ -1201,3 +1201,32 @@ WUHAO_REMEDY_DONE_ALREADY = "{number}号整改任务已经办结了：{report}"
 WUHAO_REMEDY_DONE = "整改任务{number}号“{text}”已办结：{report}"
 WUHAO_REMEDY_DONE_TOLD = "{name}报整改任务{number}号已办结：{text}——{report}"
 WUHAO_MEMBERS_ONLY = "“五个好”进度给党员、入党积极分子和村干部看。"
+
+
+# --- issue 21 items 6 and 8: menus that fit the person, pictures and voice, flag pictures --
+# Telegram's description (at most 512 characters) and short description (at most 120).
+BOT_DESCRIPTION = ("红色屋场议事助手：屋场议事恳谈会的通知、签到和表决，问题清单的提交、"
+                   "上报和评价，村务公开和红黄旗评比结果。\n"
+                   "第一次使用请发送 /start 邀请码（邀请码向屋场长索取），之后发送 /help "
+                   "查看你能用的命令。")
+BOT_SHORT_DESCRIPTION = "红色屋场议事助手：开会、问题清单、村务公开。发送 /start 邀请码绑定身份。"
+# A picture or voice message no flow takes (a villager's, or any on a channel that does not
+# pass files on): what the bot can take instead.
+MEDIA_NOT_TAKEN = ("我还看不懂图片、语音和文件，请发文字。提问题：/issue 问题标题；"
+                   "签到：签到；看你能用的命令：/help。")
+# The WeCom app's custom menu: (top button, ((item, command line), ...)); a click runs the
+# command line as if typed, so the keys are role-neutral and the router checks the role.
+APP_MENU: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("会议", (("签到", "/checkin"), ("提议开会", "/request"), ("决议", "/decisions"))),
+    ("问题", (("提问题", "/issue"), ("问题清单", "/issues"), ("超期问题", "/issues 超期"))),
+    ("公开", (("通知公示", "/notices"), ("帮助", "/help"))),
+)
+WECOM_MENU_SET = "已设置企业微信应用菜单：{names}。"
+SLIPS_GETME_FAILED = "没能向 Telegram 问到机器人用户名（{reason}）。请用 --bot 用户名 指定。"
+CLI_HELP["wecom menu"] = "设置企业微信应用菜单（会议、问题、公开），点菜单项即发出对应命令。"
+# The grid's flag picture (F8): its version and day, a correction's banner, what it gave.
+GRID_PICTURE_STAMP = "第{version}版 · {day} 确认{meeting}"
+GRID_PICTURE_MEETING = "（班子会 {day}）"
+GRID_PICTURE_CORRECTION = "【更正】第{version}版，更正第{previous}版"
+GRID_PICTURE_GIVEN = "本月实发红旗{reds}面、黄旗{yellows}面{onsite}。"
+GRID_PICTURE_GIVEN_ONSITE = "，另有现场会红旗{count}面"

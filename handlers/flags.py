@@ -19,7 +19,7 @@ from core.roles import Role
 from core.when import parse_day
 from handlers import rectification, talks
 from handlers.context import Context, Refusal, Request
-from handlers.pictures import grid_pictures
+from handlers.pictures import Stamp, grid_pictures
 from storage import events, flag_review, flags, notify, org, outbox, publication
 from storage.events import SYSTEM, Actor
 
@@ -247,7 +247,8 @@ async def confirm(context: Context, request: Request) -> list[Outgoing]:
 
     A read-only command that writes in its own short transaction: the draft is read and
     its grid pictures drawn with no write lock held; the write drafts the month again and
-    stores and publishes it only if nothing changed meanwhile, so the confirmation and
+    stores and publishes it only if nothing changed meanwhile (nor the version the
+    pictures state), so the confirmation and
     its messages commit together, and a second /confirm racing this one finds the
     version confirmed. A month that changed is drawn again, a few times at most.
     """
@@ -264,11 +265,16 @@ async def confirm(context: Context, request: Request) -> list[Outgoing]:
     unchanged = await flags.confirmed_as(request.connection, result, township_id)
     if unchanged is not None:
         return [request.reply(texts.CONFIRMED_ALREADY.format(month=month, version=unchanged))]
+    version = await flags.next_version(request.connection, township_id, month)
     for _ in range(CONFIRM_ATTEMPTS):
-        pictures = grid_pictures(context.rules.scheme, result)
+        # The pictures state the version and day they confirm (issue 21 item 8).
+        pictures = grid_pictures(context.rules.scheme, result,
+                                 Stamp(version, today, meeting_day))
         async with context.db.write() as connection:
             drawn, result = result, await draft(context, connection, township_id, month)
-            if result == drawn:
+            drawn_version, version = version, await flags.next_version(connection,
+                                                                       township_id, month)
+            if result == drawn and version == drawn_version:
                 await _require_reviewed(connection, township_id, month, today)
                 return [await _store_and_publish(context, connection, request, result,
                                                  pictures, meeting_day)]

@@ -304,7 +304,9 @@ async def _attach(context: Context, request: Request, attachment: Attachment) ->
     homestead = request.homestead
     in_place = request.incoming.chat_kind is ChatKind.PRIVATE or (
         homestead is not None and covers(person.role, person.place, homestead.place))
-    if scope_for(person.role, person.place) is None or not in_place:  # rule P1
+    if scope_for(person.role, person.place) is None:  # rule P1: nobody to publish to
+        raise Refusal(texts.MEDIA_NOT_TAKEN)
+    if not in_place:
         raise Refusal(texts.ATTACH_NOT_PUBLISHER)
     if attachment.too_big:
         raise Refusal(texts.ATTACH_TOO_BIG.format(most=size_label(MAX_ATTACHMENT)))

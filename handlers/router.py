@@ -143,9 +143,11 @@ class Router:
         """Handle one message; a refusal or a failure changes nothing and gets a reply."""
         parsed = self.parse(incoming)
         if parsed is None:
-            if incoming.chat_kind is ChatKind.PRIVATE and incoming.text:
-                return [_reply(incoming, texts.NOT_A_COMMAND_PRIVATE)]
-            return []
+            if incoming.chat_kind is not ChatKind.PRIVATE:
+                return []
+            if incoming.text is None:  # a voice message, a sticker: nothing to read
+                return [_reply(incoming, texts.MEDIA_NOT_TAKEN)]
+            return [_reply(incoming, texts.NOT_A_COMMAND_PRIVATE)] if incoming.text else []
         name, args = parsed
         if "\x00" in (incoming.text or "") or "\x00" in (incoming.payload or ""):
             # PostgreSQL's text cannot hold NUL; refused on every database alike.

@@ -313,13 +313,18 @@ async def _attendance(connection: AsyncConnection, village_ids: list[int], start
     return found
 
 
+async def next_version(connection: AsyncConnection, township_id: int, month: str) -> int:
+    """The version number the month's next confirmation will have: 1 for the first."""
+    return int(await connection.scalar(select(func.coalesce(
+        func.max(flag_confirmation.c.version), 0)).where(
+        flag_confirmation.c.township_id == township_id,
+        flag_confirmation.c.month == month)) or 0) + 1
+
+
 async def confirm(connection: AsyncConnection, result: MonthResult, township_id: int,
                   by: int | None, now: datetime, meeting_date: date | None = None) -> int:
     """Freeze a draft as the month's next confirmed version; return the version number."""
-    version = int(await connection.scalar(select(func.coalesce(
-        func.max(flag_confirmation.c.version), 0)).where(
-        flag_confirmation.c.township_id == township_id,
-        flag_confirmation.c.month == result.month)) or 0) + 1
+    version = await next_version(connection, township_id, result.month)
     created = await connection.execute(insert(flag_confirmation).values(
         township_id=township_id, month=result.month, version=version, confirmed_by=by,
         confirmed_at=now, meeting_date=meeting_date))

@@ -837,3 +837,16 @@ lease = Table(
     Column("holder", String(128), nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
 )
+
+# The command menu each chat (or one member in a group, ``member``; "" for the chat) was
+# last sent, by name and digest of its entries: menus are queued only where they differ.
+chat_menu = Table(
+    "chat_menu", metadata,
+    Column("channel", String(16), primary_key=True),
+    Column("chat_id", String(128), primary_key=True),
+    Column("member", String(128), primary_key=True),
+    Column("chat_kind", String(8), nullable=False),
+    Column("menu", String(64), nullable=False),
+    Column("digest", String(16), nullable=False),
+    Column("queued_at", UTCDateTime, nullable=False),
+)

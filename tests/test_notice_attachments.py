@@ -156,7 +156,7 @@ async def test_what_cannot_be_attached_changes_nothing(app: App, bot: FakeBot,
     number = await notice(bot, HEAD, FENGSHU)
     assert await send_file(bot, VILLAGER, FENGSHU, PICTURE) == []
     assert texts_of(await send_file(bot, VILLAGER, "private", PICTURE)) == [
-        texts.ATTACH_NOT_PUBLISHER]
+        texts.MEDIA_NOT_TAKEN]  # issue 21 item 6: what the bot can take
     # Not where the head may publish: another 屋场's group.
     assert await send_file(bot, HEAD, YANGJIA, PICTURE) == []
     # Over the limit (the channel did not download it).

@@ -15,6 +15,7 @@ import handlers.flags
 from bot.wiring import App
 from core import texts
 from core.flags import MonthResult, Scheme, draft_month
+from handlers.pictures import Stamp
 from storage import flags, org
 from storage.schema import flag_confirmation, outbox
 from tests.conftest import START, FakeBot, reviewed, texts_of
@@ -39,9 +40,10 @@ class Writes:
         original = database.write
         draw = handlers.flags.grid_pictures
 
-        def watched_draw(scheme: Scheme, result: MonthResult) -> dict[str, bytes]:
+        def watched_draw(scheme: Scheme, result: MonthResult,
+                         stamp: Stamp | None = None) -> dict[str, bytes]:
             self.drawn.append((result, self.open))
-            return draw(scheme, result)
+            return draw(scheme, result, stamp)
 
         @asynccontextmanager
         async def write() -> AsyncIterator[AsyncConnection]:

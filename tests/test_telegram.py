@@ -42,11 +42,10 @@ from bot.wiring import App, build_app
 from core import texts
 from core.clock import ManualClock
 from core.messages import Button, ChatKind, Outgoing
-from handlers.table import COMMANDS
 from storage import chats, invites, outbox
 from storage.schema import notice_attachment
 from storage.schema import outbox as outbox_table
-from tests.conftest import SHANGHAI, SMALL_ROSTER, FakeBot
+from tests.conftest import SHANGHAI, SMALL_ROSTER
 
 H01, R01, V01, C01, H02 = (user(501, "李勇"), user(502, "袁东成"), user(503, "李平杰"),
                            user(504, "杨村官"), user(505, "杨德胜"))
@@ -185,35 +184,6 @@ async def test_start_bind_and_group_housekeeping(sqlite_app: App, fake: FakeTele
         assert f"removed from telegram group {MAPLE['id']}" in caplog.text
         assert await homestead_of(sqlite_app, MAPLE["id"]) is not None  # the binding stays
     assert fake.calls_of("getMe") and fake.calls_of("deleteWebhook")
-
-
-async def test_command_menu_is_in_chinese(sqlite_app: App, fake: FakeTelegram) -> None:
-    async with running(sqlite_app, fake):
-        pass
-    [menu] = fake.calls_of("setMyCommands")
-    typed = [command for command in COMMANDS
-             if not (command.button_only or command.attachment_only)]
-    assert menu.params["commands"] == [
-        {"command": command.name, "description": command.help.summary} for command in typed]
-    assert {"command": "meeting", "description": "安排议事恳谈会"} in menu.params["commands"]
-    assert not {"vote", "mconfirm", "mcancel"} & {item["command"] for item in
-                                                   menu.params["commands"]}
-
-
-async def test_menu_lists_exactly_what_help_can_list(sqlite_app: App, fake: FakeTelegram,
-                                                     clock: ManualClock) -> None:
-    console = FakeBot(sqlite_app, clock)
-    await console.start(set())
-    listed = set()
-    for person in ("NOBODY", "T01", "C01", "H01", "R01", "V01"):
-        for chat in ("private", "枫树湾"):
-            [reply] = await console.say(person, chat, "/help")
-            listed |= {line.split()[0].removeprefix("/") for line in reply.text.splitlines()[1:]}
-    async with running(sqlite_app, fake):
-        pass
-    [menu] = fake.calls_of("setMyCommands")
-    assert [item["command"] for item in menu.params["commands"]] == [
-        command.name for command in COMMANDS if command.name in listed]
 
 
 async def test_whole_meeting_with_buttons(app: App, fake: FakeTelegram,

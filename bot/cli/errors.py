@@ -11,8 +11,9 @@ import socket
 from typing import Any
 
 import typer
+from typer._click.core import Command
 from typer._click.core import Context as ClickContext
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 from typer.exceptions import TyperException
 
 from core import texts
@@ -84,7 +85,21 @@ def explain(error: BaseException, database_url: str | None) -> str | None:
 
 
 class ExplainingGroup(TyperGroup):
-    """The ``wuchang`` group: known failures become a short message and exit code 1."""
+    """The ``wuchang`` group: known failures become a short message and exit code 1.
+
+    Its help option, and that of every command under it, reads in Chinese.
+    """
+
+    def get_help_option(self, ctx: ClickContext) -> TyperOption | None:
+        """The help option, described in Chinese rather than Click's English."""
+        return _in_chinese(super().get_help_option(ctx))
+
+    def get_command(self, ctx: ClickContext, cmd_name: str) -> Command | None:
+        """A subcommand (and the commands under it) with the help option in Chinese."""
+        found = super().get_command(ctx, cmd_name)
+        if found is not None:
+            _chinese_help_options(found, ctx)
+        return found
 
     def invoke(self, ctx: ClickContext) -> Any:
         """Run the subcommand, translating the errors an operator can fix."""
@@ -99,6 +114,20 @@ class ExplainingGroup(TyperGroup):
             logger.debug("command failed", exc_info=error)
             typer.echo(message, err=True)
             raise typer.Exit(1) from None
+
+
+def _in_chinese(option: TyperOption | None) -> TyperOption | None:
+    if option is not None:
+        option.help = texts.CLI_HELP_OPTION
+    return option
+
+
+def _chinese_help_options(command: Command, ctx: ClickContext) -> None:
+    """Describe the help option of ``command`` and of every command under it in Chinese."""
+    _in_chinese(command.get_help_option(ctx))
+    if isinstance(command, TyperGroup):
+        for child in command.commands.values():
+            _chinese_help_options(child, ctx)
 
 
 def _configured_url() -> str | None:

@@ -33,16 +33,29 @@ def slips(
     output: Annotated[Path, typer.Option("--output", "-o", help="FILE.pdf")],
     village: Annotated[str | None, typer.Option("--village", help="只印这个村")] = None,
     bot: Annotated[str | None, typer.Option(
-        "--bot", help="Telegram 机器人用户名：每张条加上 t.me 链接的二维码")] = None,
+        "--bot", help="Telegram 机器人用户名：每张条加上 t.me 链接的二维码；"
+                      "设了 WUCHANG_TELEGRAM_TOKEN 时可不填，向 Telegram 询问")] = None,
 ) -> None:
     """Write invite slips (name, 屋场, code, QR of the Telegram link) on A4 to cut out."""
+    import asyncio
+
     from bot.admin import invite_rows
     from bot.cli.common import with_app
     from bot.files.slips import write_slips
 
     if output.suffix.lower() != ".pdf":
         raise fail(texts.SLIPS_BAD_SUFFIX)
-    found = with_app(lambda app: invite_rows(app, [], village))
+    settings = settings_or_fail()
+    token = settings.telegram_token
+    if bot is None and token:
+        from bot.channels.telegram.identity import bot_username
+
+        try:
+            bot = asyncio.run(bot_username(token, settings.telegram_api_url))
+        except Exception as error:  # network, a wrong token: the operator can name the bot
+            reason = str(error).replace(token, "***")  # the token is a secret
+            raise fail(texts.SLIPS_GETME_FAILED.format(reason=reason), 1) from None
+    found = with_app(lambda app: invite_rows(app, [], village), settings)
     if not found:
         raise fail(texts.SLIPS_NONE, 1)
     pages = write_slips(found, bot, output)

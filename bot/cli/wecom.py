@@ -13,7 +13,8 @@ if TYPE_CHECKING:
     from bot.channels.wecom.channel import WeComChannel
     from bot.wiring import App
 
-wecom_cli = typer.Typer(help="企业微信：建屋场群，绑定群机器人。", no_args_is_help=True)
+wecom_cli = typer.Typer(help="企业微信：建屋场群，绑定群机器人，设置应用菜单。",
+                        no_args_is_help=True)
 
 PLACE_HELP = "屋场 or 村/屋场"
 
@@ -40,6 +41,31 @@ def bind_robot(
     from bot.channels.wecom import groups as wecom_groups
 
     typer.echo(_run(lambda app, channel: wecom_groups.bind_robot(app, place, webhook)))
+
+
+@wecom_cli.command("menu")
+def menu() -> None:
+    """Set the app's custom menu (会议, 问题, 公开): each item runs a command for anyone."""
+    import asyncio
+
+    from bot.channels.wecom.api import WeComApi
+    from bot.channels.wecom.menu import set_menu
+    from core import texts
+    from core.messages import DeliveryError
+
+    settings = settings_or_fail()
+    corp_id, secret, agent_id = (settings.wecom_corp_id, settings.wecom_secret,
+                                 settings.wecom_agent_id)
+    if not (corp_id and secret and agent_id is not None):
+        raise fail(texts.WECOM_NOT_CONFIGURED)
+    api = WeComApi(corp_id=corp_id, secret=secret, agent_id=agent_id,
+                   api_url=settings.wecom_api_url)
+    try:
+        typer.echo(asyncio.run(set_menu(api)))
+    except DeliveryError as error:
+        raise fail(texts.WECOM_API_FAILED.format(reason=error.reason)) from None
+    finally:
+        api.close()
 
 
 def _run(work: Callable[[App, WeComChannel], Awaitable[str]]) -> str:

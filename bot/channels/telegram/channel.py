@@ -14,11 +14,12 @@ import json
 import logging
 import os
 import secrets
+from functools import partial
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
-from telegram import BotCommand, Update
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeDefault, Update
 from telegram.error import TelegramError
 from telegram.ext import Application
 
@@ -35,8 +36,12 @@ from bot.channels.telegram.updates import (
 )
 from bot.settings import Settings
 from bot.wiring import App
-from core.messages import Capabilities, Outgoing
-from handlers import binding
+from core import texts
+from core.messages import Capabilities, ChatKind, Outgoing
+from handlers import binding, menus
+from schedules.jobs import Job
+from storage import menus as storage_menus
+from storage.context import Context
 from storage.inbox import Entry
 
 __all__ = ["CHANNEL", "SECRET_HEADER", "WEBHOOK_PATH", "TelegramChannel", "build", "file_url"]
@@ -45,6 +50,8 @@ logger = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# How often the menu job looks for chats bound since (a quick look; ``refresh_menus``).
+MENU_EVERY_SECONDS = 5
 
 
 def file_url(api_url: str) -> str:
@@ -85,13 +92,15 @@ class TelegramChannel(ChannelDefaults):
             builder = builder.updater(None)
         self.application: TelegramApp = builder.build()
         self.bot = self.application.bot
-        self.sender = TelegramSender(self.bot, self.move_group)
+        self.sender = TelegramSender(self.bot, self.move_group,
+                                     partial(menus.entries_of, app.router.commands))
         self.leader: PollingLeader | None = None
         if self.application.updater is not None:
             self.leader = PollingLeader(app.context, self.application.updater, app.worker,
                                         self._start_polling)
         UpdateHandlers(app, self.application, self.move_group).register()
         app.intake.handlers[CHANNEL] = self._from_inbox
+        app.jobs.append(Job("telegram_menus", MENU_EVERY_SECONDS, self.refresh_menus))
 
     async def send(self, message: Outgoing) -> None:
         """Deliver one outbox row; Bot API errors become DeliveryError."""
@@ -104,7 +113,7 @@ class TelegramChannel(ChannelDefaults):
         return [Route(WEBHOOK_PATH, self._webhook, methods=["POST"])]
 
     async def start(self) -> None:
-        """Connect (getMe), publish the command menu, then poll or register the webhook."""
+        """Connect (getMe), publish the menus and description, then poll or register the webhook."""
         try:
             await self.application.initialize()
             await self._set_commands()
@@ -134,14 +143,39 @@ class TelegramChannel(ChannelDefaults):
         await binding.move_group(self.app.context, CHANNEL, old_chat_id, new_chat_id)
         logger.info("telegram group %s is now supergroup %s", old_chat_id, new_chat_id)
 
+    async def refresh_menus(self, context: Context, *, whole: bool = False) -> int:
+        """Queue the menus of chats bound since the last look; ``whole``: of every chat.
+
+        The menu job looks for new bindings only (a roster import refreshes the menus of
+        changed roles itself); start-up compares every chat's menu with its role's, so a
+        changed command table reaches everyone. The write lock is taken only to queue.
+        """
+        commands = self.app.router.commands
+        async with context.db.read() as connection:
+            if not (await menus.stale(connection, commands, CHANNEL) if whole
+                    else await storage_menus.unsent(connection, CHANNEL)):
+                return 0
+        async with context.db.write() as connection:
+            return await menus.refresh(connection, commands, CHANNEL, context.clock.now())
+
     async def _set_commands(self) -> None:
-        """The command menu: every typed command with its Chinese summary."""
-        commands = [BotCommand(command.name, command.help.summary)
-                    for command in self.app.router.commands if command.help is not None]
+        """The bot's Chinese description and the menus of people not bound yet.
+
+        A bound person's private chat and each bound group get their own menus
+        through the outbox (``refresh_menus``), by role, from the same command table.
+        """
+        commands = self.app.router.commands
         try:
-            await self.bot.set_my_commands(commands)
+            await self.bot.set_my_description(texts.BOT_DESCRIPTION)
+            await self.bot.set_my_short_description(texts.BOT_SHORT_DESCRIPTION)
+            for scope, kind in ((BotCommandScopeDefault(), ChatKind.PRIVATE),
+                                (BotCommandScopeAllGroupChats(), ChatKind.GROUP)):
+                await self.bot.set_my_commands(
+                    [BotCommand(name, summary)
+                     for name, summary in menus.entries(commands, None, kind)], scope=scope)
         except TelegramError:
             logger.warning("telegram refused the command menu", exc_info=True)
+        await self.refresh_menus(self.app.context, whole=True)
 
     async def _webhook(self, request: Request) -> Response:
         """Take an update from Telegram, which proves itself with the secret token."""

@@ -10,11 +10,19 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeChatMember,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
 from core.messages import Button, DeliveryError, Outgoing
+from storage.menus import MEMBER, MENU
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +33,8 @@ ANSWER_LIMIT = 200  # characters in a callback query answer
 
 Bot = ExtBot[int]
 GroupMoved = Callable[[str, str], Awaitable[None]]
+# A menu's (command, summary) entries by its name; ValueError for a name no longer known.
+MenuOf = Callable[[str], list[tuple[str, str]]]
 
 
 def callback_data(payload: str) -> str:
@@ -157,6 +167,19 @@ async def _send_photo(bot: Bot, message: Outgoing, caption: str | None,
         photos.remember(image, await upload())
 
 
+async def set_menu(bot: Bot, message: Outgoing, menu_of: MenuOf) -> None:
+    """Show a menu row's commands in its chat, or to its one member in a group."""
+    try:
+        listed = menu_of(message.extra[MENU])
+    except ValueError:  # a row queued by another version of the command table
+        raise DeliveryError(f"unknown menu {message.extra[MENU]!r}", permanent=True) from None
+    commands = [BotCommand(name, summary) for name, summary in listed]
+    member = message.extra.get(MEMBER)
+    scope = (BotCommandScopeChatMember(message.chat_id, int(member)) if member
+             else BotCommandScopeChat(message.chat_id))
+    await bot.set_my_commands(commands, scope=scope)
+
+
 async def edit(bot: Bot, message: Outgoing, message_id: int,
                kept: InlineKeyboardMarkup | None, *, retries: int | None = None) -> None:
     """Rewrite a message in place with new text, keeping its keyboard unless new buttons come."""
@@ -196,19 +219,26 @@ class TelegramSender:
     at once: enough to reach the limit of 30 messages a second.
     """
 
-    def __init__(self, bot: Bot, group_moved: GroupMoved) -> None:
+    def __init__(self, bot: Bot, group_moved: GroupMoved, menu_of: MenuOf) -> None:
         self.bot = bot
         self.group_moved = group_moved
+        self.menu_of = menu_of
         self.photos = UploadedPhotos()
 
     async def send(self, message: Outgoing) -> None:
-        """Deliver one message, following a group that became a supergroup."""
+        """Deliver one message or menu, following a group that became a supergroup."""
         try:
             try:
-                await send(self.bot, message, photos=self.photos)
+                await self._deliver(message)
             except ChatMigrated as migrated:
                 new_chat_id = str(migrated.new_chat_id)
                 await self.group_moved(message.chat_id, new_chat_id)
-                await send(self.bot, replace(message, chat_id=new_chat_id), photos=self.photos)
+                await self._deliver(replace(message, chat_id=new_chat_id))
         except TelegramError as error:
             raise delivery_error(error) from error
+
+    async def _deliver(self, message: Outgoing) -> None:
+        if MENU in message.extra:
+            await set_menu(self.bot, message, self.menu_of)
+        else:
+            await send(self.bot, message, photos=self.photos)

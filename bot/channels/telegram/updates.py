@@ -51,6 +51,10 @@ PHOTO_NAME = "图片.jpg"  # Telegram sends photos as JPEG, without a name
 PHOTO_TYPE = "image/jpeg"
 FILE_TYPE = "application/octet-stream"
 
+# What people send that wuchang cannot read: the router tells them what it can take.
+UNREAD = (filters.VOICE | filters.AUDIO | filters.VIDEO | filters.VIDEO_NOTE
+          | filters.Sticker.ALL | filters.LOCATION | filters.CONTACT)
+
 Context = ContextTypes.DEFAULT_TYPE
 TelegramApp = Application[telegram_send.Bot, Context, dict[Any, Any], dict[Any, Any],
                           dict[Any, Any], None]
@@ -94,6 +98,8 @@ class UpdateHandlers:
         add(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, self._on_text))
         add(MessageHandler(filters.UpdateType.MESSAGE & (filters.PHOTO | filters.Document.ALL),
                            self._on_file))
+        add(MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & UNREAD,
+                           self._on_unread))
         self.application.add_error_handler(self._on_error)
 
     async def _on_text(self, update: Update, _: Context) -> None:
@@ -122,6 +128,17 @@ class UpdateHandlers:
                             user_id=str(user.id), text=message.caption,
                             user_name=user.full_name, attachment=attachment,
                             inbox_key=inbox_key(update))
+        for reply in await self.app.answer(incoming):
+            await self._send(reply)
+
+    async def _on_unread(self, update: Update, _: Context) -> None:
+        """A voice message, video, sticker, location or contact: nothing to read in it."""
+        message, user = update.message, update.effective_user
+        if message is None or user is None or user.is_bot:
+            return
+        incoming = Incoming(channel=CHANNEL, chat_id=str(message.chat.id),
+                            chat_kind=ChatKind.PRIVATE, user_id=str(user.id),
+                            user_name=user.full_name, inbox_key=inbox_key(update))
         for reply in await self.app.answer(incoming):
             await self._send(reply)
 

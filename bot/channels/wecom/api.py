@@ -140,6 +140,10 @@ class WeComApi:
         await self._call(lambda: self.client.post("message/update_template_card",
                                                   data={"agentid": self.agent_id, **body}))
 
+    async def create_menu(self, body: dict[str, Any]) -> None:
+        """menu/create: the app's custom menu, replacing the one it had."""
+        await self._call(lambda: self.client.menu.create(self.agent_id, body))
+
     async def create_chat(self, chat_id: str, name: str, owner: str,
                           members: list[str]) -> str:
         """appchat/create and return the chat id WeCom confirms."""

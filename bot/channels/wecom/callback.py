@@ -24,9 +24,16 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from wechatpy.enterprise import parse_message
 from wechatpy.enterprise.crypto import WeChatCrypto
-from wechatpy.enterprise.events import register_event
+from wechatpy.enterprise.events import ClickEvent, register_event
 from wechatpy.enterprise.exceptions import InvalidCorpIdException
-from wechatpy.enterprise.messages import TextMessage
+from wechatpy.enterprise.messages import (
+    ImageMessage,
+    LinkMessage,
+    LocationMessage,
+    TextMessage,
+    VideoMessage,
+    VoiceMessage,
+)
 from wechatpy.events import BaseEvent
 from wechatpy.exceptions import InvalidSignatureException
 from wechatpy.fields import IntegerField, StringField
@@ -176,12 +183,21 @@ def _signature(token: str, timestamp: str, nonce: str, encrypted: str) -> str:
 
 
 def _received(message: Any) -> Received | None:
-    """Plain values of a text message or a card click; None for what wuchang ignores."""
+    """Plain values of a text, a picture, voice or the like (no text), a click; else None."""
     user = str(message.source or "")
     agent = int(getattr(message, "agent", 0) or 0)
     if isinstance(message, TextMessage):
         return Received(key=f"msg:{message.id}" if message.id else _event_key(message),
                         user_id=user, agent_id=agent, text=str(message.content or ""))
+    if isinstance(message, ImageMessage | VoiceMessage | VideoMessage | LocationMessage
+                  | LinkMessage):
+        # Not fetched: nothing takes them from WeCom, so the router says what the bot can.
+        return Received(key=f"msg:{message.id}" if message.id else _event_key(message),
+                        user_id=user, agent_id=agent)
+    if isinstance(message, ClickEvent):  # the app menu: its key is a command line
+        # Two items clicked within a second differ by their key, which names no choice.
+        return Received(key=_event_key(message, str(message.key or "")), user_id=user,
+                        agent_id=agent, text=str(message.key or ""))
     if isinstance(message, TemplateCardEvent):
         return Received(key=_event_key(message), user_id=user, agent_id=agent,
                         payload=str(message.key), task_id=str(message.task_id) or None,
@@ -190,14 +206,16 @@ def _received(message: Any) -> Received | None:
     return None
 
 
-def _event_key(message: Any) -> str:
+def _event_key(message: Any, menu_key: str = "") -> str:
     """Events have no MsgId: the sender, the time, the event, its task and response code.
 
-    Never the button pressed: the key outlives the handling as the replay guard, and a
-    survey card's choice (rule Y3) must not be kept beside who made it.
+    Never a card's button pressed: the key outlives the handling as the replay guard,
+    and a survey card's choice (rule Y3) must not be kept beside who made it. An app
+    menu item (``menu_key``) is a command anyone may send, so it may tell clicks apart.
     """
     parts = [str(message.source), str(message.time), str(getattr(message, "event", "")),
              str(getattr(message, "task_id", "")), str(getattr(message, "response_code", ""))]
+    parts += [menu_key] if menu_key else []
     return "event:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
 
 

@@ -1,0 +1,117 @@
+"""Command menus per chat: who should see which menu, and which menu each chat was sent.
+
+A menu goes out as an outbox row (``Outgoing.extra`` names the menu), so it is queued
+with the change that calls for it and delivered with retries like any message; the
+``chat_menu`` table keeps the menu each chat was last sent, so a menu is queued once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, exists, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.messages import ChatKind, Outgoing
+from core.roles import Role
+from storage import outbox
+from storage.schema import chat_binding, chat_identity, chat_menu, person
+
+# Outgoing.extra of a menu row: the menu's name, and for a group the one member it is
+# for (Telegram's chat-member scope); a chat's own menu has none.
+MENU, MEMBER = "menu", "menu_member"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a menu is shown: a private chat, a group, or one member in a group."""
+
+    chat_id: str
+    kind: ChatKind
+    member: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """A bound chat and the role whose menu it should show (a group: its members' role)."""
+
+    target: Target
+    role: Role
+
+
+async def wanted(connection: AsyncConnection, channel: str) -> list[Wanted]:
+    """Every bound person's private chat by role; every bound group, and its leaders in it.
+
+    A group shows the villagers' menu; a person of its 屋场 with another role sees
+    their role's menu in that group.
+    """
+    found = [Wanted(Target(row.external_user_id, ChatKind.PRIVATE), Role(row.role))
+             for row in await connection.execute(
+                 select(chat_identity.c.external_user_id, person.c.role)
+                 .join(person, person.c.id == chat_identity.c.person_id)
+                 .where(chat_identity.c.channel == channel).order_by(chat_identity.c.id))]
+    groups = await connection.execute(
+        select(chat_binding.c.external_chat_id)
+        .where(chat_binding.c.channel == channel).order_by(chat_binding.c.id))
+    found += [Wanted(Target(group.external_chat_id, ChatKind.GROUP), Role.VILLAGER)
+              for group in groups]
+    members = await connection.execute(
+        select(chat_binding.c.external_chat_id, chat_identity.c.external_user_id, person.c.role)
+        .join(person, person.c.homestead_id == chat_binding.c.homestead_id)
+        .join(chat_identity, and_(chat_identity.c.person_id == person.c.id,
+                                  chat_identity.c.channel == channel))
+        .where(chat_binding.c.channel == channel, person.c.role != Role.VILLAGER.value)
+        .order_by(chat_binding.c.id, person.c.id))
+    found += [Wanted(Target(row.external_chat_id, ChatKind.GROUP, row.external_user_id),
+                     Role(row.role)) for row in members]
+    return found
+
+
+async def shown(connection: AsyncConnection, channel: str) -> dict[Target, tuple[str, str]]:
+    """The (menu, digest) each chat was last sent on ``channel``, by target."""
+    rows = await connection.execute(select(chat_menu).where(chat_menu.c.channel == channel))
+    return {Target(row.chat_id, ChatKind(row.chat_kind), row.member): (row.menu, row.digest)
+            for row in rows}
+
+
+async def unsent(connection: AsyncConnection, channel: str) -> bool:
+    """Whether a bound account or group on ``channel`` was never sent a menu: a quick look.
+
+    A binding is new then; a new role comes with a roster import, which refreshes the
+    menus itself, so between imports this is all the menu job needs to look at.
+    """
+    sent = select(chat_menu.c.chat_id).where(chat_menu.c.channel == channel,
+                                             chat_menu.c.member == "")
+    account = select(chat_identity.c.id).where(
+        chat_identity.c.channel == channel,
+        chat_identity.c.external_user_id.not_in(sent)).limit(1)
+    group = select(chat_binding.c.id).where(
+        chat_binding.c.channel == channel,
+        chat_binding.c.external_chat_id.not_in(sent)).limit(1)
+    return bool(await connection.scalar(select(exists(account) | exists(group))))
+
+
+async def channels(connection: AsyncConnection) -> list[str]:
+    """The channels that have been sent menus: those that show one per chat."""
+    rows = await connection.execute(select(chat_menu.c.channel).distinct()
+                                    .order_by(chat_menu.c.channel))
+    return [row.channel for row in rows]
+
+
+async def queue(connection: AsyncConnection, channel: str, target: Target, menu: str,
+                digest: str, now: datetime) -> bool:
+    """Queue a menu for one chat (or one member in a group) and note it as that chat's."""
+    values = {"channel": channel, "chat_id": target.chat_id, "member": target.member,
+              "chat_kind": target.kind.value, "menu": menu, "digest": digest,
+              "queued_at": now}
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    await connection.execute(dialect.insert(chat_menu).values(**values).on_conflict_do_update(
+        index_elements=["channel", "chat_id", "member"],
+        set_={"chat_kind": target.kind.value, "menu": menu, "digest": digest,
+              "queued_at": now}))
+    message = Outgoing(chat_id=target.chat_id, text="", chat_kind=target.kind,
+                       extra={MENU: menu, **({MEMBER: target.member} if target.member else {})})
+    key = f"menu:{channel}:{target.chat_id}:{target.member}:{menu}:{digest}:{now.isoformat()}"
+    return await outbox.enqueue(connection, key=key, channel=channel, message=message, now=now)
