@@ -11,11 +11,10 @@ import pytest
 
 from bench.fake_bot_api import TOKEN, FakeTelegram
 from core import texts
-from tests.conftest import SMALL_ROSTER
-from tests.test_office_files import run_cli, workdir
+from tests.conftest import SMALL_ROSTER, run_cli
 from tests.test_telegram import fake
 
-__all__ = ["fake", "workdir"]  # the fixtures, shared with those tests
+__all__ = ["fake"]  # the fixture, shared with the Telegram tests
 
 
 async def test_slips_ask_telegram_for_the_bots_name_when_the_token_is_set(

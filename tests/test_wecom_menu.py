@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from bot.channels.wecom.menu import menu_body
 from core import texts
 from core.messages import ChatKind, Incoming
 from handlers.table import build_router
+from tests.conftest import cli_environment
 from tests.fake_wecom import AES_KEY, AGENT_ID, CORP_ID, SECRET, TOKEN, FakeWeCom, _xml
 from tests.test_wecom import Rig, _invoke, fake, fake_server, rig
 
@@ -22,10 +22,7 @@ MENU_NAMES = ["会议", "问题", "公开"]
 @pytest.fixture
 def configured(fake: FakeWeCom, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeWeCom:
     """WeCom settings in the environment of a CLI run, in an empty directory."""
-    for name in list(os.environ):
-        if name.startswith("WUCHANG_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+    cli_environment(monkeypatch, tmp_path)
     for name, value in {"WECOM_CORP_ID": CORP_ID, "WECOM_AGENT_ID": str(AGENT_ID),
                         "WECOM_SECRET": SECRET, "WECOM_TOKEN": TOKEN,
                         "WECOM_AES_KEY": AES_KEY, "WECOM_API_URL": fake.url}.items():

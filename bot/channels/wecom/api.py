@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -40,12 +41,26 @@ PERMANENT_ERRORS = frozenset({
 })
 
 
+# Query parameters that are secrets: the app's secret, the access token, a group robot's key.
+_SECRET_PARAMETERS = re.compile(r"((?:corpsecret|access_token|key)=)[^&\s'\"]+")
+
+
+def redact(text: str) -> str:
+    """``text`` with every secret a request URL carries replaced by ***."""
+    return _SECRET_PARAMETERS.sub(r"\1***", text)
+
+
 class WeComError(DeliveryError):
-    """A failed WeCom call, with WeCom's errcode when it answered with one."""
+    """A failed WeCom call, with WeCom's errcode when it answered with one.
+
+    Its reason is printed by the CLI, logged and kept in the outbox: the URL a failed
+    request names (requests puts it in the message) loses its secrets first.
+    """
 
     def __init__(self, code: int | None, reason: str, *, permanent: bool = False,
                  retry_after: float | None = None) -> None:
-        super().__init__(reason[:REASON_CHARS], permanent=permanent, retry_after=retry_after)
+        super().__init__(redact(reason)[:REASON_CHARS], permanent=permanent,
+                         retry_after=retry_after)
         self.code = code
 
 
@@ -91,8 +106,9 @@ def checked(client: WeChatClient, response: requests.Response) -> dict[str, Any]
         response.raise_for_status()
         result = response.json()
     except (requests.RequestException, ValueError) as error:
-        raise WeChatClientException(None, str(error), client=client,
-                                    response=response) from error
+        # from None: the original names the URL with the token in it, were it logged.
+        raise WeChatClientException(None, redact(str(error)), client=client,
+                                    response=response) from None
     if not isinstance(result, dict):
         raise WeChatClientException(None, "answer is not a JSON object", client=client)
     if _as_int(result.get("errcode", 0)):
@@ -185,7 +201,7 @@ class WeComApi:
                     continue
                 raise _failure(error) from error
             except requests.RequestException as error:
-                raise WeComError(None, f"WeCom API unreachable: {error!r}") from error
+                raise WeComError(None, f"WeCom API unreachable: {error!r}") from None
         raise AssertionError("unreachable")
 
 
