@@ -47,14 +47,23 @@ def digest(listed: Sequence[MenuEntry]) -> str:
 
 async def stale(connection: AsyncConnection, commands: Sequence[Command],
                 channel: str) -> list[tuple[menus.Target, str, str]]:
-    """(chat, menu, digest) of every bound chat on ``channel`` whose last menu sent is not it."""
+    """(chat, menu, digest) of every chat on ``channel`` whose last menu sent is not it.
+
+    A chat (or a member in a group) sent a menu it should no longer have, since its
+    account or group was unbound or its person's role or 屋场 changed, gets
+    ``menus.TAKEN_BACK``: its own menu is deleted, and Telegram shows the wider one
+    again (the unbound menu in a private chat, the group's in a group).
+    """
     sent = await menus.shown(connection, channel)
     found = []
+    kept = set()
     for wanted in await menus.wanted(connection, channel):
+        kept.add(wanted.target)
         name = menu_name(wanted.role, wanted.target.kind)
         fingerprint = digest(entries_of(commands, name))
         if sent.get(wanted.target) != (name, fingerprint):
             found.append((wanted.target, name, fingerprint))
+    found += [(target, menus.TAKEN_BACK, "") for target in sent if target not in kept]
     return found
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, delete, exists, not_, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -20,8 +20,12 @@ from storage import outbox
 from storage.schema import chat_binding, chat_identity, chat_menu, person
 
 # Outgoing.extra of a menu row: the menu's name, and for a group the one member it is
-# for (Telegram's chat-member scope); a chat's own menu has none.
+# for (Telegram's chat-member scope); a chat's own menu has none. The name TAKEN_BACK
+# deletes the chat's (or member's) own menu: Telegram shows the wider scope's again.
 MENU, MEMBER = "menu", "menu_member"
+TAKEN_BACK = ""
+# The outbox key of every menu row starts so (/healthz leaves them out of its backlog).
+KEY_PREFIX = "menu:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,10 +81,12 @@ async def shown(connection: AsyncConnection, channel: str) -> dict[Target, tuple
 
 
 async def unsent(connection: AsyncConnection, channel: str) -> bool:
-    """Whether a bound account or group on ``channel`` was never sent a menu: a quick look.
+    """Whether a chat on ``channel`` needs its menu looked at: a quick look.
 
-    A binding is new then; a new role comes with a roster import, which refreshes the
-    menus itself, so between imports this is all the menu job needs to look at.
+    It does when a bound account or group was never sent a menu, or a chat (or member)
+    was sent one and is no longer bound: a binding is new, or an account was replaced
+    by another. A new role comes with a roster import, which refreshes the menus
+    itself, so between imports this is all the menu job needs to look at.
     """
     sent = select(chat_menu.c.chat_id).where(chat_menu.c.channel == channel,
                                              chat_menu.c.member == "")
@@ -90,7 +96,13 @@ async def unsent(connection: AsyncConnection, channel: str) -> bool:
     group = select(chat_binding.c.id).where(
         chat_binding.c.channel == channel,
         chat_binding.c.external_chat_id.not_in(sent)).limit(1)
-    return bool(await connection.scalar(select(exists(account) | exists(group))))
+    accounts = select(chat_identity.c.external_user_id).where(chat_identity.c.channel == channel)
+    groups = select(chat_binding.c.external_chat_id).where(chat_binding.c.channel == channel)
+    left = select(chat_menu.c.chat_id).where(chat_menu.c.channel == channel, or_(
+        and_(chat_menu.c.chat_kind == ChatKind.PRIVATE.value, chat_menu.c.chat_id.not_in(accounts)),
+        and_(chat_menu.c.chat_kind == ChatKind.GROUP.value, chat_menu.c.chat_id.not_in(groups)),
+        and_(chat_menu.c.member != "", chat_menu.c.member.not_in(accounts)))).limit(1)
+    return bool(await connection.scalar(select(exists(account) | exists(group) | exists(left))))
 
 
 async def channels(connection: AsyncConnection) -> list[str]:
@@ -101,17 +113,33 @@ async def channels(connection: AsyncConnection) -> list[str]:
 
 
 async def queue(connection: AsyncConnection, channel: str, target: Target, menu: str,
-                digest: str, now: datetime) -> bool:
-    """Queue a menu for one chat (or one member in a group) and note it as that chat's."""
-    values = {"channel": channel, "chat_id": target.chat_id, "member": target.member,
-              "chat_kind": target.kind.value, "menu": menu, "digest": digest,
-              "queued_at": now}
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    await connection.execute(dialect.insert(chat_menu).values(**values).on_conflict_do_update(
-        index_elements=["channel", "chat_id", "member"],
-        set_={"chat_kind": target.kind.value, "menu": menu, "digest": digest,
-              "queued_at": now}))
+                digest: str, now: datetime, not_before: datetime | None = None) -> bool:
+    """Queue a menu for one chat (or one member in a group) and note it as that chat's.
+
+    ``TAKEN_BACK`` deletes the chat's own menu and forgets it. The note is written only
+    where it changes, and the row queued only then: two workers comparing at once on
+    PostgreSQL queue it once (the second waits for the first's note, then finds it).
+    """
+    here = and_(chat_menu.c.channel == channel, chat_menu.c.chat_id == target.chat_id,
+                chat_menu.c.member == target.member)
+    if menu == TAKEN_BACK:
+        result = await connection.execute(delete(chat_menu).where(here))
+    else:
+        values = {"channel": channel, "chat_id": target.chat_id, "member": target.member,
+                  "chat_kind": target.kind.value, "menu": menu, "digest": digest,
+                  "queued_at": now}
+        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+        result = await connection.execute(
+            dialect.insert(chat_menu).values(**values).on_conflict_do_update(
+                index_elements=["channel", "chat_id", "member"],
+                set_={"chat_kind": target.kind.value, "menu": menu, "digest": digest,
+                      "queued_at": now},
+                where=not_(and_(chat_menu.c.menu == menu, chat_menu.c.digest == digest))))
+    if not result.rowcount:
+        return False
     message = Outgoing(chat_id=target.chat_id, text="", chat_kind=target.kind,
                        extra={MENU: menu, **({MEMBER: target.member} if target.member else {})})
-    key = f"menu:{channel}:{target.chat_id}:{target.member}:{menu}:{digest}:{now.isoformat()}"
-    return await outbox.enqueue(connection, key=key, channel=channel, message=message, now=now)
+    key = (f"{KEY_PREFIX}{channel}:{target.chat_id}:{target.member}:{menu}:{digest}:"
+           f"{now.isoformat()}")
+    return await outbox.enqueue(connection, key=key, channel=channel, message=message, now=now,
+                                not_before=not_before)
