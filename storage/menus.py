@@ -15,9 +15,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.messages import ChatKind, Outgoing
+from core.permissions import Place, covers
 from core.roles import Role
 from storage import outbox
-from storage.schema import chat_binding, chat_identity, chat_menu, person
+from storage.schema import chat_binding, chat_identity, chat_menu, homestead, person, village
 
 # Outgoing.extra of a menu row: the menu's name, and for a group the one member it is
 # for (Telegram's chat-member scope); a chat's own menu has none. The name TAKEN_BACK
@@ -48,28 +49,35 @@ class Wanted:
 async def wanted(connection: AsyncConnection, channel: str) -> list[Wanted]:
     """Every bound person's private chat by role; every bound group, and its leaders in it.
 
-    A group shows the villagers' menu; a person of its 屋场 with another role sees
-    their role's menu in that group.
+    A group shows the villagers' menu; a person with another role who may act in its
+    屋场 (the router's rule, ``covers``: its head and recorder, its village's cadres,
+    its township's officials) sees their role's menu in that group.
     """
     found = [Wanted(Target(row.external_user_id, ChatKind.PRIVATE), Role(row.role))
              for row in await connection.execute(
                  select(chat_identity.c.external_user_id, person.c.role)
                  .join(person, person.c.id == chat_identity.c.person_id)
                  .where(chat_identity.c.channel == channel).order_by(chat_identity.c.id))]
-    groups = await connection.execute(
-        select(chat_binding.c.external_chat_id)
-        .where(chat_binding.c.channel == channel).order_by(chat_binding.c.id))
+    groups = (await connection.execute(
+        select(chat_binding.c.external_chat_id, village.c.township_id, homestead.c.village_id,
+               chat_binding.c.homestead_id)
+        .join(homestead, homestead.c.id == chat_binding.c.homestead_id)
+        .join(village, village.c.id == homestead.c.village_id)
+        .where(chat_binding.c.channel == channel).order_by(chat_binding.c.id))).all()
     found += [Wanted(Target(group.external_chat_id, ChatKind.GROUP), Role.VILLAGER)
               for group in groups]
-    members = await connection.execute(
-        select(chat_binding.c.external_chat_id, chat_identity.c.external_user_id, person.c.role)
-        .join(person, person.c.homestead_id == chat_binding.c.homestead_id)
-        .join(chat_identity, and_(chat_identity.c.person_id == person.c.id,
-                                  chat_identity.c.channel == channel))
-        .where(chat_binding.c.channel == channel, person.c.role != Role.VILLAGER.value)
-        .order_by(chat_binding.c.id, person.c.id))
-    found += [Wanted(Target(row.external_chat_id, ChatKind.GROUP, row.external_user_id),
-                     Role(row.role)) for row in members]
+    leaders = (await connection.execute(
+        select(chat_identity.c.external_user_id, person.c.role, person.c.township_id,
+               person.c.village_id, person.c.homestead_id)
+        .join(person, person.c.id == chat_identity.c.person_id)
+        .where(chat_identity.c.channel == channel, person.c.role != Role.VILLAGER.value)
+        .order_by(person.c.id))).all()
+    for group in groups:
+        where = Place(group.township_id, group.village_id, group.homestead_id)
+        found += [Wanted(Target(group.external_chat_id, ChatKind.GROUP, leader.external_user_id),
+                         Role(leader.role)) for leader in leaders
+                  if covers(Role(leader.role), Place(leader.township_id, leader.village_id,
+                                                     leader.homestead_id), where)]
     return found
 
 

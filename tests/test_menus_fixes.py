@@ -7,14 +7,16 @@ from pathlib import Path
 from bench.fake_bot_api import FakeTelegram, private_chat, user
 from bot.admin import import_roster_file
 from bot.wiring import App
+from core.clock import ManualClock
 from storage import invites, org
 from tests.conftest import SMALL_ROSTER
-from tests.test_menus import H01, MAPLE, R01, V01, settle
+from tests.test_menus import H01, MAPLE, R01, T01, V01, helped, settle
 from tests.test_telegram import bind, fake, running, say, sqlite_app, start, text_of
 
 __all__ = ["fake", "sqlite_app"]  # the fixtures, shared with the Telegram tests
 
 NEW_PHONE = user(699, "李勇")
+C01, C02 = user(605, "杨村官"), user(606, "唐村官")
 
 
 async def test_a_recorder_made_a_villager_loses_his_menu_in_the_group(
@@ -75,3 +77,20 @@ async def test_an_account_replaced_by_a_new_one_gets_the_unbound_menu_back(
         assert "meeting" in fake.menu_for(private_chat(NEW_PHONE)["id"])
         assert "open" in fake.menu_for(MAPLE["id"], NEW_PHONE["id"])
         assert await channel.refresh_menus(sqlite_app.context) == 0
+
+
+async def test_officials_covering_the_groups_homestead_see_their_menu_there(
+        sqlite_app: App, fake: FakeTelegram, clock: ManualClock) -> None:
+    """The village's cadre and the township's official act in the group: their menus."""
+    async with running(sqlite_app, fake) as channel:
+        await bind(sqlite_app, fake, H01, "H01", MAPLE)
+        for person, code in ((T01, "T01"), (C01, "C01"), (C02, "C02"), (V01, "V01")):
+            await start(sqlite_app, fake, person, code)
+        await settle(sqlite_app, channel)
+        villagers = fake.menu_for(MAPLE["id"], V01["id"])
+        official = fake.menu_for(MAPLE["id"], T01["id"])
+        cadre = fake.menu_for(MAPLE["id"], C01["id"])
+        assert fake.menu_for(MAPLE["id"], C02["id"]) == villagers  # another village's cadre
+    assert official == await helped(sqlite_app, clock, "T01", "枫树湾") != villagers
+    assert cadre == await helped(sqlite_app, clock, "C01", "枫树湾") != villagers
+    assert "escalate" in cadre and "talk" in official
