@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -20,6 +20,12 @@ from handlers.router import Command
 from storage import menus
 
 MenuEntry = tuple[str, str]  # (command name, its summary)
+
+# Many menus at once (the first comparison after an upgrade, a big roster import) go
+# out spread: this many at once, then one every MENU_SPACING, so the outbox's ordinary
+# messages queued meanwhile are not held behind them (Telegram allows ~30 calls a second).
+MENU_BURST = 10
+MENU_SPACING = timedelta(seconds=0.25)
 
 
 def menu_name(role: Role | None, kind: ChatKind) -> str:
@@ -71,10 +77,13 @@ async def refresh(connection: AsyncConnection, commands: Sequence[Command], chan
                   now: datetime) -> int:
     """Queue the menu of every bound chat on ``channel`` whose last menu sent is not it.
 
-    Run at start-up, after a roster import and by the channel's menu job, so a
-    binding or a new role reaches the person's menu. Returns how many were queued.
+    Run after a roster import and by the channel's menu job, so a binding or a new
+    role reaches the person's menu; beyond ``MENU_BURST`` the rows are spread out in
+    time. Returns how many were queued.
     """
     queued = 0
     for target, name, fingerprint in await stale(connection, commands, channel):
-        queued += await menus.queue(connection, channel, target, name, fingerprint, now)
+        later = MENU_SPACING * max(0, queued + 1 - MENU_BURST)
+        queued += await menus.queue(connection, channel, target, name, fingerprint, now,
+                                    not_before=now + later)
     return queued

@@ -2,16 +2,37 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
+
+from sqlalchemy import select
 
 from bench.fake_bot_api import FakeTelegram, private_chat, user
 from bot.admin import import_roster_file
+from bot.channels.telegram.updates import CHANNEL
 from bot.wiring import App
 from core.clock import ManualClock
-from storage import invites, org
+from core.messages import ChatKind
+from handlers.menus import MENU_BURST, MENU_SPACING
+from schedules.jobs import run_job
+from storage import chats, invites, org
+from storage import menus as menus_storage
+from storage.schema import person
 from tests.conftest import SMALL_ROSTER
+from tests.test_deployment import health
 from tests.test_menus import H01, MAPLE, R01, T01, V01, helped, settle
-from tests.test_telegram import bind, fake, running, say, sqlite_app, start, text_of
+from tests.test_telegram import (
+    bind,
+    enqueue,
+    fake,
+    outbox_rows,
+    running,
+    say,
+    sqlite_app,
+    start,
+    text_of,
+)
 
 __all__ = ["fake", "sqlite_app"]  # the fixtures, shared with the Telegram tests
 
@@ -94,3 +115,46 @@ async def test_officials_covering_the_groups_homestead_see_their_menu_there(
     assert official == await helped(sqlite_app, clock, "T01", "枫树湾") != villagers
     assert cadre == await helped(sqlite_app, clock, "C01", "枫树湾") != villagers
     assert "escalate" in cadre and "talk" in official
+
+
+async def test_start_up_queues_no_menus_and_the_job_spreads_them_out(
+        app: App, fake: FakeTelegram, clock: ManualClock) -> None:
+    """On SQLite and PostgreSQL: after an upgrade every bound chat needs its menu."""
+    async with app.context.db.write() as connection:
+        ids = list((await connection.execute(select(person.c.id).order_by(person.c.id)))
+                   .scalars())
+        for number, person_id in enumerate(ids):
+            await chats.bind_account(connection, CHANNEL, str(800 + number), person_id,
+                                     clock.now())
+    assert len(ids) > MENU_BURST + 2
+    async with running(app, fake) as channel:
+        assert [key for key in await outbox_rows(app) if key.startswith("menu:")] == []
+        [job] = [job for job in app.jobs if job.name == "telegram_menus"]
+        assert await run_job(app.context, job)
+        rows = [row for key, row in (await outbox_rows(app)).items() if key.startswith("menu:")]
+        assert len(rows) == len(ids)
+        times = sorted(row.not_before for row in rows)
+        assert times[:MENU_BURST] == [clock.now()] * MENU_BURST
+        assert times[MENU_BURST:] == [clock.now() + MENU_SPACING * step
+                                      for step in range(1, len(ids) - MENU_BURST + 1)]
+        # Waiting menus are not a backlog people wait for: /healthz stays 200.
+        strict = replace(app, settings=app.settings.model_copy(update={"health_backlog": 0}))
+        status, found = await health(strict)
+        assert status == 200 and found["outbox"] == {"pending": 0, "failed": 0, "limit": 0}
+        # A message queued meanwhile goes out with the first menus, not after all of them.
+        last = str(800 + len(ids) - 1)
+        fake.know(private_chat(user(int(last), "颜荣香")))
+        await enqueue(app, "hello", int(last), "你好")
+        await app.dispatcher.drain()
+        assert [call.params["text"] for call in fake.calls_of("sendMessage")
+                if call.params["chat_id"] == last] == ["你好"]
+        assert len(fake.calls_of("setMyCommands", since=0)) < len(ids)
+        # Compared once in this worker; a copy computed meanwhile elsewhere queues nothing.
+        assert await channel.refresh_menus(app.context) == 0
+        async with app.context.db.write() as connection:
+            target = menus_storage.Target(last, ChatKind.PRIVATE)
+            [(name, fingerprint)] = [shown for chat, shown in
+                                     (await menus_storage.shown(connection, CHANNEL)).items()
+                                     if chat == target]
+            assert not await menus_storage.queue(connection, CHANNEL, target, name, fingerprint,
+                                                 clock.now() + timedelta(seconds=1))

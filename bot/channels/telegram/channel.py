@@ -101,6 +101,7 @@ class TelegramChannel(ChannelDefaults):
         UpdateHandlers(app, self.application, self.move_group).register()
         app.intake.handlers[CHANNEL] = self._from_inbox
         app.jobs.append(Job("telegram_menus", MENU_EVERY_SECONDS, self.refresh_menus))
+        self._compared = False  # whether this worker's menu job compared every chat yet
 
     async def send(self, message: Outgoing) -> None:
         """Deliver one outbox row; Bot API errors become DeliveryError."""
@@ -146,11 +147,15 @@ class TelegramChannel(ChannelDefaults):
     async def refresh_menus(self, context: Context, *, whole: bool = False) -> int:
         """Queue the menus of chats bound since the last look; ``whole``: of every chat.
 
-        The menu job looks for new bindings only (a roster import refreshes the menus of
-        changed roles itself); start-up compares every chat's menu with its role's, so a
-        changed command table reaches everyone. The write lock is taken only to queue.
+        The menu job looks for bindings made or dropped only (a roster import refreshes
+        the menus of changed roles itself); its first run in this worker compares every
+        chat's menu with its role's, so a changed command table reaches everyone. The
+        job is claimed, so that runs in one worker at a time, not in each at start-up;
+        the write lock is taken only to queue.
         """
         commands = self.app.router.commands
+        whole = whole or not self._compared
+        self._compared = True
         async with context.db.read() as connection:
             if not (await menus.stale(connection, commands, CHANNEL) if whole
                     else await storage_menus.unsent(connection, CHANNEL)):
@@ -162,7 +167,8 @@ class TelegramChannel(ChannelDefaults):
         """The bot's Chinese description and the menus of people not bound yet.
 
         A bound person's private chat and each bound group get their own menus
-        through the outbox (``refresh_menus``), by role, from the same command table.
+        through the outbox by the menu job (``refresh_menus``), by role, from the same
+        command table.
         """
         commands = self.app.router.commands
         try:
@@ -175,7 +181,6 @@ class TelegramChannel(ChannelDefaults):
                      for name, summary in menus.entries(commands, None, kind)], scope=scope)
         except TelegramError:
             logger.warning("telegram refused the command menu", exc_info=True)
-        await self.refresh_menus(self.app.context, whole=True)
 
     async def _webhook(self, request: Request) -> Response:
         """Take an update from Telegram, which proves itself with the secret token."""
