@@ -12,6 +12,7 @@ from bench.fake_bot_api import FakeTelegram, private_chat, user
 from bot.admin import import_roster_file
 from bot.channels.telegram.updates import CHANNEL
 from bot.wiring import App
+from core import texts
 from core.clock import ManualClock
 from core.messages import ChatKind
 from handlers.menus import MENU_BURST, MENU_SPACING
@@ -158,3 +159,22 @@ async def test_start_up_queues_no_menus_and_the_job_spreads_them_out(
                                      if chat == target]
             assert not await menus_storage.queue(connection, CHANNEL, target, name, fingerprint,
                                                  clock.now() + timedelta(seconds=1))
+
+
+async def test_a_429_on_the_description_does_not_keep_the_default_menus_back(
+        sqlite_app: App, fake: FakeTelegram) -> None:
+    fake.fail_next("setMyDescription", 429, "Too Many Requests: retry after 5",
+                   {"retry_after": 5})
+    async with running(sqlite_app, fake):
+        pass
+    assert fake.menu_for(private_chat(V01)["id"]) == ["start", "help"]
+    assert fake.menu_for(MAPLE["id"], V01["id"]) == ["bind", "help"]
+    assert fake.descriptions == {"short_description": texts.BOT_SHORT_DESCRIPTION}
+    # The next start sets the description it missed, and nothing already as it should be.
+    async with running(sqlite_app, fake):
+        pass
+    assert fake.descriptions["description"] == texts.BOT_DESCRIPTION
+    assert [call.status for call in fake.calls if call.method == "setMyDescription"] \
+        == [429, 200]  # the refused one, then this one
+    assert [call.status for call in fake.calls if call.method == "setMyShortDescription"] \
+        == [200]

@@ -168,19 +168,28 @@ class TelegramChannel(ChannelDefaults):
 
         A bound person's private chat and each bound group get their own menus
         through the outbox by the menu job (``refresh_menus``), by role, from the same
-        command table.
+        command table. Each call is tried on its own: a 429 on the description does not
+        keep the menus from being set. A description is set only where it differs.
         """
+        for name, wanted, read, write in (
+                ("description", texts.BOT_DESCRIPTION, self.bot.get_my_description,
+                 self.bot.set_my_description),
+                ("short_description", texts.BOT_SHORT_DESCRIPTION,
+                 self.bot.get_my_short_description, self.bot.set_my_short_description)):
+            try:
+                if getattr(await read(), name) != wanted:
+                    await write(wanted)
+            except TelegramError:
+                logger.warning("telegram refused the bot's %s", name, exc_info=True)
         commands = self.app.router.commands
-        try:
-            await self.bot.set_my_description(texts.BOT_DESCRIPTION)
-            await self.bot.set_my_short_description(texts.BOT_SHORT_DESCRIPTION)
-            for scope, kind in ((BotCommandScopeDefault(), ChatKind.PRIVATE),
-                                (BotCommandScopeAllGroupChats(), ChatKind.GROUP)):
+        for scope, kind in ((BotCommandScopeDefault(), ChatKind.PRIVATE),
+                            (BotCommandScopeAllGroupChats(), ChatKind.GROUP)):
+            try:
                 await self.bot.set_my_commands(
-                    [BotCommand(name, summary)
-                     for name, summary in menus.entries(commands, None, kind)], scope=scope)
-        except TelegramError:
-            logger.warning("telegram refused the command menu", exc_info=True)
+                    [BotCommand(command, summary)
+                     for command, summary in menus.entries(commands, None, kind)], scope=scope)
+            except TelegramError:
+                logger.warning("telegram refused the %s command menu", kind.value, exc_info=True)
 
     async def _webhook(self, request: Request) -> Response:
         """Take an update from Telegram, which proves itself with the secret token."""
