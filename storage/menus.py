@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, delete, exists, not_, or_, select
+from sqlalchemy import and_, delete, exists, func, not_, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -18,7 +18,7 @@ from core.messages import ChatKind, Outgoing
 from core.permissions import Place, covers
 from core.roles import Role
 from storage import outbox
-from storage.schema import chat_binding, chat_identity, chat_menu, homestead, person, village
+from storage.schema import chat_binding, chat_identity, chat_menu, event, homestead, person, village
 
 # Outgoing.extra of a menu row: the menu's name, and for a group the one member it is
 # for (Telegram's chat-member scope); a chat's own menu has none. The name TAKEN_BACK
@@ -111,6 +111,12 @@ async def unsent(connection: AsyncConnection, channel: str) -> bool:
         and_(chat_menu.c.chat_kind == ChatKind.GROUP.value, chat_menu.c.chat_id.not_in(groups)),
         and_(chat_menu.c.member != "", chat_menu.c.member.not_in(accounts)))).limit(1)
     return bool(await connection.scalar(select(exists(account) | exists(group) | exists(left))))
+
+
+async def last_import(connection: AsyncConnection) -> int:
+    """The event number of the latest roster import that changed something (0: none)."""
+    return int(await connection.scalar(
+        select(func.max(event.c.id)).where(event.c.stream == "roster")) or 0)
 
 
 async def channels(connection: AsyncConnection) -> list[str]:

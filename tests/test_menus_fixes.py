@@ -11,7 +11,8 @@ from sqlalchemy import select
 from bench.fake_bot_api import FakeTelegram, private_chat, user
 from bot.admin import import_roster_file
 from bot.channels.telegram.updates import CHANNEL
-from bot.wiring import App
+from bot.settings import Settings
+from bot.wiring import App, build_app
 from core import texts
 from core.clock import ManualClock
 from core.messages import ChatKind
@@ -178,3 +179,28 @@ async def test_a_429_on_the_description_does_not_keep_the_default_menus_back(
         == [429, 200]  # the refused one, then this one
     assert [call.status for call in fake.calls if call.method == "setMyShortDescription"] \
         == [200]
+
+
+async def test_a_roster_import_where_telegram_is_not_running_queues_no_menus(
+        sqlite_app: App, sqlite_url: str, fake: FakeTelegram, clock: ManualClock,
+        tmp_path: Path) -> None:
+    """``wuchang roster import`` runs no channel: the running worker's menu job catches up."""
+    async with running(sqlite_app, fake) as channel:
+        await bind(sqlite_app, fake, H01, "H01", MAPLE)
+        await start(sqlite_app, fake, R01, "R01")
+        await settle(sqlite_app, channel)
+        assert await channel.refresh_menus(sqlite_app.context) == 0
+        before = set(await outbox_rows(sqlite_app))
+        changed = tmp_path / "roster.csv"
+        changed.write_text(SMALL_ROSTER.read_text(encoding="utf-8").replace("56,记录员,", "56,,"),
+                           encoding="utf-8")
+        office = await build_app(Settings(database_url=sqlite_url), clock)
+        try:
+            await import_roster_file(office, changed)
+        finally:
+            await office.close()
+        assert set(await outbox_rows(sqlite_app)) == before
+        assert "minutes" in fake.menu_for(private_chat(R01)["id"])  # not yet
+        await settle(sqlite_app, channel)
+        assert "minutes" not in fake.menu_for(private_chat(R01)["id"])
+        assert fake.menu_for(MAPLE["id"], R01["id"]) == fake.menu_for(MAPLE["id"], V01["id"])

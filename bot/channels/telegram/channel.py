@@ -101,7 +101,9 @@ class TelegramChannel(ChannelDefaults):
         UpdateHandlers(app, self.application, self.move_group).register()
         app.intake.handlers[CHANNEL] = self._from_inbox
         app.jobs.append(Job("telegram_menus", MENU_EVERY_SECONDS, self.refresh_menus))
-        self._compared = False  # whether this worker's menu job compared every chat yet
+        # Whether this worker's menu job compared every chat yet, and the roster import
+        # it last compared after (``refresh_menus``).
+        self._compared, self._imported = False, 0
 
     async def send(self, message: Outgoing) -> None:
         """Deliver one outbox row; Bot API errors become DeliveryError."""
@@ -147,21 +149,26 @@ class TelegramChannel(ChannelDefaults):
     async def refresh_menus(self, context: Context, *, whole: bool = False) -> int:
         """Queue the menus of chats bound since the last look; ``whole``: of every chat.
 
-        The menu job looks for bindings made or dropped only (a roster import refreshes
-        the menus of changed roles itself); its first run in this worker compares every
-        chat's menu with its role's, so a changed command table reaches everyone. The
-        job is claimed, so that runs in one worker at a time, not in each at start-up;
-        the write lock is taken only to queue.
+        The menu job looks for bindings made or dropped only, unless the roster was
+        imported since its last look (by ``wuchang roster import`` too, in a process
+        without channels, which queues no menus): then, and on its first run in this
+        worker, it compares every chat's menu with its role's, so a changed role or
+        command table reaches everyone. The job is claimed, so that runs in one worker
+        at a time, not in each at start-up; the write lock is taken only to queue.
         """
         commands = self.app.router.commands
-        whole = whole or not self._compared
-        self._compared = True
         async with context.db.read() as connection:
-            if not (await menus.stale(connection, commands, CHANNEL) if whole
-                    else await storage_menus.unsent(connection, CHANNEL)):
-                return 0
-        async with context.db.write() as connection:
-            return await menus.refresh(connection, commands, CHANNEL, context.clock.now())
+            imported = await storage_menus.last_import(connection)
+            whole = whole or not self._compared or imported != self._imported
+            found = bool(await menus.stale(connection, commands, CHANNEL) if whole
+                         else await storage_menus.unsent(connection, CHANNEL))
+        queued = 0
+        if found:
+            async with context.db.write() as connection:
+                queued = await menus.refresh(connection, commands, CHANNEL, context.clock.now())
+        if whole:
+            self._compared, self._imported = True, imported
+        return queued
 
     async def _set_commands(self) -> None:
         """The bot's Chinese description and the menus of people not bound yet.
