@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, delete, exists, func, not_, or_, select
+from sqlalchemy import and_, delete, exists, func, not_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -19,6 +19,7 @@ from core.permissions import Place, covers
 from core.roles import Role
 from storage import outbox
 from storage.schema import chat_binding, chat_identity, chat_menu, event, homestead, person, village
+from storage.schema import outbox as outbox_table
 
 # Outgoing.extra of a menu row: the menu's name, and for a group the one member it is
 # for (Telegram's chat-member scope); a chat's own menu has none. The name TAKEN_BACK
@@ -27,6 +28,7 @@ MENU, MEMBER = "menu", "menu_member"
 TAKEN_BACK = ""
 # The outbox key of every menu row starts so (/healthz leaves them out of its backlog).
 KEY_PREFIX = "menu:"
+SUPERSEDED = "superseded by a newer menu"
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +153,13 @@ async def queue(connection: AsyncConnection, channel: str, target: Target, menu:
                 where=not_(and_(chat_menu.c.menu == menu, chat_menu.c.digest == digest))))
     if not result.rowcount:
         return False
+    # A row of an older menu for this chat still waiting (spread out, never tried) would
+    # land after this one: it is given up. A row tried holds this one back itself.
+    await connection.execute(update(outbox_table).where(
+        outbox_table.c.key.startswith(f"{KEY_PREFIX}{channel}:{target.chat_id}:{target.member}:",
+                                      autoescape=True),
+        outbox_table.c.status == outbox.PENDING, outbox_table.c.attempts == 0,
+    ).values(status=outbox.FAILED, last_error=SUPERSEDED))
     message = Outgoing(chat_id=target.chat_id, text="", chat_kind=target.kind,
                        extra={MENU: menu, **({MEMBER: target.member} if target.member else {})})
     key = (f"{KEY_PREFIX}{channel}:{target.chat_id}:{target.member}:{menu}:{digest}:"

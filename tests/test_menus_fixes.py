@@ -16,7 +16,10 @@ from bot.wiring import App, build_app
 from core import texts
 from core.clock import ManualClock
 from core.messages import ChatKind
+from core.roles import Role
+from handlers import menus
 from handlers.menus import MENU_BURST, MENU_SPACING
+from handlers.table import COMMANDS
 from schedules.jobs import run_job
 from storage import chats, invites, org
 from storage import menus as menus_storage
@@ -204,3 +207,26 @@ async def test_a_roster_import_where_telegram_is_not_running_queues_no_menus(
         await settle(sqlite_app, channel)
         assert "minutes" not in fake.menu_for(private_chat(R01)["id"])
         assert fake.menu_for(MAPLE["id"], R01["id"]) == fake.menu_for(MAPLE["id"], V01["id"])
+
+
+async def test_a_menu_taken_back_gives_up_an_older_one_still_waiting(
+        sqlite_app: App, fake: FakeTelegram, clock: ManualClock) -> None:
+    """A spread-out menu still waiting must not land after the newer one for that chat."""
+    async with running(sqlite_app, fake):
+        head = menus_storage.Target(str(MAPLE["id"]), ChatKind.GROUP, str(H01["id"]))
+        name = menus.menu_name(Role.HEAD, ChatKind.GROUP)
+        async with sqlite_app.context.db.write() as connection:
+            assert await menus_storage.queue(
+                connection, CHANNEL, head, name, menus.digest(menus.entries_of(COMMANDS, name)),
+                clock.now(), not_before=clock.now() + timedelta(minutes=1))
+            assert await menus_storage.queue(connection, CHANNEL, head, menus_storage.TAKEN_BACK,
+                                             "", clock.now())
+        await sqlite_app.dispatcher.drain()
+        clock.set(clock.now() + timedelta(minutes=2))
+        await sqlite_app.dispatcher.drain()
+        assert ("chat_member", MAPLE["id"], H01["id"]) not in fake.menus
+        assert not [call for call in fake.calls_of("setMyCommands")
+                    if call.params.get("scope", {}).get("type") == "chat_member"]
+        given_up = [row for key, row in (await outbox_rows(sqlite_app)).items()
+                    if key.startswith("menu:") and row.status == "failed"]
+        assert [row.last_error for row in given_up] == [menus_storage.SUPERSEDED]
