@@ -376,6 +376,16 @@ class FakeTelegram:
         self.menus[scope_key(params.get("scope"))] = commands
         return True
 
+    async def _deleteMyCommands(self, params: Json, files: dict[str, bytes]) -> bool:
+        self.menus.pop(scope_key(params.get("scope")), None)
+        return True
+
+    async def _getMyDescription(self, params: Json, files: dict[str, bytes]) -> Json:
+        return {"description": self.descriptions.get("description", "")}
+
+    async def _getMyShortDescription(self, params: Json, files: dict[str, bytes]) -> Json:
+        return {"short_description": self.descriptions.get("short_description", "")}
+
     async def _setMyDescription(self, params: Json, files: dict[str, bytes]) -> bool | Failure:
         return self._describe("description", params, 512)
 

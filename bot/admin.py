@@ -36,7 +36,8 @@ async def import_roster_file(app: App, path: Path) -> ImportResult:
                                          "villages_moved": result.villages_moved})
         result.warnings = await _roster_warnings(connection)
         for channel in await menus.channels(connection):  # a new role, a new menu
-            await refresh_menus(connection, app.router.commands, channel, now)
+            if channel in app.context.channels:  # running here; else its menu job does it
+                await refresh_menus(connection, app.router.commands, channel, now)
     return result
 
 

@@ -1219,7 +1219,8 @@ MEDIA_NOT_TAKEN = ("我还看不懂图片、语音和文件，请发文字。提
 APP_MENU: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("会议", (("签到", "/checkin"), ("提议开会", "/request"), ("决议", "/decisions"))),
     ("问题", (("提问题", "/issue"), ("问题清单", "/issues"), ("超期问题", "/issues 超期"))),
-    ("公开", (("通知公示", "/notices"), ("帮助", "/help"))),
+    # Items every villager may use: /notices lists a publisher's own notices only.
+    ("公开", (("公示异议", "/object"), ("帮助", "/help"))),
 )
 WECOM_MENU_SET = "已设置企业微信应用菜单：{names}。"
 SLIPS_GETME_FAILED = "没能向 Telegram 问到机器人用户名（{reason}）。请用 --bot 用户名 指定。"

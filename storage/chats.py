@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.schema import chat_binding, chat_identity, person
+from storage.schema import chat_binding, chat_identity, chat_menu, person
 
 
 async def person_id_for(connection: AsyncConnection, channel: str, user_id: str) -> int | None:
@@ -90,8 +90,11 @@ async def move_group(connection: AsyncConnection, channel: str, old_chat_id: str
     """Follow a group whose chat id changed (a Telegram group upgraded to a supergroup).
 
     If the new id was bound already (the upgraded group was bound again), that binding
-    stands and the old one is dropped.
+    stands and the old one is dropped. The menus the old chat was sent are forgotten:
+    the new chat has none yet, and the old one is gone.
     """
+    await connection.execute(delete(chat_menu).where(
+        chat_menu.c.channel == channel, chat_menu.c.chat_id == old_chat_id))
     if await homestead_id_for(connection, channel, new_chat_id) is not None:
         await connection.execute(delete(chat_binding).where(
             chat_binding.c.channel == channel, chat_binding.c.external_chat_id == old_chat_id))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, not_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -189,11 +189,13 @@ async def mark_failed(connection: AsyncConnection, row_id: int, reason: str) -> 
         status=FAILED, last_error=reason))
 
 
-async def backlog(connection: AsyncConnection) -> dict[tuple[str, str], int]:
-    """Count rows per (channel, status)."""
-    rows = await connection.execute(
-        select(outbox.c.channel, outbox.c.status, func.count()).group_by(
-            outbox.c.channel, outbox.c.status))
+async def backlog(connection: AsyncConnection,
+                  leave_out: str | None = None) -> dict[tuple[str, str], int]:
+    """Count rows per (channel, status); ``leave_out``: not those whose key starts so."""
+    query = select(outbox.c.channel, outbox.c.status, func.count())
+    if leave_out is not None:
+        query = query.where(not_(outbox.c.key.startswith(leave_out, autoescape=True)))
+    rows = await connection.execute(query.group_by(outbox.c.channel, outbox.c.status))
     return {(row[0], row[1]): row[2] for row in rows}
 
 

@@ -9,6 +9,7 @@ import pytest
 from bot.channels.wecom.menu import menu_body
 from core import texts
 from core.messages import ChatKind, Incoming
+from core.roles import Role
 from handlers.table import build_router
 from tests.conftest import cli_environment
 from tests.fake_wecom import AES_KEY, AGENT_ID, CORP_ID, SECRET, TOKEN, FakeWeCom, _xml
@@ -47,7 +48,7 @@ def test_wecom_menu_sets_the_apps_menu(configured: FakeWeCom, tmp_path: Path) ->
     assert failed.exit_code == 2 and "60020" in failed.output
 
 
-def test_every_menu_key_is_a_command_anyone_can_send() -> None:
+def test_every_menu_key_is_a_command_a_villager_may_use() -> None:
     router = build_router()
     for _, items in texts.APP_MENU:
         for _, key in items:
@@ -55,6 +56,7 @@ def test_every_menu_key_is_a_command_anyone_can_send() -> None:
                              user_id="u", text=key)
             command = router.command_for(typed)
             assert command is not None and command.help is not None, key
+            assert command.allows(Role.VILLAGER) and command.listed(Role.VILLAGER), key
     with pytest.raises(ValueError):
         menu_body((("一", ()),) * 4)
 
@@ -81,6 +83,10 @@ async def test_a_menu_click_runs_its_command_for_the_clicker(rig: Rig) -> None:
     assert (await rig.peer.post(click_xml("lipingjie", "/help"))).status_code == 200
     await rig.channel.idle()
     assert rig.fake.texts_to("lipingjie")[-1].startswith("李平杰（村民），你在这里可以用：")
+    # 公示异议 tells a villager how to object.
+    await rig.peer.post(click_xml("lipingjie", "/object"))
+    await rig.channel.idle()
+    assert rig.fake.texts_to("lipingjie")[-1] == texts.OBJECT_USAGE
     # The keys are the same for everyone; the router decides what each may do.
     await rig.peer.post(click_xml("lipingjie", "/notices"))
     await rig.channel.idle()

@@ -101,6 +101,9 @@ class TelegramChannel(ChannelDefaults):
         UpdateHandlers(app, self.application, self.move_group).register()
         app.intake.handlers[CHANNEL] = self._from_inbox
         app.jobs.append(Job("telegram_menus", MENU_EVERY_SECONDS, self.refresh_menus))
+        # Whether this worker's menu job compared every chat yet, and the roster import
+        # it last compared after (``refresh_menus``).
+        self._compared, self._imported = False, 0
 
     async def send(self, message: Outgoing) -> None:
         """Deliver one outbox row; Bot API errors become DeliveryError."""
@@ -146,36 +149,54 @@ class TelegramChannel(ChannelDefaults):
     async def refresh_menus(self, context: Context, *, whole: bool = False) -> int:
         """Queue the menus of chats bound since the last look; ``whole``: of every chat.
 
-        The menu job looks for new bindings only (a roster import refreshes the menus of
-        changed roles itself); start-up compares every chat's menu with its role's, so a
-        changed command table reaches everyone. The write lock is taken only to queue.
+        The menu job looks for bindings made or dropped only, unless the roster was
+        imported since its last look (by ``wuchang roster import`` too, in a process
+        without channels, which queues no menus): then, and on its first run in this
+        worker, it compares every chat's menu with its role's, so a changed role or
+        command table reaches everyone. The job is claimed, so that runs in one worker
+        at a time, not in each at start-up; the write lock is taken only to queue.
         """
         commands = self.app.router.commands
         async with context.db.read() as connection:
-            if not (await menus.stale(connection, commands, CHANNEL) if whole
-                    else await storage_menus.unsent(connection, CHANNEL)):
-                return 0
-        async with context.db.write() as connection:
-            return await menus.refresh(connection, commands, CHANNEL, context.clock.now())
+            imported = await storage_menus.last_import(connection)
+            whole = whole or not self._compared or imported != self._imported
+            found = bool(await menus.stale(connection, commands, CHANNEL) if whole
+                         else await storage_menus.unsent(connection, CHANNEL))
+        queued = 0
+        if found:
+            async with context.db.write() as connection:
+                queued = await menus.refresh(connection, commands, CHANNEL, context.clock.now())
+        if whole:
+            self._compared, self._imported = True, imported
+        return queued
 
     async def _set_commands(self) -> None:
         """The bot's Chinese description and the menus of people not bound yet.
 
         A bound person's private chat and each bound group get their own menus
-        through the outbox (``refresh_menus``), by role, from the same command table.
+        through the outbox by the menu job (``refresh_menus``), by role, from the same
+        command table. Each call is tried on its own: a 429 on the description does not
+        keep the menus from being set. A description is set only where it differs.
         """
+        for name, wanted, read, write in (
+                ("description", texts.BOT_DESCRIPTION, self.bot.get_my_description,
+                 self.bot.set_my_description),
+                ("short_description", texts.BOT_SHORT_DESCRIPTION,
+                 self.bot.get_my_short_description, self.bot.set_my_short_description)):
+            try:
+                if getattr(await read(), name) != wanted:
+                    await write(wanted)
+            except TelegramError:
+                logger.warning("telegram refused the bot's %s", name, exc_info=True)
         commands = self.app.router.commands
-        try:
-            await self.bot.set_my_description(texts.BOT_DESCRIPTION)
-            await self.bot.set_my_short_description(texts.BOT_SHORT_DESCRIPTION)
-            for scope, kind in ((BotCommandScopeDefault(), ChatKind.PRIVATE),
-                                (BotCommandScopeAllGroupChats(), ChatKind.GROUP)):
+        for scope, kind in ((BotCommandScopeDefault(), ChatKind.PRIVATE),
+                            (BotCommandScopeAllGroupChats(), ChatKind.GROUP)):
+            try:
                 await self.bot.set_my_commands(
-                    [BotCommand(name, summary)
-                     for name, summary in menus.entries(commands, None, kind)], scope=scope)
-        except TelegramError:
-            logger.warning("telegram refused the command menu", exc_info=True)
-        await self.refresh_menus(self.app.context, whole=True)
+                    [BotCommand(command, summary)
+                     for command, summary in menus.entries(commands, None, kind)], scope=scope)
+            except TelegramError:
+                logger.warning("telegram refused the %s command menu", kind.value, exc_info=True)
 
     async def _webhook(self, request: Request) -> Response:
         """Take an update from Telegram, which proves itself with the secret token."""

@@ -22,7 +22,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from telegram.ext import ExtBot
 
 from core.messages import Button, DeliveryError, Outgoing
-from storage.menus import MEMBER, MENU
+from storage.menus import MEMBER, MENU, TAKEN_BACK
 
 logger = logging.getLogger(__name__)
 
@@ -168,15 +168,21 @@ async def _send_photo(bot: Bot, message: Outgoing, caption: str | None,
 
 
 async def set_menu(bot: Bot, message: Outgoing, menu_of: MenuOf) -> None:
-    """Show a menu row's commands in its chat, or to its one member in a group."""
+    """Show a menu row's commands in its chat, or to its one member in a group.
+
+    A menu taken back (``TAKEN_BACK``) is deleted: the wider scope's shows again.
+    """
+    member = message.extra.get(MEMBER)
+    scope = (BotCommandScopeChatMember(message.chat_id, int(member)) if member
+             else BotCommandScopeChat(message.chat_id))
+    if message.extra[MENU] == TAKEN_BACK:
+        await bot.delete_my_commands(scope=scope)
+        return
     try:
         listed = menu_of(message.extra[MENU])
     except ValueError:  # a row queued by another version of the command table
         raise DeliveryError(f"unknown menu {message.extra[MENU]!r}", permanent=True) from None
     commands = [BotCommand(name, summary) for name, summary in listed]
-    member = message.extra.get(MEMBER)
-    scope = (BotCommandScopeChatMember(message.chat_id, int(member)) if member
-             else BotCommandScopeChat(message.chat_id))
     await bot.set_my_commands(commands, scope=scope)
 
 
