@@ -52,8 +52,10 @@ async def wanted(connection: AsyncConnection, channel: str) -> list[Wanted]:
     """Every bound person's private chat by role; every bound group, and its leaders in it.
 
     A group shows the villagers' menu; a person with another role who may act in its
-    屋场 (the router's rule, ``covers``: its head and recorder, its village's cadres,
-    its township's officials) sees their role's menu in that group.
+    屋场 (the router's rule, ``covers``: its head and recorder, its village's cadres)
+    sees their role's menu in that group. Township officials are left out there: they
+    cover every group of the township, mostly without being in it, and a member's menu
+    is one Bot API call per group (their private chat has their whole menu).
     """
     found = [Wanted(Target(row.external_user_id, ChatKind.PRIVATE), Role(row.role))
              for row in await connection.execute(
@@ -72,7 +74,8 @@ async def wanted(connection: AsyncConnection, channel: str) -> list[Wanted]:
         select(chat_identity.c.external_user_id, person.c.role, person.c.township_id,
                person.c.village_id, person.c.homestead_id)
         .join(person, person.c.id == chat_identity.c.person_id)
-        .where(chat_identity.c.channel == channel, person.c.role != Role.VILLAGER.value)
+        .where(chat_identity.c.channel == channel,
+               person.c.role.not_in([Role.VILLAGER.value, Role.TOWNSHIP_OFFICIAL.value]))
         .order_by(person.c.id))).all()
     for group in groups:
         where = Place(group.township_id, group.village_id, group.homestead_id)

@@ -105,9 +105,9 @@ async def test_an_account_replaced_by_a_new_one_gets_the_unbound_menu_back(
         assert await channel.refresh_menus(sqlite_app.context) == 0
 
 
-async def test_officials_covering_the_groups_homestead_see_their_menu_there(
+async def test_the_villages_cadres_see_their_menu_in_its_groups(
         sqlite_app: App, fake: FakeTelegram, clock: ManualClock) -> None:
-    """The village's cadre and the township's official act in the group: their menus."""
+    """The village's cadre acts in the group: his menu; the official has his in private."""
     async with running(sqlite_app, fake) as channel:
         await bind(sqlite_app, fake, H01, "H01", MAPLE)
         for person, code in ((T01, "T01"), (C01, "C01"), (C02, "C02"), (V01, "V01")):
@@ -117,9 +117,9 @@ async def test_officials_covering_the_groups_homestead_see_their_menu_there(
         official = fake.menu_for(MAPLE["id"], T01["id"])
         cadre = fake.menu_for(MAPLE["id"], C01["id"])
         assert fake.menu_for(MAPLE["id"], C02["id"]) == villagers  # another village's cadre
-    assert official == await helped(sqlite_app, clock, "T01", "枫树湾") != villagers
+    assert official == villagers  # one call per group of the township would be too many
     assert cadre == await helped(sqlite_app, clock, "C01", "枫树湾") != villagers
-    assert "escalate" in cadre and "talk" in official
+    assert "escalate" in cadre
 
 
 async def test_start_up_queues_no_menus_and_the_job_spreads_them_out(
