@@ -1,10 +1,12 @@
 """The 五个好 figures the bot's own records give (rule Y4), as criteria providers.
 
 Each provider fills one figure of bot/schemes/wuhao-001.toml (its ``source``) for a
-branch (subject: its village) and a creation year: party members, 后备干部 and 入党积极分子
-from the roster's party columns; 中心组学习, 电教片 and 民主生活会 from the party meetings
-(a meeting counts once someone checked in: it was held); the 民主生活会's rectification
-items from the follow-up tasks; the 民主测评 from the year's last ended survey.
+branch (subject: its village) and a creation year: 无职党员 with a post and 后备干部
+from the roster's party columns (the year's new 入党积极分子 are typed in with evidence,
+like its new members: the roster names the standing ones); 中心组学习, 电教片 and
+民主生活会 from the party meetings (a meeting counts once someone checked in: it was held);
+the 民主生活会's rectification items from the follow-up tasks; the 民主测评 from the year's
+ended surveys.
 """
 
 from __future__ import annotations
@@ -111,13 +113,6 @@ async def reserve_cadres(connection: AsyncConnection, subject: Subject,
                      for found in await _village_members(connection, subject)))
 
 
-async def activists(connection: AsyncConnection, subject: Subject,
-                    period: str, zone: ZoneInfo) -> float | None:
-    """入党积极分子 the roster names."""
-    return float(sum(found.info.activist
-                     for found in await _village_members(connection, subject)))
-
-
 async def _survey_rate(connection: AsyncConnection, subject: Subject, period: str,
                        kind: SubjectKind, zone: ZoneInfo) -> float | None:
     """The rate (%) of the year's last ended survey of this kind in the village (rule Y3).
@@ -161,7 +156,6 @@ PROVIDERS = {
     "wuhao_rectification_fewest": rectification_fewest,
     "wuhao_post_participation": post_participation,
     "wuhao_reserve_cadres": reserve_cadres,
-    "wuhao_activists": activists,
     "wuhao_members_survey": members_survey,
     "wuhao_committee_survey": committee_survey,
 }
