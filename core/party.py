@@ -97,6 +97,15 @@ def is_secretary(member: Member) -> bool:
     return member.person.party_member and member.info.post in SECRETARIES
 
 
+def holds_no_office(member: Member) -> bool:
+    """Whether a party member is 无职 (seed 001's 无职党员设岗定责): no office at all.
+
+    Neither a party post nor a role in the village: a 村干部, 屋场长 or 记录员 holds one.
+    """
+    return member.person.party_member and member.info.post is None \
+        and member.person.role is Role.VILLAGER
+
+
 # --- the roster's columns (rule Y1) ---------------------------------------------
 
 PARTY_COLUMNS: tuple[str, ...] = ("党支部", "党内职务", "后备干部", "入党积极分子",

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.criteria import Subject
 from core.issues import RoundTally
-from core.party import LessonKind, Member
+from core.party import LessonKind, Member, holds_no_office
 from core.surveys import SubjectKind
 from core.tasks import TaskKind
 from core.wuhao import SUBJECT_KIND, fewest_items
@@ -98,9 +98,9 @@ async def _village_members(connection: AsyncConnection, subject: Subject) -> lis
 
 async def post_participation(connection: AsyncConnection, subject: Subject,
                              period: str, zone: ZoneInfo) -> float | None:
-    """无职党员设岗定责 (%): members without a party post who hold a post (roster 岗位)."""
+    """无职党员设岗定责 (%): 无职党员 (no office at all) who hold a post (roster 岗位)."""
     without = [found for found in await _village_members(connection, subject)
-               if found.person.party_member and found.info.post is None]
+               if holds_no_office(found)]
     if not without:
         return None
     return PERCENT * sum(found.info.position is not None for found in without) / len(without)

@@ -101,8 +101,8 @@ async def test_a_target_is_filled_from_the_records_and_shown_by_wuhao(
     shown = texts_of(await branch_bot.say(SECRETARY, "private", "/wuhao"))[0]
     assert shown.startswith(texts.WUHAO_PROGRESS_HEADER.format(
         branch="金竹村党支部", year=2026, stages="检查提高"))
-    # 无职党员 H02 H04 P01 P02: only P02 holds a post (岗位); R01 后备干部; V01 积极分子.
-    assert "无职党员参与率25%（目标≥80%）未达" in shown
+    # 无职党员 P01 P02 (屋场长 H02 H04 hold an office): P02 holds a post (岗位); R01 后备干部.
+    assert "无职党员参与率50%（目标≥80%）未达" in shown
     assert "后备人才1人（目标≥5人）未达" in shown
     assert "新发展入党积极分子待填（目标≥10名）" in shown  # V01 stands, not new this year
     assert "中心组学习月数0个月（目标≥12个月）未达" in shown
@@ -123,7 +123,7 @@ async def test_a_target_is_filled_from_the_records_and_shown_by_wuhao(
     assert summary is not None
     for _ in range(2):
         summary = await branch_bot.press(SECRETARY, "private", texts.AWARD_YES)
-    assert "1. 无职党员设岗定责：无职党员参与率25%（未达标）" in summary[0].text
+    assert "1. 无职党员设岗定责：无职党员参与率50%（未达标）" in summary[0].text
     assert "3. 后备人才：后备人才1人（未达标）" in summary[0].text
     assert f"2. 党员民主测评：{texts.AWARD_NOT_ANSWERED}" in summary[0].text
 
@@ -344,3 +344,13 @@ async def test_record_figures_are_filled_afresh_and_never_typed(branch_bot: Fake
     shown = await branch_bot.press(OFFICIAL, "private", texts.AWARD_MET_BUTTON)
     assert "中心组学习月数2个月" in shown[0].text
     assert texts.CRITERIA_REVIEW_NOTE.format(note=texts.AWARD_PROVIDED_NOTE) in shown[0].text
+
+
+async def test_a_party_member_holding_an_office_is_not_wuzhi(bot: FakeBot,
+                                                             tmp_path: Path) -> None:
+    # 无职党员 hold no office at all: C03, a 村干部 without a party post, is not one;
+    # neither are the 屋场长 H02 and H04. P01 and P02 are, P02 with a post: 50%.
+    roster = PARTY_ROSTER + "C03,周会计,金溪镇,东片网格,金竹村,杨家湾,8,是,是,38,村干部,13800000020,,,,,,,\n"
+    branch = await joined(bot, tmp_path / "party.csv", roster)
+    shown = texts_of(await branch.say(SECRETARY, "private", "/wuhao"))[0]
+    assert "无职党员参与率50%（目标≥80%）未达" in shown
