@@ -13,18 +13,19 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.criteria import Subject
-from core.issues import RoundTally
 from core.party import LessonKind, Member, holds_no_office
 from core.surveys import SubjectKind
 from core.tasks import TaskKind
 from core.wuhao import SUBJECT_KIND, fewest_items
 from storage import criteria, party, surveys, tasks
 from storage.party import Lesson
+from storage.surveys import Card, Survey
 
 FROM_LIFE_MEETING = "lifemeeting"  # the origin of a rectification item: its 民主生活会
 PERCENT = 100
@@ -113,40 +114,41 @@ async def reserve_cadres(connection: AsyncConnection, subject: Subject,
                      for found in await _village_members(connection, subject)))
 
 
-async def _survey_rate(connection: AsyncConnection, subject: Subject, period: str,
-                       kind: SubjectKind, zone: ZoneInfo) -> float | None:
-    """The rate (%) of the year's last ended survey of this kind in the village (rule Y3).
-
-    A 党员 survey rates each member: their cards are pooled into one rate.
-    """
+async def _ended_surveys(connection: AsyncConnection, subject: Subject, period: str,
+                         kind: SubjectKind, zone: ZoneInfo) -> list[tuple[Card, Survey]]:
+    """The subjects of the year's ended surveys of this kind in the village, oldest first."""
     span = _year(period, zone)
     if subject.kind != SUBJECT_KIND or span is None:
-        return None
-    cards: dict[int, RoundTally] = {}
-    for card, found in await surveys.every_survey(connection):
-        if card.kind is not kind or card.scope.village_id != subject.id \
-                or card.ended_at is None or not span[0] <= card.opened_at < span[1]:
-            continue
-        had = cards.get(card.id, RoundTally())
-        cards[card.id] = RoundTally(had.satisfied + found.tally.satisfied,
-                                    had.basically + found.tally.basically,
-                                    had.dissatisfied + found.tally.dissatisfied)
-    if not cards:
-        return None
-    rate = cards[max(cards)].rate
-    return None if rate is None else float(rate * PERCENT)
+        return []
+    found = [(card, survey) for card, survey in await surveys.every_survey(connection)
+             if card.kind is kind and card.scope.village_id == subject.id
+             and card.ended_at is not None and span[0] <= card.opened_at < span[1]]
+    return sorted(found, key=lambda pair: (pair[0].opened_at, pair[0].id, pair[1].position))
 
 
 async def members_survey(connection: AsyncConnection, subject: Subject,
                          period: str, zone: ZoneInfo) -> float | None:
-    """党员民主测评 (%): the year's last ended /survey 党员 of the village."""
-    return await _survey_rate(connection, subject, period, SubjectKind.PARTY, zone)
+    """党员民主测评 (%): the lowest member's rate over the year's ended /survey 党员 (rule Y3).
+
+    Seed 001: 对所有在职和有岗党员开展一次群众民主测评，群众满意率达90%以上 -- every
+    member. Each member's rate is the one published for them (the latest of the year's
+    cards they were on; a village's branches may each have theirs); a member nobody rated
+    has no rate.
+    """
+    rates: dict[int | str, Fraction] = {}
+    for _, found in await _ended_surveys(connection, subject, period, SubjectKind.PARTY, zone):
+        rate = found.tally.rate
+        if rate is not None:
+            rates[found.person_id if found.person_id is not None else found.subject] = rate
+    return float(min(rates.values()) * PERCENT) if rates else None
 
 
 async def committee_survey(connection: AsyncConnection, subject: Subject,
                            period: str, zone: ZoneInfo) -> float | None:
     """两委满意度测评 (%): the year's last ended /survey 两委 of the village."""
-    return await _survey_rate(connection, subject, period, SubjectKind.COMMITTEE, zone)
+    found = await _ended_surveys(connection, subject, period, SubjectKind.COMMITTEE, zone)
+    rate = found[-1][1].tally.rate if found else None
+    return None if rate is None else float(rate * PERCENT)
 
 
 PROVIDERS = {

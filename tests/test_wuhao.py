@@ -354,3 +354,19 @@ async def test_a_party_member_holding_an_office_is_not_wuzhi(bot: FakeBot,
     branch = await joined(bot, tmp_path / "party.csv", roster)
     shown = texts_of(await branch.say(SECRETARY, "private", "/wuhao"))[0]
     assert "无职党员参与率50%（目标≥80%）未达" in shown
+
+
+async def test_every_member_reaches_the_survey_rate_not_the_pooled_cards(
+        bot: FakeBot, tmp_path: Path) -> None:
+    from tests.test_surveys import CLOSES, SHIMEN_ROSTER
+
+    shimen = await joined(bot, tmp_path / "shimen.csv", SHIMEN_ROSTER)
+    await shimen.say("K01", "private", "/survey 党员 90")  # 1 石书记, 2 石红, 3 石大山
+    for code in ("S02", "S03", *(f"S{number:02d}" for number in range(4, 12))):
+        await shimen.press(code, "private", "1满意")
+        await shimen.press(code, "private", "2不满意" if code in ("S10", "S11") else "2满意")
+        await shimen.press(code, "private", "3满意")
+    await shimen.tick(CLOSES)
+    # 28 of 30 cards are satisfied (93%), but 石红 has 8 of 10: 80%, short of 90%.
+    shown = texts_of(await shimen.say("K01", "private", "/wuhao"))[0]
+    assert "党员民主测评满意率80%（目标≥90%）未达" in shown
