@@ -66,6 +66,13 @@ def test_the_standard_carries_seed_001s_numbers() -> None:
     assert thresholds["central_group_months"] == (12, "wuhao_central_group_months")
     assert thresholds["items_fewest"] == (2, "wuhao_rectification_fewest")
     assert thresholds["income_growth"] == (15, None)
+    assert thresholds["training_kinds"] == (5, None)  # (二)5 开展5类以上适用技术培训
+    achievements = checklists["工作业绩好"]
+    assert [(found.number, found.kind) for found in achievements.criteria[4:]] == [
+        (5, Kind.YES_NO), (6, Kind.YES_NO), (7, Kind.YES_NO), (8, Kind.YES_NO)]
+    assert "林业偷砍盗伐专项治理" in achievements.criteria[4].text
+    assert "集体林权制度改革和866工程" in achievements.criteria[7].text
+    assert [len(found.criteria) for found in checklists.values()] == [5, 9, 5, 8, 5]
     life = checklists["领导班子好"].criterion(4)
     assert life is not None and life.kind is Kind.NUMBER and not life.either
 
@@ -116,13 +123,15 @@ async def test_a_target_is_filled_from_the_records_and_shown_by_wuhao(
     # The self-check answers what the records give by itself and asks the rest.
     # 2 党员民主测评 waits for a survey to end: the records fill it, it is not asked.
     asked = await branch_bot.say(SECRETARY, "private", "/wuhao 自查 党员队伍好")
-    assert "【党员队伍好】第4/8条 入党积极分子" in asked[0].text
+    assert "【党员队伍好】第4/9条 入党积极分子" in asked[0].text
     summary = None
     for figure in ("2", "3 3", "1"):  # 4 积极分子, 5 新党员 and 30岁以下, 6 女党员
         summary = await branch_bot.say(SECRETARY, "private", f"/wuhao 填 {figure}")
     assert summary is not None
     for _ in range(2):
-        summary = await branch_bot.press(SECRETARY, "private", texts.AWARD_YES)
+        await branch_bot.press(SECRETARY, "private", texts.AWARD_YES)
+    summary = await branch_bot.say(SECRETARY, "private", "/wuhao 填 5")  # 9 技术培训 5类
+    assert "9. 适用技术培训：适用技术培训5类（达标）" in summary[0].text
     assert "1. 无职党员设岗定责：无职党员参与率50%（未达标）" in summary[0].text
     assert "3. 后备人才：后备人才1人（未达标）" in summary[0].text
     assert f"2. 党员民主测评：{texts.AWARD_NOT_ANSWERED}" in summary[0].text
