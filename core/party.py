@@ -250,8 +250,17 @@ def party_groups(persons: Iterable[Person]) -> dict[int, list[Person]]:
 
 # --- meetings (rule Y2) ---------------------------------------------------------
 
-def may_call(kind: LessonKind, caller: Member, group_leader_of: int | None) -> bool:
-    """Whether ``caller`` may schedule this kind: a secretary; a group's leader its 党小组会."""
+def may_call(kind: LessonKind, caller: Member, group_leader_of: int | None,
+             village: Sequence[Member]) -> bool:
+    """Whether ``caller`` may schedule this kind: a secretary; a group's leader its 党小组会.
+
+    The 民主生活会 is the 总支书记's where the village has one (seed 001: 由村党总支部书记
+    主持召开, rule Y4); else a branch secretary's.
+    """
+    if kind is LessonKind.DEMOCRATIC_LIFE and any(
+            is_secretary(member) and member.info.post is Post.GENERAL_SECRETARY
+            for member in village):
+        return is_secretary(caller) and caller.info.post is Post.GENERAL_SECRETARY
     if is_secretary(caller):
         return True
     return kind is LessonKind.GROUP and group_leader_of is not None

@@ -73,22 +73,25 @@ async def democratic_life(connection: AsyncConnection, subject: Subject,
                                         LessonKind.DEMOCRATIC_LIFE, zone)))
 
 
-async def remedy_counts(connection: AsyncConnection, lesson_id: int) -> Counter[int]:
-    """How many rectification items each cadre got at a 民主生活会, by person."""
+async def remedy_counts(connection: AsyncConnection, lesson_ids: list[int]) -> Counter[int]:
+    """How many rectification items each cadre got at these 民主生活会, by person."""
     return Counter(found.owner.person_id for found in
-                   await tasks.from_origins(connection, FROM_LIFE_MEETING, [lesson_id])
+                   await tasks.from_origins(connection, FROM_LIFE_MEETING, lesson_ids)
                    if found.kind is TaskKind.REMEDY and found.owner.person_id is not None)
 
 
 async def rectification_fewest(connection: AsyncConnection, subject: Subject,
                                period: str, zone: ZoneInfo) -> float | None:
-    """The fewest items any cadre on the roll of the year's last 民主生活会 got (≥ 2)."""
+    """The fewest items any cadre got over the year's 民主生活会 held (≥ 2, rule Y4).
+
+    Each cadre on the roll of any of them counts with their items from all of them.
+    """
     held = await held_lessons(connection, subject, period, LessonKind.DEMOCRATIC_LIFE, zone)
     if not held:
         return None
-    last = held[-1]
-    roll = [entry.person_id for _, entry in await party.roll(connection, last.id)]
-    return float(fewest_items(roll, await remedy_counts(connection, last.id)))
+    ids = [lesson.id for lesson in held]
+    roll = sorted({entry.person_id for _, entry in await party.rolls(connection, ids)})
+    return float(fewest_items(roll, await remedy_counts(connection, ids)))
 
 
 async def _village_members(connection: AsyncConnection, subject: Subject) -> list[Member]:

@@ -379,3 +379,32 @@ async def test_every_member_reaches_the_survey_rate_not_the_pooled_cards(
     # 28 of 30 cards are satisfied (93%), but 石红 has 8 of 10: 80%, short of 90%.
     shown = texts_of(await shimen.say("K01", "private", "/wuhao"))[0]
     assert "党员民主测评满意率80%（目标≥90%）未达" in shown
+
+
+async def test_the_general_secretary_alone_calls_the_democratic_life_meeting(
+        bot: FakeBot, tmp_path: Path) -> None:
+    # Seed 001: 由村党总支部书记主持召开. With a 总支书记 G01 in 金竹村, C01 (支部书记) may
+    # still call his branch's other meetings, but not the 民主生活会.
+    roster = PARTY_ROSTER + ("G01,黄总支,金溪镇,东片网格,金竹村,杨家湾,7,是,是,55,村干部,"
+                             "13800000021,金竹村党总支,总支书记,,,,,\n")
+    branch = await joined(bot, tmp_path / "party.csv", roster)
+    refused = await branch.say(SECRETARY, "private", "/lesson 民主生活会 2026-11-10 09:00 对照检查")
+    assert texts_of(refused) == [texts.LESSON_NOT_ALLOWED.format(kind="民主生活会")]
+    called = await branch.say(SECRETARY, "private", "/lesson 主题党日 2026-11-10 09:00 学习")
+    assert texts_of(called)[0] != texts.LESSON_NOT_ALLOWED.format(kind="主题党日")
+    called = await branch.say("G01", "private", "/lesson 民主生活会 2026-11-11 09:00 对照检查")
+    assert texts_of(called)[0] != texts.LESSON_NOT_ALLOWED.format(kind="民主生活会")
+
+
+async def test_rectification_items_count_over_the_years_democratic_life_meetings(
+        branch_bot: FakeBot) -> None:
+    await life_meeting(branch_bot)  # 1: C01 and H01 each get two items
+    for code in (SECRETARY, LEADER):
+        await branch_bot.say(SECRETARY, "private", f"/remedy 1 {code} 2027-03-31 甲；乙")
+    await branch_bot.say(SECRETARY, "private", "/lesson 民主生活会 2026-11-20 09:00 补充检查")
+    await branch_bot.tick(at(2026, 11, 20, 8, 30))
+    await branch_bot.say(SECRETARY, "private", f"/attend {SECRETARY} {LEADER}")
+    await branch_bot.tick(at(2026, 11, 20, 11, 0))
+    # The second meeting gave none, yet each cadre has two items from the year's meetings.
+    shown = texts_of(await branch_bot.say(SECRETARY, "private", "/wuhao"))[0]
+    assert "民主生活会2次（目标≥1次）✓；每位班子成员整改问题2条（目标≥2条）✓" in shown
