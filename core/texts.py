@@ -1238,3 +1238,5 @@ CRITERIA_FIGURE_RECORDED = ("第{number}条的{labels}按本系统记录自动�
                             "请把相关活动、测评记入系统。")
 # The note of an answer the records filled, shown to the reviewer with the figures.
 CRITERIA_REVIEW_NOTE = "（{note}）"
+# A stage in the /wuhao header with its own creation year (Jan-Mar runs two years' stages).
+WUHAO_STAGE_OF_YEAR = "{year}年{stage}"

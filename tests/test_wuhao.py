@@ -107,7 +107,7 @@ async def test_a_target_is_filled_from_the_records_and_shown_by_wuhao(
         branch_bot: FakeBot) -> None:
     shown = texts_of(await branch_bot.say(SECRETARY, "private", "/wuhao"))[0]
     assert shown.startswith(texts.WUHAO_PROGRESS_HEADER.format(
-        branch="金竹村党支部", year=2026, stages="检查提高"))
+        branch="金竹村党支部", year=2026, stages="2026年检查提高"))
     # 无职党员 P01 P02 (屋场长 H02 H04 hold an office): P02 holds a post (岗位); R01 后备干部.
     assert "无职党员参与率50%（目标≥80%）未达" in shown
     assert "后备人才1人（目标≥5人）未达" in shown
@@ -408,3 +408,11 @@ async def test_rectification_items_count_over_the_years_democratic_life_meetings
     # The second meeting gave none, yet each cadre has two items from the year's meetings.
     shown = texts_of(await branch_bot.say(SECRETARY, "private", "/wuhao"))[0]
     assert "民主生活会2次（目标≥1次）✓；每位班子成员整改问题2条（目标≥2条）✓" in shown
+
+
+async def test_in_january_each_stage_shows_its_own_year(branch_bot: FakeBot) -> None:
+    # January 2027 runs 2027's 宣传动员 and 2026's 检查提高; the figures are 2026's.
+    await branch_bot.tick(at(2027, 1, 5, 9))
+    shown = texts_of(await branch_bot.say(SECRETARY, "private", "/wuhao"))[0]
+    assert shown.startswith(texts.WUHAO_PROGRESS_HEADER.format(
+        branch="金竹村党支部", year=2026, stages="2027年宣传动员、2026年检查提高"))
