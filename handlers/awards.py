@@ -221,16 +221,17 @@ async def _fill_provided(request: Request, application: Application, checklist: 
     Only the criteria the applicant may still change: all of a draft, the sent-back ones.
     """
     if application.stage is Stage.DRAFT:
-        open_ = [found for found in checklist.criteria if found.recorded]
+        changeable = [found for found in checklist.criteria if found.recorded]
     else:
         back = await _sent_back(request, application)
-        open_ = [found for found in checklist.criteria if found.recorded and found.number in back]
-    if not open_:
+        changeable = [found for found in checklist.criteria
+                      if found.recorded and found.number in back]
+    if not changeable:
         return
     answers = await criteria.answers(request.connection, application.id)
     provided = await criteria.provided_figures(request.connection, checklist,
                                                application.subject, application.period, zone)
-    for criterion in open_:
+    for criterion in changeable:
         had = answers.get(criterion.number)
         typed = {key: value for key, value in (had.figures if had else {}).items()
                  if key not in criterion.recorded}
