@@ -416,3 +416,35 @@ async def test_in_january_each_stage_shows_its_own_year(branch_bot: FakeBot) -> 
     shown = texts_of(await branch_bot.say(SECRETARY, "private", "/wuhao"))[0]
     assert shown.startswith(texts.WUHAO_PROGRESS_HEADER.format(
         branch="金竹村党支部", year=2026, stages="2027年宣传动员、2026年检查提高"))
+
+
+TWO_BRANCHES = "\n".join([
+    "编号,姓名,镇,网格,村,屋场,户号,在家,党员,年龄,角色,手机,党支部,党内职务",
+    *(f"S{number:02d},石{number}号,金溪镇,东片网格,石门村,上屋,{number},是,否,60,,,,"
+      for number in range(2, 12)),
+    "K01,石书记,金溪镇,东片网格,石门村,上屋,20,是,是,52,村干部,,石门村第一支部,支部书记",
+    "P01,石红,金溪镇,东片网格,石门村,上屋,21,是,是,30,,,石门村第一支部,",
+    "K03,石三书记,金溪镇,东片网格,石门村,上屋,22,是,是,48,,,石门村第二支部,支部书记",
+    "P03,石绿,金溪镇,东片网格,石门村,上屋,23,是,是,35,,,石门村第二支部,",
+]) + "\n"
+
+
+async def test_the_members_survey_takes_every_card_of_the_year(bot: FakeBot,
+                                                              tmp_path: Path) -> None:
+    from tests.test_surveys import CLOSES
+
+    shimen = await joined(bot, tmp_path / "two.csv", TWO_BRANCHES)
+    raters = [f"S{number:02d}" for number in range(2, 12)]
+    await shimen.say("K01", "private", "/survey 党员 90")  # 第一支部: 1 石书记, 2 石红
+    for code in raters:
+        await shimen.press(code, "private", "1满意")
+        await shimen.press(code, "private", "2不满意" if code in ("S10", "S11") else "2满意")
+    await shimen.tick(CLOSES)
+    await shimen.say("K03", "private", "/survey 党员 90")  # 第二支部, a later card
+    for code in raters:
+        await shimen.press(code, "private", "1满意")
+        await shimen.press(code, "private", "2满意")
+    await shimen.tick(CLOSES + timedelta(days=7))
+    # The later card alone is 100%; 石红 of the first has 80%.
+    shown = texts_of(await shimen.say("K01", "private", "/wuhao"))[0]
+    assert "党员民主测评满意率80%（目标≥90%）未达" in shown
