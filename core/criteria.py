@@ -73,6 +73,16 @@ class Criterion:
     either: bool = True  # two figures: either meeting its threshold is enough (the seed's 或)
     incidents: tuple[str, ...] = ()  # NONE_HAPPENED: the incident types that break it
 
+    @property
+    def recorded(self) -> frozenset[str]:
+        """The keys of its figures the bot's own records fill (a ``source``): never typed."""
+        return frozenset(figure.key for figure in self.figures if figure.source)
+
+    @property
+    def typed(self) -> bool:
+        """Whether the applicant answers it: not a criterion whose every figure is recorded."""
+        return not self.figures or len(self.recorded) < len(self.figures)
+
 
 @dataclass(frozen=True, slots=True)
 class Checklist:
@@ -252,10 +262,13 @@ def met_count(checklist: Checklist, verdicts: Mapping[int, Verdict],
 
 def next_open(checklist: Checklist, answers: Mapping[int, Answer],
               after: int = 0) -> Criterion | None:
-    """The first criterion after number ``after`` the applicant has not answered yet."""
+    """The first criterion after number ``after`` the applicant has not answered yet.
+
+    A criterion whose figures all come from the bot's records is not asked: they fill it.
+    """
     left = unanswered(checklist, answers)
     return next((found for found in checklist.criteria
-                 if found.number > after and found.number in left), None)
+                 if found.number > after and found.number in left and found.typed), None)
 
 
 def read_figures(criterion: Criterion, words: Sequence[str]) -> dict[str, float]:

@@ -97,6 +97,15 @@ def is_secretary(member: Member) -> bool:
     return member.person.party_member and member.info.post in SECRETARIES
 
 
+def holds_no_office(member: Member) -> bool:
+    """Whether a party member is 无职 (seed 001's 无职党员设岗定责): no office at all.
+
+    Neither a party post nor a role in the village: a 村干部, 屋场长 or 记录员 holds one.
+    """
+    return member.person.party_member and member.info.post is None \
+        and member.person.role is Role.VILLAGER
+
+
 # --- the roster's columns (rule Y1) ---------------------------------------------
 
 PARTY_COLUMNS: tuple[str, ...] = ("党支部", "党内职务", "后备干部", "入党积极分子",
@@ -241,8 +250,17 @@ def party_groups(persons: Iterable[Person]) -> dict[int, list[Person]]:
 
 # --- meetings (rule Y2) ---------------------------------------------------------
 
-def may_call(kind: LessonKind, caller: Member, group_leader_of: int | None) -> bool:
-    """Whether ``caller`` may schedule this kind: a secretary; a group's leader its 党小组会."""
+def may_call(kind: LessonKind, caller: Member, group_leader_of: int | None,
+             village: Sequence[Member]) -> bool:
+    """Whether ``caller`` may schedule this kind: a secretary; a group's leader its 党小组会.
+
+    The 民主生活会 is the 总支书记's where the village has one (seed 001: 由村党总支部书记
+    主持召开, rule Y4); else a branch secretary's.
+    """
+    if kind is LessonKind.DEMOCRATIC_LIFE and any(
+            is_secretary(member) and member.info.post is Post.GENERAL_SECRETARY
+            for member in village):
+        return is_secretary(caller) and caller.info.post is Post.GENERAL_SECRETARY
     if is_secretary(caller):
         return True
     return kind is LessonKind.GROUP and group_leader_of is not None

@@ -1231,3 +1231,13 @@ GRID_PICTURE_MEETING = "（班子会 {day}）"
 GRID_PICTURE_CORRECTION = "【更正】第{version}版，更正第{previous}版"
 GRID_PICTURE_GIVEN = "本月实发红旗{reds}面、黄旗{yellows}面{onsite}。"
 GRID_PICTURE_GIVEN_ONSITE = "，另有现场会红旗{count}面"
+
+
+# --- issue 20 items 2-4, a second reader's fixes to the 五个好 -----------------------------
+# A figure the bot's own records fill (a provider) is never typed in the self-check.
+CRITERIA_FIGURE_RECORDED = ("第{number}条的{labels}按本系统记录自动填写，不能手填。"
+                            "请把相关活动、测评记入系统。")
+# The note of an answer the records filled, shown to the reviewer with the figures.
+CRITERIA_REVIEW_NOTE = "（{note}）"
+# A stage in the /wuhao header with its own creation year (Jan-Mar runs two years' stages).
+WUHAO_STAGE_OF_YEAR = "{year}年{stage}"

@@ -139,6 +139,8 @@ async def _show(track: Track, request: Request, application: Application,
             answer=answer_text(criterion, given),
             mark="" if verdict is None else (texts.AWARD_MEETS if verdict
                                              else texts.AWARD_FALLS_SHORT))]
+    if given is not None and given.note:  # issue 20: figures the records filled say so
+        lines.append(texts.CRITERIA_REVIEW_NOTE.format(note=given.note))
     for incident in breaking(criterion, happened):
         lines.append(texts.AWARD_REVIEW_INCIDENT.format(type=incident.type, text=incident.text))
     for proof in proofs:

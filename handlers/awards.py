@@ -134,7 +134,11 @@ async def _ask(track: Track, request: Request, application: Application,
         lines.append(texts.AWARD_GIVEN.format(answer=answer_text(criterion, given)))
     buttons: tuple[tuple[Button, ...], ...] = ()
     base = f"{track.button}:a:{application.id}:{criterion.number}"
-    if criterion.kind is Kind.NUMBER:
+    if criterion.kind is Kind.NUMBER and not criterion.typed:  # issue 20: the records fill it
+        lines.append(texts.CRITERIA_FIGURE_RECORDED.format(
+            number=criterion.number, labels="、".join(figure.label
+                                                     for figure in criterion.figures)))
+    elif criterion.kind is Kind.NUMBER:
         lines.append(track.words.type_figures.format(
             figures=figures_text(criterion),
             example=" ".join(["30"] + ["-"] * (len(criterion.figures) - 1))))
@@ -192,8 +196,7 @@ async def apply(track: Track, context: Context, request: Request, rest: str) -> 
         request.connection, scheme=track.scheme(context).name, checklist=checklist.name,
         subject=track.subject(subject_id), period=track.period(context, request.now),
         township_id=township_id, now=request.now)
-    if application.stage is Stage.DRAFT:
-        await _fill_provided(request, application, checklist, context.timezone)
+    await _fill_provided(request, application, checklist, context.timezone)
     if len(words) > 1:  # jump to one criterion, to change its answer
         number = int(words[1]) if words[1].isdecimal() else 0
         criterion = checklist.criterion(number)
@@ -211,17 +214,36 @@ async def apply(track: Track, context: Context, request: Request, rest: str) -> 
 
 async def _fill_provided(request: Request, application: Application, checklist: Checklist,
                          zone: ZoneInfo) -> None:
-    """Answer the criteria whose figures the bot's own records give (a provider), if unanswered."""
+    """Fill afresh every figure the bot's own records give (a provider), keeping typed ones.
+
+    Issue 20: a figure in the bot's records is filled in from them, at each opening of
+    the self-check and at submitting, so the reviewer sees the records' current figures.
+    Only the criteria the applicant may still change: all of a draft, the sent-back ones.
+    """
+    if application.stage is Stage.DRAFT:
+        changeable = [found for found in checklist.criteria if found.recorded]
+    else:
+        back = await _sent_back(request, application)
+        changeable = [found for found in checklist.criteria
+                      if found.recorded and found.number in back]
+    if not changeable:
+        return
     answers = await criteria.answers(request.connection, application.id)
     provided = await criteria.provided_figures(request.connection, checklist,
                                                application.subject, application.period, zone)
-    for number, figures in provided.items():
-        if number not in answers:
-            answer = Answer(number, figures=figures, note=texts.AWARD_PROVIDED_NOTE)
-            await criteria.set_answer(request.connection, application.id, answer, None,
-                                      request.now)
-            await request.log(f"criteria:{application.id}", "criteria.answered",
-                              {"criterion": number, "provided": True, **answer.plain()})
+    for criterion in changeable:
+        had = answers.get(criterion.number)
+        typed = {key: value for key, value in (had.figures if had else {}).items()
+                 if key not in criterion.recorded}
+        figures = {**typed, **provided.get(criterion.number, {})}
+        if had is None and not figures:
+            continue
+        answer = Answer(criterion.number, figures=figures, note=texts.AWARD_PROVIDED_NOTE)
+        if had is not None and had.plain() == answer.plain():
+            continue
+        await criteria.set_answer(request.connection, application.id, answer, None, request.now)
+        await request.log(f"criteria:{application.id}", "criteria.answered",
+                          {"criterion": criterion.number, "provided": True, **answer.plain()})
 
 
 async def _current(track: Track, context: Context,
@@ -243,14 +265,27 @@ async def fill(track: Track, context: Context, request: Request, rest: str) -> l
     application, checklist, criterion = await _current(track, context, request)
     if criterion.kind is not Kind.NUMBER:
         raise Refusal(texts.AWARD_NOT_NUMBER.format(number=criterion.number))
+    recorded = texts.CRITERIA_FIGURE_RECORDED.format(
+        number=criterion.number, labels="、".join(figure.label for figure in criterion.figures
+                                                 if figure.key in criterion.recorded))
+    if not criterion.typed:  # issue 20: the records fill it, never the applicant
+        raise Refusal(recorded)
     try:
         figures = read_figures(criterion, rest.split())
     except ValueError:
         raise Refusal(track.words.figures_bad.format(
             figures=figures_text(criterion),
             example=" ".join(["30"] + ["-"] * (len(criterion.figures) - 1)))) from None
+    if criterion.recorded & figures.keys():
+        raise Refusal(recorded)
+    if criterion.recorded:
+        provided = await criteria.provided_figures(
+            request.connection, replace(checklist, criteria=(criterion,)),
+            application.subject, application.period, context.timezone)
+        figures = {**figures, **provided.get(criterion.number, {})}
     return await _answered(track, request, application, checklist,
-                           Answer(criterion.number, figures=figures))
+                           Answer(criterion.number, figures=figures,
+                                  note=texts.AWARD_PROVIDED_NOTE if criterion.recorded else None))
 
 
 async def _answered(track: Track, request: Request, application: Application,
@@ -278,7 +313,7 @@ async def press(track: Track, context: Context, request: Request) -> list[Outgoi
         raise Refusal(texts.BUTTON_EXPIRED)
     checklist = await checklist_of(track, context, request, subject_id, application.checklist)
     if parts[0] == "s":
-        return await _submit(track, request, application, checklist)
+        return await _submit(track, context, request, application, checklist)
     criterion = checklist.criterion(int(parts[2])) if len(parts) == 4 else None
     if parts[0] != "a" or criterion is None or criterion.kind is Kind.NUMBER:
         raise Refusal(texts.BUTTON_EXPIRED)
@@ -347,11 +382,12 @@ async def submit(track: Track, context: Context, request: Request,
                                       checklist.name, track.period(context, request.now))
     if application is None:
         raise Refusal(track.words.no_application.format(flag=checklist.name))
-    return await _submit(track, request, application, checklist)
+    return await _submit(track, context, request, application, checklist)
 
 
-async def _submit(track: Track, request: Request, application: Application,
+async def _submit(track: Track, context: Context, request: Request, application: Application,
                   checklist: Checklist) -> list[Outgoing]:
+    await _fill_provided(request, application, checklist, context.timezone)
     answers = await criteria.answers(request.connection, application.id)
     left = unanswered(checklist, answers)
     if left:

@@ -66,9 +66,11 @@ async def call_lesson(context: Context, request: Request) -> list[Outgoing]:
     person = request.require_person()
     caller = await party.member(request.connection, person)
     group = await _group_led_by(request) if kind is LessonKind.GROUP else None
-    if person.village_id is None or not may_call(kind, caller, group):
+    if person.village_id is None:
         raise Refusal(texts.LESSON_NOT_ALLOWED.format(kind=kind.value))
     village = await party.members(request.connection, person.village_id)
+    if not may_call(kind, caller, group, village):
+        raise Refusal(texts.LESSON_NOT_ALLOWED.format(kind=kind.value))
     roll = expected(kind, caller, village, group)
     if not roll:
         raise Refusal(texts.LESSON_NOBODY)

@@ -130,7 +130,8 @@ async def attach(context: Context, request: Request) -> list[Outgoing]:
 
 def _stages(context: Context, request: Request) -> str:
     today = context.local(request.now).date()
-    return texts.WUHAO_STAGE_JOIN.join(stage.value for stage, _ in stages_of(today))
+    return texts.WUHAO_STAGE_JOIN.join(texts.WUHAO_STAGE_OF_YEAR.format(year=year, stage=stage)
+                                       for stage, year in stages_of(today))
 
 
 async def _state(request: Request, application: Application | None,

@@ -1,28 +1,31 @@
 """The 五个好 figures the bot's own records give (rule Y4), as criteria providers.
 
 Each provider fills one figure of bot/schemes/wuhao-001.toml (its ``source``) for a
-branch (subject: its village) and a creation year: party members, 后备干部 and 入党积极分子
-from the roster's party columns; 中心组学习, 电教片 and 民主生活会 from the party meetings
-(a meeting counts once someone checked in: it was held); the 民主生活会's rectification
-items from the follow-up tasks; the 民主测评 from the year's last ended survey.
+branch (subject: its village) and a creation year: 无职党员 with a post and 后备干部
+from the roster's party columns (the year's new 入党积极分子 are typed in with evidence,
+like its new members: the roster names the standing ones); 中心组学习, 电教片 and
+民主生活会 from the party meetings (a meeting counts once someone checked in: it was held);
+the 民主生活会's rectification items from the follow-up tasks; the 民主测评 from the year's
+ended surveys.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.criteria import Subject
-from core.issues import RoundTally
-from core.party import LessonKind, Member
+from core.party import LessonKind, Member, holds_no_office
 from core.surveys import SubjectKind
 from core.tasks import TaskKind
 from core.wuhao import SUBJECT_KIND, fewest_items
 from storage import criteria, party, surveys, tasks
 from storage.party import Lesson
+from storage.surveys import Card, Survey
 
 FROM_LIFE_MEETING = "lifemeeting"  # the origin of a rectification item: its 民主生活会
 PERCENT = 100
@@ -70,22 +73,25 @@ async def democratic_life(connection: AsyncConnection, subject: Subject,
                                         LessonKind.DEMOCRATIC_LIFE, zone)))
 
 
-async def remedy_counts(connection: AsyncConnection, lesson_id: int) -> Counter[int]:
-    """How many rectification items each cadre got at a 民主生活会, by person."""
+async def remedy_counts(connection: AsyncConnection, lesson_ids: list[int]) -> Counter[int]:
+    """How many rectification items each cadre got at these 民主生活会, by person."""
     return Counter(found.owner.person_id for found in
-                   await tasks.from_origins(connection, FROM_LIFE_MEETING, [lesson_id])
+                   await tasks.from_origins(connection, FROM_LIFE_MEETING, lesson_ids)
                    if found.kind is TaskKind.REMEDY and found.owner.person_id is not None)
 
 
 async def rectification_fewest(connection: AsyncConnection, subject: Subject,
                                period: str, zone: ZoneInfo) -> float | None:
-    """The fewest items any cadre on the roll of the year's last 民主生活会 got (≥ 2)."""
+    """The fewest items any cadre got over the year's 民主生活会 held (≥ 2, rule Y4).
+
+    Each cadre on the roll of any of them counts with their items from all of them.
+    """
     held = await held_lessons(connection, subject, period, LessonKind.DEMOCRATIC_LIFE, zone)
     if not held:
         return None
-    last = held[-1]
-    roll = [entry.person_id for _, entry in await party.roll(connection, last.id)]
-    return float(fewest_items(roll, await remedy_counts(connection, last.id)))
+    ids = [lesson.id for lesson in held]
+    roll = sorted({entry.person_id for _, entry in await party.rolls(connection, ids)})
+    return float(fewest_items(roll, await remedy_counts(connection, ids)))
 
 
 async def _village_members(connection: AsyncConnection, subject: Subject) -> list[Member]:
@@ -96,9 +102,9 @@ async def _village_members(connection: AsyncConnection, subject: Subject) -> lis
 
 async def post_participation(connection: AsyncConnection, subject: Subject,
                              period: str, zone: ZoneInfo) -> float | None:
-    """无职党员设岗定责 (%): members without a party post who hold a post (roster 岗位)."""
+    """无职党员设岗定责 (%): 无职党员 (no office at all) who hold a post (roster 岗位)."""
     without = [found for found in await _village_members(connection, subject)
-               if found.person.party_member and found.info.post is None]
+               if holds_no_office(found)]
     if not without:
         return None
     return PERCENT * sum(found.info.position is not None for found in without) / len(without)
@@ -111,47 +117,41 @@ async def reserve_cadres(connection: AsyncConnection, subject: Subject,
                      for found in await _village_members(connection, subject)))
 
 
-async def activists(connection: AsyncConnection, subject: Subject,
-                    period: str, zone: ZoneInfo) -> float | None:
-    """入党积极分子 the roster names."""
-    return float(sum(found.info.activist
-                     for found in await _village_members(connection, subject)))
-
-
-async def _survey_rate(connection: AsyncConnection, subject: Subject, period: str,
-                       kind: SubjectKind, zone: ZoneInfo) -> float | None:
-    """The rate (%) of the year's last ended survey of this kind in the village (rule Y3).
-
-    A 党员 survey rates each member: their cards are pooled into one rate.
-    """
+async def _ended_surveys(connection: AsyncConnection, subject: Subject, period: str,
+                         kind: SubjectKind, zone: ZoneInfo) -> list[tuple[Card, Survey]]:
+    """The subjects of the year's ended surveys of this kind in the village, oldest first."""
     span = _year(period, zone)
     if subject.kind != SUBJECT_KIND or span is None:
-        return None
-    cards: dict[int, RoundTally] = {}
-    for card, found in await surveys.every_survey(connection):
-        if card.kind is not kind or card.scope.village_id != subject.id \
-                or card.ended_at is None or not span[0] <= card.opened_at < span[1]:
-            continue
-        had = cards.get(card.id, RoundTally())
-        cards[card.id] = RoundTally(had.satisfied + found.tally.satisfied,
-                                    had.basically + found.tally.basically,
-                                    had.dissatisfied + found.tally.dissatisfied)
-    if not cards:
-        return None
-    rate = cards[max(cards)].rate
-    return None if rate is None else float(rate * PERCENT)
+        return []
+    found = [(card, survey) for card, survey in await surveys.every_survey(connection)
+             if card.kind is kind and card.scope.village_id == subject.id
+             and card.ended_at is not None and span[0] <= card.opened_at < span[1]]
+    return sorted(found, key=lambda pair: (pair[0].opened_at, pair[0].id, pair[1].position))
 
 
 async def members_survey(connection: AsyncConnection, subject: Subject,
                          period: str, zone: ZoneInfo) -> float | None:
-    """党员民主测评 (%): the year's last ended /survey 党员 of the village."""
-    return await _survey_rate(connection, subject, period, SubjectKind.PARTY, zone)
+    """党员民主测评 (%): the lowest member's rate over the year's ended /survey 党员 (rule Y3).
+
+    Seed 001: 对所有在职和有岗党员开展一次群众民主测评，群众满意率达90%以上 -- every
+    member. Each member's rate is the one published for them (the latest of the year's
+    cards they were on; a village's branches may each have theirs); a member nobody rated
+    has no rate.
+    """
+    rates: dict[int | str, Fraction] = {}
+    for _, found in await _ended_surveys(connection, subject, period, SubjectKind.PARTY, zone):
+        rate = found.tally.rate
+        if rate is not None:
+            rates[found.person_id if found.person_id is not None else found.subject] = rate
+    return float(min(rates.values()) * PERCENT) if rates else None
 
 
 async def committee_survey(connection: AsyncConnection, subject: Subject,
                            period: str, zone: ZoneInfo) -> float | None:
     """两委满意度测评 (%): the year's last ended /survey 两委 of the village."""
-    return await _survey_rate(connection, subject, period, SubjectKind.COMMITTEE, zone)
+    found = await _ended_surveys(connection, subject, period, SubjectKind.COMMITTEE, zone)
+    rate = found[-1][1].tally.rate if found else None
+    return None if rate is None else float(rate * PERCENT)
 
 
 PROVIDERS = {
@@ -161,7 +161,6 @@ PROVIDERS = {
     "wuhao_rectification_fewest": rectification_fewest,
     "wuhao_post_participation": post_participation,
     "wuhao_reserve_cadres": reserve_cadres,
-    "wuhao_activists": activists,
     "wuhao_members_survey": members_survey,
     "wuhao_committee_survey": committee_survey,
 }

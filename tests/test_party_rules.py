@@ -148,9 +148,10 @@ def test_who_may_call_and_who_is_expected() -> None:
     other = Member(person(5), PartyInfo(branch="第二支部"))
     village = [secretary, committee, plain, away, other,
                Member(person(6, party_member=False), PartyInfo())]
-    assert may_call(LessonKind.THEME_DAY, secretary, None)
-    assert not may_call(LessonKind.THEME_DAY, committee, None)
-    assert may_call(LessonKind.GROUP, plain, 1) and not may_call(LessonKind.GROUP, plain, None)
+    assert may_call(LessonKind.THEME_DAY, secretary, None, village)
+    assert not may_call(LessonKind.THEME_DAY, committee, None, village)
+    assert may_call(LessonKind.GROUP, plain, 1, village)
+    assert not may_call(LessonKind.GROUP, plain, None, village)
     assert expected(LessonKind.THEME_DAY, secretary, village, None) == [
         secretary, committee, plain, away]
     assert expected(LessonKind.COMMITTEE, secretary, village, None) == [secretary, committee]
