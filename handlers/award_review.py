@@ -26,7 +26,7 @@ from core.criteria import (
 from core.messages import Button, Outgoing
 from core.models import Office
 from core.permissions import Place
-from core.publication import Kind, sent_event
+from core.publication import Kind
 from core.roles import Role
 from core.tasks import TaskKind, TaskStatus, office_at
 from core.when import parse_day
@@ -320,13 +320,8 @@ async def award(context: Context, request: Request, rest: str) -> list[Outgoing]
 async def publish_result(context: Context, connection: AsyncConnection, actor: Actor,
                          township_id: int, text: str, subject_key: str, now: datetime) -> None:
     """Publish a result (an award, a withdrawal, a 验收) to the township's notices (P3)."""
-    scope = Place(township_id)
-    published = await publication.publish(connection, kind=Kind.RESULTS, scope=scope,
-                                          text=text, subject=subject_key, now=now,
-                                          publisher_id=actor.person_id)
-    names = await publication.scope_names(connection, [scope])
-    await events.record(connection, actor, at=now, stream=f"notice:{published.id}",
-                        kind="notice.sent", payload=sent_event(published, names[scope]))
+    await publishing.on_board(connection, kind=Kind.RESULTS, scope=Place(township_id),
+                              text=text, subject=subject_key, actor=actor, now=now)
 
 
 async def withdraw(context: Context, connection: AsyncConnection, application: Application,

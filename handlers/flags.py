@@ -14,13 +14,13 @@ from core.flags import ONSITE_CATEGORY, Flag, MonthResult, VillageInfo, draft_mo
 from core.messages import Outgoing
 from core.models import Office
 from core.permissions import Place
-from core.publication import Kind, sent_event
+from core.publication import Kind
 from core.roles import Role
 from core.when import parse_day
 from handlers import rectification, talks
 from handlers.context import Context, Refusal, Request
 from handlers.pictures import Stamp, grid_pictures
-from storage import events, flag_review, flags, notify, org, outbox, publication
+from storage import events, flag_review, flags, notify, org, outbox, publishing
 from storage.events import SYSTEM, Actor
 
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -320,13 +320,10 @@ async def publish(connection: AsyncConnection, township_id: int, result: MonthRe
                                      state=texts.FLAGS_CONFIRMED.format(version=version))
     scope = Place(township_id)
     averages = averages_lines(grid_averages(result.month, result.placements))  # rule F12
-    published = await publication.publish(
-        connection, kind=Kind.RESULTS, scope=scope, now=now, publisher_id=by.person_id,
+    await publishing.on_board(
+        connection, kind=Kind.RESULTS, scope=scope, actor=by, now=now,
         text="\n".join([correction + title, *_ranking(result), *averages]),
         subject=f"flags:{township_id}:{result.month}")
-    names = await publication.scope_names(connection, [scope])
-    await events.record(connection, by, at=now, stream=f"notice:{published.id}",
-                        kind="notice.sent", payload=sent_event(published, names[scope]))
     money = {item.village: item.amount for item in result.settlements}
     homesteads_by_village: dict[int, list[int]] = {}
     for homestead in await org.all_homesteads(connection):

@@ -7,9 +7,9 @@ from core.messages import Outgoing
 from core.models import Person
 from core.party import arrears, is_secretary, parse_amount, valid_month, yuan
 from core.permissions import Place
-from core.publication import Kind, sent_event
+from core.publication import Kind
 from handlers.context import Context, Refusal, Request
-from storage import org, outbox, party, party_records, publication
+from storage import org, outbox, party, party_records, publication, publishing
 
 PUBLISH = "公开"
 
@@ -100,12 +100,10 @@ async def _publish(context: Context, request: Request, words: list[str]) -> list
                                     members=len(members), paid=len(paid),
                                     total=yuan(sum(paid.values())))
     scope = Place(secretary.township_id, secretary.village_id)
-    notice = await publication.publish(
+    notice = await publishing.on_board(
         request.connection, kind=Kind.PARTY_AFFAIRS, scope=scope, text=text,
-        subject=f"party:dues:{secretary.village_id}:{month}", now=request.now,
-        publisher_id=secretary.id)
-    names = await publication.scope_names(request.connection, [scope])
-    await request.log(f"notice:{notice.id}", "notice.sent", sent_event(notice, names[scope]))
+        subject=f"party:dues:{secretary.village_id}:{month}", actor=request.actor(secretary),
+        now=request.now)
     await outbox.to_homesteads(
         request.connection, await publication.scope_homesteads(request.connection, scope),
         key=f"notice:{notice.id}", text=text, now=request.now, channels=context.channels)
