@@ -3,7 +3,8 @@
 A channel that shows a menu per chat (Telegram) is sent, for each bound person's
 private chat, what /help lists to their role there; for each bound group, what it
 lists to villagers in a group, and to each person of another role who may act in its
-屋场 (``covers``), their role's. Menus are queued through the outbox only where the one
+屋场 (``covers``; township officials have theirs in private: see ``storage.menus.wanted``),
+their role's. Menus are queued through the outbox only where the one
 a chat was last sent differs; one a chat should no longer have is taken back.
 """
 
