@@ -52,12 +52,7 @@ async def _target(track: Track, context: Context, request: Request, village_name
                   flag: str, year: int) -> tuple[awards.Village, Checklist, Application | None]:
     """The township's village, the subject's checklist and its application for the year."""
     village = await village_named(request, village_name)
-    kind = await track.subject_class(request.connection, village.id)
-    scheme = track.scheme(context)
-    checklist = scheme.checklist(kind, flag)
-    if checklist is None:
-        names = "、".join(item.name for item in scheme.checklists(kind))
-        raise Refusal(track.words.unknown.format(name=flag, kind=kind, names=names))
+    checklist = await track.checklist(context, request, village.id, flag)
     application = await criteria.find(request.connection, track.subject(village.id),
                                       checklist.name, str(year))
     return village, checklist, application
@@ -302,9 +297,10 @@ async def award(context: Context, request: Request, rest: str) -> list[Outgoing]
     listing = "、".join(f"{name}（{flag}）" for _, name, flag in ready)
     text = texts.AWARD_AWARDED_TEXT.format(year=year, day=texts.format_day(today),
                                            listing=listing)
-    await publish_result(context, request.connection, request.actor(), person.township_id,
-                         text, f"award:{person.township_id}:{year}:"
-                         + ",".join(str(item.id) for item, _, _ in ready), request.now)
+    await publishing.on_board(
+        request.connection, kind=Kind.RESULTS, scope=Place(person.township_id), text=text,
+        subject=f"award:{person.township_id}:{year}:"
+        + ",".join(str(item.id) for item, _, _ in ready), actor=request.actor(), now=request.now)
     for application, name, flag in ready:
         await outbox.to_homesteads(
             request.connection, await publication.scope_homesteads(
@@ -315,13 +311,6 @@ async def award(context: Context, request: Request, rest: str) -> list[Outgoing]
             channels=context.channels)
     return [request.reply("\n".join([texts.AWARD_AWARDED.format(year=year, listing=listing),
                                      *held]))]
-
-
-async def publish_result(context: Context, connection: AsyncConnection, actor: Actor,
-                         township_id: int, text: str, subject_key: str, now: datetime) -> None:
-    """Publish a result (an award, a withdrawal, a 验收) to the township's notices (P3)."""
-    await publishing.on_board(connection, kind=Kind.RESULTS, scope=Place(township_id),
-                              text=text, subject=subject_key, actor=actor, now=now)
 
 
 async def withdraw(context: Context, connection: AsyncConnection, application: Application,
@@ -336,8 +325,9 @@ async def withdraw(context: Context, connection: AsyncConnection, application: A
     text = texts.AWARD_WITHDRAWN_TEXT.format(village=village, flag=application.checklist,
                                              year=application.period, reason=reason,
                                              day=texts.format_day(today))
-    await publish_result(context, connection, actor, application.township_id, text,
-                         f"award:{application.id}:withdrawn", now)
+    await publishing.on_board(connection, kind=Kind.RESULTS,
+                              scope=Place(application.township_id), text=text,
+                              subject=f"award:{application.id}:withdrawn", actor=actor, now=now)
     await outbox.to_homesteads(
         connection, await publication.scope_homesteads(
             connection, Place(application.township_id, application.subject.id)),

@@ -103,23 +103,6 @@ async def _applicant(track: Track, request: Request) -> tuple[int, int]:
     return found
 
 
-def year_now(context: Context, request: Request) -> int:
-    """The award year a message falls in (local time)."""
-    return context.local(request.now).year
-
-
-async def checklist_of(track: Track, context: Context, request: Request, subject_id: int,
-                       name: str) -> Checklist:
-    """The checklist named ``name`` for the subject's class; Refusal listing the names."""
-    kind = await track.subject_class(request.connection, subject_id)
-    scheme = track.scheme(context)
-    checklist = scheme.checklist(kind, name)
-    if checklist is None:
-        names = "、".join(item.name for item in scheme.checklists(kind))
-        raise Refusal(track.words.unknown.format(name=name or "？", kind=kind, names=names))
-    return checklist
-
-
 async def _ask(track: Track, request: Request, application: Application,
                checklist: Checklist, criterion: Criterion) -> list[Outgoing]:
     """Show one criterion with its buttons or the figures to type (rule A2)."""
@@ -135,13 +118,10 @@ async def _ask(track: Track, request: Request, application: Application,
     buttons: tuple[tuple[Button, ...], ...] = ()
     base = f"{track.button}:a:{application.id}:{criterion.number}"
     if criterion.kind is Kind.NUMBER and not criterion.typed:  # issue 20: the records fill it
-        lines.append(texts.CRITERIA_FIGURE_RECORDED.format(
-            number=criterion.number, labels="、".join(figure.label
-                                                     for figure in criterion.figures)))
+        lines.append(_recorded(criterion))
     elif criterion.kind is Kind.NUMBER:
-        lines.append(track.words.type_figures.format(
-            figures=figures_text(criterion),
-            example=" ".join(["30"] + ["-"] * (len(criterion.figures) - 1))))
+        lines.append(track.words.type_figures.format(figures=figures_text(criterion),
+                                                     example=_example(criterion)))
     elif criterion.kind is Kind.NONE_HAPPENED:
         lines.append(texts.AWARD_ASK_NONE.format(incidents="、".join(criterion.incidents)))
         buttons = ((Button(texts.AWARD_NONE_YES, f"{base}:1"),
@@ -151,6 +131,18 @@ async def _ask(track: Track, request: Request, application: Application,
         buttons = ((Button(texts.AWARD_YES, f"{base}:1"), Button(texts.AWARD_NO, f"{base}:0")),)
     lines.append(track.words.evidence_hint.format(minutes=EVIDENCE_WINDOW_MINUTES))
     return [request.reply("\n".join(lines), buttons=buttons)]
+
+
+def _example(criterion: Criterion) -> str:
+    """What typing a number criterion's figures looks like: the first given, the rest not."""
+    return " ".join(["30"] + ["-"] * (len(criterion.figures) - 1))
+
+
+def _recorded(criterion: Criterion) -> str:
+    """That the bot's records fill this criterion's figures, naming them (issue 20)."""
+    return texts.CRITERIA_FIGURE_RECORDED.format(
+        number=criterion.number, labels="、".join(figure.label for figure in criterion.figures
+                                                 if figure.key in criterion.recorded))
 
 
 async def _sent_back(request: Request, application: Application) -> list[int]:
@@ -190,7 +182,7 @@ async def apply(track: Track, context: Context, request: Request, rest: str) -> 
     """申报 / 自查: start or resume the subject's application for a checklist (rule A2)."""
     township_id, subject_id = await _applicant(track, request)
     words = rest.split()
-    checklist = await checklist_of(track, context, request, subject_id,
+    checklist = await track.checklist(context, request, subject_id,
                                    words[0] if words else "")
     application = await criteria.start(
         request.connection, scheme=track.scheme(context).name, checklist=checklist.name,
@@ -254,7 +246,7 @@ async def _current(track: Track, context: Context,
                                    track.period(context, request.now))
     if found is None or found.cursor is None:
         raise Refusal(track.words.no_current)
-    checklist = await checklist_of(track, context, request, subject_id, found.checklist)
+    checklist = await track.checklist(context, request, subject_id, found.checklist)
     criterion = checklist.criterion(found.cursor)
     assert criterion is not None
     return found, checklist, criterion
@@ -265,19 +257,15 @@ async def fill(track: Track, context: Context, request: Request, rest: str) -> l
     application, checklist, criterion = await _current(track, context, request)
     if criterion.kind is not Kind.NUMBER:
         raise Refusal(texts.AWARD_NOT_NUMBER.format(number=criterion.number))
-    recorded = texts.CRITERIA_FIGURE_RECORDED.format(
-        number=criterion.number, labels="、".join(figure.label for figure in criterion.figures
-                                                 if figure.key in criterion.recorded))
     if not criterion.typed:  # issue 20: the records fill it, never the applicant
-        raise Refusal(recorded)
+        raise Refusal(_recorded(criterion))
     try:
         figures = read_figures(criterion, rest.split())
     except ValueError:
-        raise Refusal(track.words.figures_bad.format(
-            figures=figures_text(criterion),
-            example=" ".join(["30"] + ["-"] * (len(criterion.figures) - 1)))) from None
+        raise Refusal(track.words.figures_bad.format(figures=figures_text(criterion),
+                                                     example=_example(criterion))) from None
     if criterion.recorded & figures.keys():
-        raise Refusal(recorded)
+        raise Refusal(_recorded(criterion))
     if criterion.recorded:
         provided = await criteria.provided_figures(
             request.connection, replace(checklist, criteria=(criterion,)),
@@ -311,7 +299,7 @@ async def press(track: Track, context: Context, request: Request) -> list[Outgoi
     _, subject_id = await _applicant(track, request)
     if application.subject != track.subject(subject_id):
         raise Refusal(texts.BUTTON_EXPIRED)
-    checklist = await checklist_of(track, context, request, subject_id, application.checklist)
+    checklist = await track.checklist(context, request, subject_id, application.checklist)
     if parts[0] == "s":
         return await _submit(track, context, request, application, checklist)
     criterion = checklist.criterion(int(parts[2])) if len(parts) == 4 else None
@@ -377,7 +365,7 @@ async def submit(track: Track, context: Context, request: Request,
                  rest: str) -> list[Outgoing]:
     """提交 类别: submit the subject's application for review (rule A2)."""
     _, subject_id = await _applicant(track, request)
-    checklist = await checklist_of(track, context, request, subject_id, rest.strip())
+    checklist = await track.checklist(context, request, subject_id, rest.strip())
     application = await criteria.find(request.connection, track.subject(subject_id),
                                       checklist.name, track.period(context, request.now))
     if application is None:
@@ -420,7 +408,7 @@ async def _submit(track: Track, context: Context, request: Request, application:
 async def show(context: Context, request: Request, rest: str) -> list[Outgoing]:
     """/hongqi [YYYY]: the village's (or the township's) flags and where each stands (A3)."""
     person = request.require_person()
-    this_year = year_now(context, request)
+    this_year = int(AWARD.period(context, request.now))
     year = parse_year(rest, this_year) if rest else this_year
     if year is None:
         raise Refusal(texts.AWARD_YEAR_BAD.format(value=rest))

@@ -18,7 +18,7 @@ from core import texts
 from core.criteria import Checklist, Scheme, Subject
 from core.messages import Outgoing
 from core.models import Office
-from handlers.context import Context, Request
+from handlers.context import Context, Refusal, Request
 from storage.criteria import Application
 
 
@@ -49,3 +49,14 @@ class Track:
     def subject(self, subject_id: int) -> Subject:
         """The criteria subject numbered ``subject_id`` (its village)."""
         return Subject(self.subject_kind, subject_id)
+
+    async def checklist(self, context: Context, request: Request, subject_id: int,
+                        name: str) -> Checklist:
+        """The checklist named ``name`` for the subject's class; Refusal listing the names."""
+        kind = await self.subject_class(request.connection, subject_id)
+        scheme = self.scheme(context)
+        found = scheme.checklist(kind, name)
+        if found is None:
+            names = "、".join(item.name for item in scheme.checklists(kind))
+            raise Refusal(self.words.unknown.format(name=name or "？", kind=kind, names=names))
+        return found

@@ -101,14 +101,12 @@ async def done(context: Context, request: Request) -> list[Outgoing]:
     if not number.isdecimal() or not report:
         raise Refusal(texts.DONE_USAGE)
     person = request.require_person()
-    if len(number) <= 9:
-        found = await tasks.get(request.connection, int(number))
-        if found is not None and found.kind is TaskKind.REMEDY:
-            return await wuhao.remedy_done(context, request, found, report)
+    found = await tasks.get(request.connection, int(number)) if len(number) <= 9 else None
+    if found is not None and found.kind is TaskKind.REMEDY:
+        return await wuhao.remedy_done(context, request, found, report)
     if person.role is not Role.HEAD:
         raise Refusal(texts.ROLE_REFUSED.format(role=person.role.label, command="/done"))
     homestead = await request.own_homestead(texts.MEETING_NO_HOMESTEAD)
-    found = await tasks.get(request.connection, int(number))
     if found is None or found.kind is not TaskKind.DECISION \
             or found.place.homestead_id != homestead.id:
         raise Refusal(texts.DONE_UNKNOWN.format(number=number))

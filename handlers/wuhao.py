@@ -18,6 +18,7 @@ from core.messages import Outgoing
 from core.models import Office
 from core.party import LessonKind, is_secretary
 from core.permissions import Place
+from core.publication import Kind
 from core.roles import Role
 from core.tasks import Task, TaskKind, TaskStatus, may_report, office_at
 from core.when import parse_day
@@ -35,7 +36,7 @@ from handlers import award_review, awards, publication
 from handlers.awards import Action
 from handlers.context import Context, Refusal, Request
 from handlers.criteria_track import Track
-from storage import criteria, events, notify, org, party, supervision, tasks
+from storage import criteria, events, notify, org, party, publishing, supervision, tasks
 from storage import wuhao as records  # registers the figures' providers
 from storage.criteria import Application, Stage
 
@@ -82,12 +83,12 @@ async def accept(context: Context, request: Request, application: Application,
     """Every criterion met: the checklist passes the township's 验收, published (Y4, P2)."""
     day = texts.format_day(context.local(request.now).date())
     await request.log(f"criteria:{application.id}", ACCEPTED, {"checklist": checklist.name})
-    await award_review.publish_result(
-        context, request.connection, request.actor(), application.township_id,
-        texts.WUHAO_ACCEPTED_TEXT.format(year=application.period, village=village,
-                                         flag=checklist.name, count=len(checklist.criteria),
-                                         day=day),
-        f"wuhao:{application.id}", request.now)
+    await publishing.on_board(
+        request.connection, kind=Kind.RESULTS, scope=Place(application.township_id),
+        text=texts.WUHAO_ACCEPTED_TEXT.format(year=application.period, village=village,
+                                              flag=checklist.name,
+                                              count=len(checklist.criteria), day=day),
+        subject=f"wuhao:{application.id}", actor=request.actor(), now=request.now)
     await notify.tell(request.connection, [await branch_office(request.connection, application)],
                       key=f"criteria:{application.id}:accepted", now=request.now,
                       text=texts.WUHAO_ACCEPTED_TO_BRANCH.format(
