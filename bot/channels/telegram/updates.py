@@ -14,6 +14,7 @@ from telegram import (
     InlineKeyboardMarkup,
     Message,
     Update,
+    User,
 )
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
@@ -108,11 +109,7 @@ class UpdateHandlers:
         if message is None or message.text is None or user is None or user.is_bot \
                 or kind is None or self._for_another_bot(message.text):
             return
-        incoming = Incoming(channel=CHANNEL, chat_id=str(message.chat.id), chat_kind=kind,
-                            user_id=str(user.id), text=message.text, user_name=user.full_name,
-                            inbox_key=inbox_key(update))
-        for reply in await self.app.answer(incoming):
-            await self._send(reply)
+        await self._hand_on(update, message, user, kind, text=message.text)
 
     async def _on_file(self, update: Update, _: Context) -> None:
         """A photo or a document, downloaded (up to the limit) and handed on with its caption."""
@@ -124,21 +121,22 @@ class UpdateHandlers:
         attachment = await self._download(message)
         if attachment is None:
             return
-        incoming = Incoming(channel=CHANNEL, chat_id=str(message.chat.id), chat_kind=kind,
-                            user_id=str(user.id), text=message.caption,
-                            user_name=user.full_name, attachment=attachment,
-                            inbox_key=inbox_key(update))
-        for reply in await self.app.answer(incoming):
-            await self._send(reply)
+        await self._hand_on(update, message, user, kind, text=message.caption,
+                            attachment=attachment)
 
     async def _on_unread(self, update: Update, _: Context) -> None:
         """A voice message, video, sticker, location or contact: nothing to read in it."""
         message, user = update.message, update.effective_user
         if message is None or user is None or user.is_bot:
             return
-        incoming = Incoming(channel=CHANNEL, chat_id=str(message.chat.id),
-                            chat_kind=ChatKind.PRIVATE, user_id=str(user.id),
-                            user_name=user.full_name, inbox_key=inbox_key(update))
+        await self._hand_on(update, message, user, ChatKind.PRIVATE)
+
+    async def _hand_on(self, update: Update, message: Message, user: User, kind: ChatKind, *,
+                       text: str | None = None, attachment: Attachment | None = None) -> None:
+        """Hand a message on to the service as its sender wrote it, and send the replies."""
+        incoming = Incoming(channel=CHANNEL, chat_id=str(message.chat.id), chat_kind=kind,
+                            user_id=str(user.id), text=text, user_name=user.full_name,
+                            attachment=attachment, inbox_key=inbox_key(update))
         for reply in await self.app.answer(incoming):
             await self._send(reply)
 
