@@ -37,7 +37,8 @@ DIGEST_WIDTHS = (250, 200, 160, 190, 300, 160)
 
 
 @cache
-def _font(size: int) -> ImageFont.FreeTypeFont:
+def font(size: int) -> ImageFont.FreeTypeFont:
+    """Noto Sans CJK SC at ``size`` pixels: every picture and page the bot draws."""
     with as_file(CJK_FONT) as path:
         return ImageFont.truetype(str(path), size, index=SIMPLIFIED_CHINESE)
 
@@ -120,8 +121,8 @@ def _table(blocks: Sequence[Block], widths: Sequence[int], header: Sequence[str]
     """
     width = GRID_PAD * 2 + sum(widths)
     inner = width - GRID_PAD * 2
-    body, small = _font(BODY_SIZE), _font(MIN_TEXT)
-    wrapped = [(_wrap(block.text, _font(block.size), inner), block) for block in blocks]
+    body, small = font(BODY_SIZE), font(MIN_TEXT)
+    wrapped = [(_wrap(block.text, font(block.size), inner), block) for block in blocks]
     heading = [_wrap(text, small, column - CELL_PAD * 2)
                for text, column in zip(header, widths, strict=True)]
     cells = [[_wrap(cell.text, body, column - CELL_PAD * 2)
@@ -139,7 +140,7 @@ def _table(blocks: Sequence[Block], widths: Sequence[int], header: Sequence[str]
         block_h = _rows_height(len(lines), block.size)
         if block.banner:
             draw.rectangle((0, y - GRID_PAD, width, y + block_h), fill=BANNER)
-        _lines(draw, GRID_PAD, y, lines, _font(block.size), WHITE if block.banner else INK)
+        _lines(draw, GRID_PAD, y, lines, font(block.size), WHITE if block.banner else INK)
         y += block_h
     draw.rectangle((GRID_PAD, y, width - GRID_PAD, y + header_h), fill=HEADER_FILL)
     x = GRID_PAD

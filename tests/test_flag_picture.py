@@ -8,7 +8,8 @@ from PIL import Image
 
 from core import texts
 from core.flags import ONSITE_CATEGORY, Flag, Placement
-from handlers.pictures import RED, YELLOW, _font, render_grid
+from handlers.pictures import RED, YELLOW, render_grid
+from handlers.pictures import font as cjk_font
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 CATEGORIES = ("党建引领发展", "和美家园建设", "整体协同智治", "文明新风培育", "美丽经济发展")
@@ -64,8 +65,8 @@ def test_picture_grows_with_villages_and_columns() -> None:
 
 def test_the_face_is_noto_sans_cjk_sc_and_draws_chinese() -> None:
     for size in (14, 16, 22):
-        assert _font(size).getname() == ("Noto Sans CJK SC", "Regular")
-    font = _font(16)
+        assert cjk_font(size).getname() == ("Noto Sans CJK SC", "Regular")
+    font = cjk_font(16)
     # A font without these glyphs draws the same empty box for each name.
     first, second = font.getmask("金竹村"), font.getmask("丰收村")
     assert first.size[0] > 0 and first.size[1] > 0

@@ -22,10 +22,12 @@ from handlers.pictures import (
     MIN_WIDTH,
     NAME_W,
     Stamp,
-    _font,
     digest_picture,
     flags_given,
     render_grid,
+)
+from handlers.pictures import (
+    font as cjk_font,
 )
 from tests.conftest import FakeBot, reviewed, texts_of
 
@@ -86,7 +88,7 @@ def test_a_long_village_name_wraps_within_its_cell_and_loses_nothing() -> None:
     assert ink_count(picture, (GRID_PAD + NAME_W, top, picture.width, bottom)) == 0
     # And nothing is cut: as much ink as the name drawn whole on one line.
     whole = Image.new("RGB", (BODY_SIZE * (len(LONG_NAME) + 2), BODY_SIZE * 2), "white")
-    ImageDraw.Draw(whole).text((BODY_SIZE, BODY_SIZE // 3), LONG_NAME, font=_font(BODY_SIZE),
+    ImageDraw.Draw(whole).text((BODY_SIZE, BODY_SIZE // 3), LONG_NAME, font=cjk_font(BODY_SIZE),
                                fill=(30, 30, 30))
     drawn = ink_count(picture, (0, top, GRID_PAD + NAME_W, bottom))
     assert abs(drawn - ink_count(whole, (0, 0, whole.width, whole.height))) <= 0.02 * drawn

@@ -14,13 +14,11 @@ import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from functools import cache
-from importlib.resources import as_file, files
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from handlers.pictures import SIMPLIFIED_CHINESE
+from handlers.pictures import font
 
 DPI = 150
 A4 = (1240, 1754)  # 210 × 297 mm at 150 dpi
@@ -46,13 +44,6 @@ class TextLine:
     text: str
     style: Style = Style.TEXT
     indent: int = 0
-
-
-@cache
-def font(size: int) -> ImageFont.FreeTypeFont:
-    """Noto Sans CJK SC at ``size`` pixels."""
-    with as_file(files("noto_cjk_sans_otc").joinpath("NotoSansCJK-Regular.ttc")) as path:
-        return ImageFont.truetype(str(path), size, index=SIMPLIFIED_CHINESE)
 
 
 def wrap(text: str, face: ImageFont.FreeTypeFont, width: float) -> list[str]:

@@ -15,8 +15,9 @@ from pathlib import Path
 import qrcode
 from PIL import Image, ImageDraw
 
-from bot.files.a4 import A4, DPI, GREY, INK, MARGIN, RED, WHITE, font, wrap
+from bot.files.a4 import A4, DPI, GREY, INK, MARGIN, RED, WHITE, wrap
 from core import texts
+from handlers.pictures import font
 from storage.invites import Slip
 
 COLUMNS, ROWS = 2, 5
