@@ -359,12 +359,14 @@ async def test_chats_are_served_at_once_each_in_its_own_order(sqlite_app: App,
         await bind(sqlite_app, fake, H02, "H02", YANG)
         release = fake.hold(MAPLE["id"])
         since = len(fake.calls)
-        fake.say(H01, MAPLE, "/help")
-        fake.say(H01, MAPLE, "/meeting 2026-11-06 19:30 晒谷坪 讨论修路")
-        # 杨家湾 is answered while 枫树湾's first reply is still on its way.
-        answered = await say(fake, H02, YANG, "/help")
-        assert [int(call.params["chat_id"]) for call in answered] == [YANG["id"]]
-        release.set()
+        try:
+            fake.say(H01, MAPLE, "/help")
+            fake.say(H01, MAPLE, "/meeting 2026-11-06 19:30 晒谷坪 讨论修路")
+            # 杨家湾 is answered while 枫树湾's first reply is still on its way.
+            answered = await say(fake, H02, YANG, "/help")
+            assert [int(call.params["chat_id"]) for call in answered] == [YANG["id"]]
+        finally:  # a failure above must not leave 枫树湾's reply held, stopping the bot for ever
+            release.set()
         await fake.wait_for(lambda: len(fake.calls_of("sendMessage", since=since)) == 3)
     maple = [text_of(call) for call in fake.calls_of("sendMessage", since=since)
              if int(call.params["chat_id"]) == MAPLE["id"]]
