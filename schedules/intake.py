@@ -37,7 +37,7 @@ class Intake:
         self.context = context
         self.lease = lease
         self.handlers: dict[str, Handle] = {}
-        self._lock = asyncio.Lock()
+        self._slots = asyncio.Semaphore(PARALLEL_CHATS)  # handlings at once, all drains
         self._queued = False
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -54,7 +54,13 @@ class Intake:
         return new
 
     def kick(self) -> None:
-        """Drain the inbox soon, in the background (one drain waits at most)."""
+        """Drain the inbox soon, in the background (one drain waits to start at most).
+
+        Drains run side by side, as several workers' do: a chat whose handling is slow
+        (its reply held up by the platform) keeps its own later rows back, never a row
+        of another chat that arrives meanwhile. The inbox orders each chat's rows
+        (``inbox.due``, ``inbox.claim``), whoever drains.
+        """
         if self._queued:
             return
         self._queued = True
@@ -80,8 +86,7 @@ class Intake:
 
     async def drain(self) -> int:
         """Handle every row that is due now; return how many were handled."""
-        async with self._lock:
-            return await self._drain_locked()
+        return await self._drain()
 
     async def release_claims(self) -> int:
         """Make every claimed row due: a lone worker's claims died with its last run."""
@@ -94,21 +99,19 @@ class Intake:
             return await inbox.prune(connection, self.context.clock.now() - KEEP)
 
     async def _kicked(self) -> None:
-        async with self._lock:
-            self._queued = False
-            try:
-                await self._drain_locked()
-            except Exception:
-                logger.exception("draining the inbox failed")
+        self._queued = False
+        try:
+            await self._drain()
+        except Exception:
+            logger.exception("draining the inbox failed")
 
-    async def _drain_locked(self) -> int:
+    async def _drain(self) -> int:
         handled = 0
-        slots = asyncio.Semaphore(PARALLEL_CHATS)
 
         async def in_order(entries: list[inbox.Entry]) -> int:
             count = 0
             for entry in entries:
-                async with slots:
+                async with self._slots:
                     outcome = await self._handle(entry)
                 if outcome is None:
                     break  # taken elsewhere, behind an unsettled row, or to be retried
