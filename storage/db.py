@@ -6,6 +6,7 @@ import asyncio
 import fcntl
 import logging
 import sqlite3
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, closing, suppress
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event, inspect, text
 from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -27,6 +29,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from storage import sqlite_driver
+from storage.prepared import ASYNCPG
 
 logger = logging.getLogger(__name__)
 
@@ -34,9 +37,15 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 _WRITE_FLAG = "wuchang_write"
 POSTGRES_LANES = 4  # write transactions of one process open at once on PostgreSQL
+PING_AFTER_IDLE_S = 1.0  # a PostgreSQL connection idle this long is tested before use
+_IDLE_SINCE = "wuchang_idle_since"
 # pg_advisory_xact_lock key of migrations: every worker upgrading one PostgreSQL database
 # waits on it, so the schema is upgraded once ("wuchang" in ASCII, as a bigint).
 MIGRATION_LOCK_KEY = 0x77756368616E67
+
+
+class BatchRolledBack(Exception):
+    """PostgreSQL rolled a write batch back at its COMMIT: its transaction had failed."""
 
 
 class SchemaTooNew(Exception):
@@ -58,13 +67,15 @@ class _Batch:
     savepoint, so one writer's error undoes only its own changes. The closer commits, and
     each writer whose block ended without error returns from ``Database.write`` only
     then, with the commit's error if it failed. ``raw`` is the SQLite driver connection,
-    ``postgres`` asyncpg's: the savepoints bypass SQLAlchemy, which does not track them.
+    ``postgres`` asyncpg's: the savepoints bypass SQLAlchemy, which does not track them,
+    and on PostgreSQL so do ``BEGIN`` (sent with the first savepoint in one round trip)
+    and ``COMMIT``, on a connection SQLAlchemy's driver keeps in autocommit.
     """
 
     connection: AsyncConnection
-    transaction: AsyncTransaction
+    transaction: AsyncTransaction | None  # SQLite's; PostgreSQL's is the batch's own
     raw: sqlite_driver.Connection | None
-    postgres: Any  # asyncpg's connection: savepoints in one round trip (simple protocol)
+    postgres: Any  # asyncpg's connection: BEGIN, savepoints, COMMIT (simple protocol)
     committed: asyncio.Future[None]
     fresh: bool = True  # its first writer's savepoint is taken
 
@@ -75,7 +86,7 @@ class _Lane:
 
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     batch: _Batch | None = None
-    closer: asyncio.Task[None] | None = None
+    closers: set[asyncio.Task[None]] = field(default_factory=set)  # batches not yet ended
     waiting: int = 0  # writers queued or writing
 
 
@@ -87,7 +98,7 @@ class Database:
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         options: dict[str, Any] = {}
         if not self.is_sqlite:
-            options = {"pool_size": pool_size, "pool_pre_ping": True}
+            options = {"pool_size": pool_size}
         else:
             arguments, keywords = SQLiteDialect_aiosqlite().create_connect_args(self.url)
 
@@ -96,10 +107,18 @@ class Database:
 
             options = {"async_creator": connect}
         self.engine: AsyncEngine = create_async_engine(url, **options)
+        # Write batches take their connections from here. On PostgreSQL it is an engine of
+        # its own in autocommit: a batch sends its own BEGIN and COMMIT (see _Batch).
+        self.write_engine = self.engine
         # SQLite has one writer at a time; PostgreSQL's lanes write at once, each a batch.
         self._lanes = [_Lane() for _ in range(1 if self.is_sqlite else POSTGRES_LANES)]
         if self.is_sqlite:
             _configure_sqlite(self.engine)
+        else:
+            self.write_engine = create_async_engine(
+                url, pool_size=2 * POSTGRES_LANES, isolation_level="AUTOCOMMIT")
+            _ping_when_idle(self.engine)
+            _ping_when_idle(self.write_engine)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
@@ -145,26 +164,32 @@ class Database:
         try:
             yield batch.connection
         except BaseException:
-            await batch.postgres.execute("ROLLBACK TO SAVEPOINT wuchang_unit")
+            try:
+                await batch.postgres.execute("ROLLBACK TO SAVEPOINT wuchang_unit")
+            except Exception as error:  # the link is lost: the writer's own error says more
+                logger.info("a writer's savepoint could not be rolled back: %s", error)
             raise
 
     async def _open_batch(self, lane: _Lane) -> _Batch:
         """Begin the write transaction the next writers share; its closer queues behind them."""
-        connection = await self.engine.connect()
+        connection = await self.write_engine.connect()
         connection.info[_WRITE_FLAG] = True
         raw: sqlite_driver.Connection | None = None
         postgres: Any = None
+        transaction: AsyncTransaction | None = None
         try:
-            transaction = await connection.begin()
-            driver = (await connection.get_raw_connection()).driver_connection
             if self.is_sqlite:
+                transaction = await connection.begin()
+                driver = (await connection.get_raw_connection()).driver_connection
                 assert isinstance(driver, sqlite_driver.Connection)
                 raw = driver
-            else:  # through SQLAlchemy, so that its transaction has begun
-                await connection.exec_driver_sql("SAVEPOINT wuchang_unit")
-                postgres = driver
+            else:  # the transaction's BEGIN and first savepoint in one round trip
+                postgres = (await connection.get_raw_connection()).driver_connection
+                await postgres.execute("BEGIN; SAVEPOINT wuchang_unit")
+                connection.info[ASYNCPG] = postgres  # storage.prepared runs on it directly
         except BaseException:
-            await connection.close()
+            # Whether the server ran the BEGIN is not known: a PostgreSQL connection goes.
+            await _hand_back(connection, postgres, unsure=True)
             raise
         finally:
             # The flag lives with the pooled connection: a later read there is a plain BEGIN.
@@ -174,33 +199,49 @@ class Database:
         batch = _Batch(connection, transaction, raw, postgres,
                        asyncio.get_running_loop().create_future())
         lane.batch = batch
-        lane.closer = asyncio.get_running_loop().create_task(self._close_batch(lane, batch))
+        closer = asyncio.get_running_loop().create_task(self._close_batch(lane, batch))
+        lane.closers.add(closer)
+        closer.add_done_callback(lane.closers.discard)
         return batch
 
     async def _close_batch(self, lane: _Lane, batch: _Batch) -> None:
         """Commit the batch once the writers that were queued when it began are through."""
         async with lane.lock:
             lane.batch = None
-            if batch.raw is not None:
+            if batch.raw is not None:  # SQLite: the file's one write lock is held till COMMIT
                 batch.raw.inline = False
-            try:
+                await self._commit(batch)
+                return
+        # PostgreSQL: the lane's next batch begins while this one's COMMIT waits for the disk.
+        await self._commit(batch)
+
+    async def _commit(self, batch: _Batch) -> None:
+        """End a batch: commit, tell its writers how that went, hand its connection back."""
+        unsure = False
+        try:
+            if batch.transaction is not None:
                 await batch.transaction.commit()
-            except Exception as error:
-                batch.committed.set_exception(error)
-                # Awaited by no one when every writer of the batch failed or was cancelled.
-                batch.committed.exception()
-                # SQLite keeps the transaction open when COMMIT fails, and SQLAlchemy's
-                # pool does not reset a connection whose commit it attempted.
-                if batch.raw is not None:
-                    with suppress(Exception):
-                        await batch.raw.rollback()
-            except BaseException:
-                batch.committed.cancel()
-                raise
-            else:
-                batch.committed.set_result(None)
-            finally:
-                await batch.connection.close()
+            elif await batch.postgres.execute("COMMIT") != "COMMIT":
+                # PostgreSQL answers a COMMIT of a failed transaction (a writer cancelled
+                # before its savepoint was rolled back) with ROLLBACK, and no error.
+                raise BatchRolledBack
+        except Exception as error:
+            batch.committed.set_exception(error)
+            # Awaited by no one when every writer of the batch failed or was cancelled.
+            batch.committed.exception()
+            # SQLite keeps the transaction open when COMMIT fails, and SQLAlchemy's
+            # pool does not reset a connection whose commit it attempted.
+            if batch.raw is not None:
+                with suppress(Exception):
+                    await batch.raw.rollback()
+        except BaseException:
+            batch.committed.cancel()
+            unsure = True
+            raise
+        else:
+            batch.committed.set_result(None)
+        finally:
+            await _hand_back(batch.connection, batch.postgres, unsure=unsure)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
@@ -264,9 +305,30 @@ class Database:
 
     async def dispose(self) -> None:
         """Commit the open write batch, if any, and close every pooled connection."""
-        await asyncio.gather(*(lane.closer for lane in self._lanes if lane.closer is not None),
+        await asyncio.gather(*(closer for lane in self._lanes for closer in lane.closers),
                              return_exceptions=True)
         await self.engine.dispose()
+        if self.write_engine is not self.engine:
+            await self.write_engine.dispose()
+
+
+async def _hand_back(connection: AsyncConnection, postgres: Any, *,
+                     unsure: bool = False) -> None:
+    """Return a write batch's connection to the pool, or drop it if its state is unknown.
+
+    On PostgreSQL the batch began its transaction itself: the pool's reset on return
+    would not end it, so a connection that may still be in it is closed instead of being
+    handed to the next user. That is one ``unsure`` of its state (cancelled while a
+    BEGIN or COMMIT was on its way: asyncpg learns the server's state from the reply),
+    one still in a transaction, and one whose link was lost while asyncpg ran a
+    statement directly (``storage.prepared``), which SQLAlchemy did not see.
+    """
+    if not connection.invalidated:  # a lost link: SQLAlchemy has dropped it already
+        connection.info.pop(ASYNCPG, None)
+        if postgres is not None and (unsure or postgres.is_closed()
+                                     or postgres.is_in_transaction()):
+            await connection.invalidate()
+    await connection.close()
 
 
 def _applied_revision(connection: Connection) -> str | None:
@@ -319,6 +381,31 @@ def _upgrade(connection: Connection) -> None:
     config = _alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, "head")
+
+
+def _ping_when_idle(engine: AsyncEngine) -> None:
+    """Test a pooled connection before use only when it sat idle (PostgreSQL).
+
+    SQLAlchemy's ``pool_pre_ping`` costs a round trip at every checkout, one per write
+    batch in a burst (issue 23); a connection handed back a moment ago is as good as
+    when it was handed back. One that sat longer, through a restart of the server
+    perhaps, is tested, and the pool replaces it when the test fails.
+    """
+    pool = engine.sync_engine.pool
+
+    @event.listens_for(pool, "connect")
+    @event.listens_for(pool, "checkin")
+    def _on_idle(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(pool, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get(_IDLE_SINCE, 0.0) < PING_AFTER_IDLE_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            raise DisconnectionError("a pooled connection failed its test") from error
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

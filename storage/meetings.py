@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import (
@@ -23,6 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import seals
+from storage.prepared import Prepared
 from storage.schema import (
     household,
     meeting,
@@ -89,7 +91,7 @@ class Motion:
     passed: bool | None
 
 
-def _meeting(row: Row[Any]) -> Meeting:
+def _meeting(row: Row[Any] | SimpleNamespace) -> Meeting:
     return Meeting(row.id, row.homestead_id, row.starts_at, row.place, row.topic, row.status,
                    row.opened_at, row.ended_at, row.resident_households, row.created_at)
 
@@ -217,7 +219,7 @@ async def check_in(connection: AsyncConnection, meeting_id: int, homestead_id: i
     values = {"meeting_id": meeting_id, "homestead_id": homestead_id,
               "person_id": person_id, "household_id": household_id, "at": now}
     if connection.dialect.name == "postgresql":
-        row = (await connection.execute(_CHECK_IN_WITH_PRESENCE, values)).first()
+        row = await _CHECK_IN_WITH_PRESENCE.first(connection, values)
         if row is None or not row.written:
             return None
         return _meeting(row), row.households_present, row.persons_present
@@ -286,7 +288,7 @@ _ATTENDANCE = (select(household.c.number, _PRESENT.c.persons)
                .join(household, household.c.id == _PRESENT.c.household_id)
                .order_by(household.c.number))
 _MEETING_WITH_PRESENCE = _meeting_with_presence(_PRESENT)
-_CHECK_IN_WITH_PRESENCE = _check_in_with_presence()
+_CHECK_IN_WITH_PRESENCE = Prepared(_check_in_with_presence())
 
 
 async def attendance(connection: AsyncConnection, meeting_id: int) -> Attendance:

@@ -15,6 +15,7 @@ from core.models import Homestead, Person
 from core.roles import Role
 from core.roster import RosterError, RosterInvalid, RosterRow
 from storage import invites, liaison
+from storage.prepared import Prepared
 from storage.schema import (
     chat_binding,
     chat_identity,
@@ -111,7 +112,11 @@ def _sender_and_group() -> Select[Any]:
     ).select_from(anchor.outerjoin(found_person, true()).outerjoin(found_homestead, true()))
 
 
-_SENDER_AND_GROUP = _sender_and_group()
+_SENDER_AND_GROUP = Prepared(_sender_and_group())
+_SENDER_COLUMNS = tuple((f"p_{column.name}", column.name)
+                        for column in _PERSON_FOR_ACCOUNT.selected_columns)
+_GROUP_COLUMNS = tuple((f"h_{column.name}", column.name)
+                       for column in _HOMESTEAD_FOR_CHAT.selected_columns)
 
 
 async def sender_and_group(connection: AsyncConnection, channel: str, user_id: str,
@@ -120,16 +125,17 @@ async def sender_and_group(connection: AsyncConnection, channel: str, user_id: s
 
     ``chat_id`` None (a private chat) looks up no 屋场. Every message asks for both.
     """
-    row = (await connection.execute(_SENDER_AND_GROUP, {
-        "channel": channel, "user_id": user_id, "chat_id": chat_id})).one()
-    fields = row._asdict()
+    row = await _SENDER_AND_GROUP.first(connection, {
+        "channel": channel, "user_id": user_id, "chat_id": chat_id})
+    assert row is not None  # the anchor row is always there
+    fields = vars(row)
     sender = homestead_found = None
     if fields["p_id"] is not None:
-        sender = _to_person(SimpleNamespace(**{name[2:]: value for name, value in fields.items()
-                                               if name.startswith("p_")}))
+        sender = _to_person(SimpleNamespace(**{
+            name: fields[labelled] for labelled, name in _SENDER_COLUMNS}))
     if fields["h_id"] is not None:
         homestead_found = _to_homestead(SimpleNamespace(**{
-            name[2:]: value for name, value in fields.items() if name.startswith("h_")}))
+            name: fields[labelled] for labelled, name in _GROUP_COLUMNS}))
     return sender, homestead_found
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 from typer.testing import CliRunner, Result
 
 from bot.admin import import_roster_file
@@ -26,7 +27,7 @@ from core.meetings import Blackout
 from core.messages import Outgoing
 from storage import flag_review, invites
 from storage.db import Database
-from storage.schema import person, township
+from storage.schema import grid, homestead, person, township, village
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 5, 19, 0, tzinfo=SHANGHAI)
@@ -151,6 +152,15 @@ async def database(database_url: str) -> AsyncIterator[Database]:
         yield migrated
     finally:
         await migrated.dispose()
+
+
+async def insert_homestead(connection: AsyncConnection) -> None:
+    """金溪镇, its 东片网格, 金竹村 and 枫树湾, each with id 1, for tests that write rows."""
+    await connection.execute(insert(township).values(id=1, name="金溪镇"))
+    await connection.execute(insert(grid).values(id=1, township_id=1, name="东片网格"))
+    await connection.execute(insert(village).values(id=1, township_id=1, grid_id=1,
+                                                    name="金竹村"))
+    await connection.execute(insert(homestead).values(id=1, village_id=1, name="枫树湾"))
 
 
 async def township_names(database: Database) -> list[str]:
