@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from storage import sqlite_driver
-from storage.prepared import ASYNCPG
+from storage.prepared import DRIVER
 
 logger = logging.getLogger(__name__)
 
@@ -183,10 +183,11 @@ class Database:
                 driver = (await connection.get_raw_connection()).driver_connection
                 assert isinstance(driver, sqlite_driver.Connection)
                 raw = driver
+                connection.info[DRIVER] = raw  # storage.prepared runs on it directly
             else:  # the transaction's BEGIN and first savepoint in one round trip
                 postgres = (await connection.get_raw_connection()).driver_connection
                 await postgres.execute("BEGIN; SAVEPOINT wuchang_unit")
-                connection.info[ASYNCPG] = postgres  # storage.prepared runs on it directly
+                connection.info[DRIVER] = postgres  # storage.prepared runs on it directly
         except BaseException:
             # Whether the server ran the BEGIN is not known: a PostgreSQL connection goes.
             await _hand_back(connection, postgres, unsure=True)
@@ -324,7 +325,7 @@ async def _hand_back(connection: AsyncConnection, postgres: Any, *,
     statement directly (``storage.prepared``), which SQLAlchemy did not see.
     """
     if not connection.invalidated:  # a lost link: SQLAlchemy has dropped it already
-        connection.info.pop(ASYNCPG, None)
+        connection.info.pop(DRIVER, None)
         if postgres is not None and (unsure or postgres.is_closed()
                                      or postgres.is_in_transaction()):
             await connection.invalidate()

@@ -204,6 +204,7 @@ _CHECK_IN_IF_OPEN = {dialect: dialect.insert(meeting_checkin).from_select(
            meeting.c.status == OPEN),
 ).on_conflict_do_nothing(index_elements=["meeting_id", "person_id"])
     for dialect in (postgresql, sqlite)}
+_CHECK_IN_IF_OPEN_SQLITE = Prepared(_CHECK_IN_IF_OPEN[sqlite])
 
 
 async def check_in(connection: AsyncConnection, meeting_id: int, homestead_id: int,
@@ -223,8 +224,7 @@ async def check_in(connection: AsyncConnection, meeting_id: int, homestead_id: i
         if row is None or not row.written:
             return None
         return _meeting(row), row.households_present, row.persons_present
-    result = await connection.execute(_CHECK_IN_IF_OPEN[sqlite], values)
-    if not result.rowcount:
+    if not await _CHECK_IN_IF_OPEN_SQLITE.rowcount(connection, values):
         return None
     return await with_presence(connection, meeting_id)
 
@@ -287,7 +287,7 @@ _PRESENT = _present_per_household()
 _ATTENDANCE = (select(household.c.number, _PRESENT.c.persons)
                .join(household, household.c.id == _PRESENT.c.household_id)
                .order_by(household.c.number))
-_MEETING_WITH_PRESENCE = _meeting_with_presence(_PRESENT)
+_MEETING_WITH_PRESENCE = Prepared(_meeting_with_presence(_PRESENT))
 _CHECK_IN_WITH_PRESENCE = Prepared(_check_in_with_presence())
 
 
@@ -300,7 +300,7 @@ async def attendance(connection: AsyncConnection, meeting_id: int) -> Attendance
 async def with_presence(connection: AsyncConnection,
                         meeting_id: int) -> tuple[Meeting, int, int] | None:
     """A meeting with its households and persons present, in one query."""
-    row = (await connection.execute(_MEETING_WITH_PRESENCE, {"meeting_id": meeting_id})).first()
+    row = await _MEETING_WITH_PRESENCE.first(connection, {"meeting_id": meeting_id})
     if row is None:
         return None
     return _meeting(row), row.households_present, row.persons_present

@@ -1,88 +1,149 @@
-"""Statements every button press runs, sent to PostgreSQL through asyncpg directly.
+"""Statements every button press runs, sent to the database's driver directly.
 
 A press's statements cost more in SQLAlchemy's execution (its cache key, execution
-context, the greenlet hop, the result wrapper) than in PostgreSQL (issue 23's burst).
-``Prepared`` compiles a Core statement once, with SQLAlchemy's public compiler API, and
-inside a write batch runs it on the batch's asyncpg connection, applying the same
-column types' bind and result conversions. Elsewhere (SQLite, a read transaction) it
-runs through SQLAlchemy as any statement does, so both paths give the same row.
+context, the greenlet hop, the result wrapper) than in the database (issue 23's burst).
+``Prepared`` compiles a Core statement once per dialect, with SQLAlchemy's public
+compiler API, and inside a write batch runs it on the batch's own driver connection,
+applying the same column types' bind and result conversions: asyncpg's on PostgreSQL,
+the sqlite3 connection on SQLite (where a write batch's statements run inline, see
+``storage.sqlite_driver``). Elsewhere (a read transaction) it runs through SQLAlchemy as
+any statement does, so every path gives the same row.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Mapping
+from functools import cached_property
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Boolean, Integer, Select, String
+from sqlalchemy import Boolean, Insert, Integer, Select, String
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
+from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import TypeEngine
 
+from storage import sqlite_driver
 from storage.schema import UTCDateTime
 
-# connection.info key of the asyncpg connection while a write batch holds it (storage.db)
-ASYNCPG = "wuchang_asyncpg"
+# connection.info key of the driver connection while a write batch holds it (storage.db)
+DRIVER = "wuchang_driver"
 
-_DIALECT = PGDialect_asyncpg()  # type: ignore[no-untyped-call]
+Statement = Select[Any] | Insert
+
+_POSTGRES = PGDialect_asyncpg()  # type: ignore[no-untyped-call]
+_SQLITE = SQLiteDialect_aiosqlite()
 
 
-class Prepared:
-    """A SELECT (a CTE that writes included) compiled once for asyncpg; rows as namespaces."""
+class _Compiled:
+    """One statement compiled for one dialect: its SQL, parameters and conversions."""
 
-    def __init__(self, statement: Select[Any]) -> None:
-        self.statement = statement
-        compiled = statement.compile(dialect=_DIALECT)
+    def __init__(self, statement: Statement, dialect: Dialect) -> None:
+        compiled = statement.compile(dialect=dialect)
         self.sql = compiled.string
         # the values written into the statement (``status == OPEN``), the caller's the rest
         self._defaults = {name: bind.value for name, bind in compiled.binds.items()
                           if not bind.required}
-        # (name, its type's conversion) in $n order
+        # (name, its type's conversion) in the order of the positional parameters
         self._parameters: tuple[tuple[str, Callable[[Any], Any] | None], ...] = tuple(
-            (name, _supported(compiled.binds[name].type).bind_processor(_DIALECT))
+            (name, _supported(compiled.binds[name].type, dialect).bind_processor(dialect))
             for name in compiled.positiontup or ())
-        self._names = tuple(str(column.key) for column in statement.selected_columns)
-        # (name, conversion) of the columns whose type converts what asyncpg returns
+        columns = getattr(statement, "selected_columns", ())
+        self.names = tuple(str(column.key) for column in columns)
+        # (name, conversion) of the columns whose type converts what the driver returns
         self._results = tuple(
             (name, convert) for name, convert in (
-                (str(column.key), _supported(column.type).result_processor(_DIALECT, None))
-                for column in statement.selected_columns) if convert is not None)
+                (str(column.key),
+                 _supported(column.type, dialect).result_processor(dialect, None))
+                for column in columns) if convert is not None)
 
-    async def first(self, connection: AsyncConnection,
-                    values: Mapping[str, Any]) -> SimpleNamespace | None:
-        """The statement's first row with these parameters, or None."""
-        driver = connection.info.get(ASYNCPG)
-        if driver is None:
-            row = (await connection.execute(self.statement, dict(values))).first()
-            return None if row is None else SimpleNamespace(**row._asdict())
+    def arguments(self, values: Mapping[str, Any]) -> list[Any]:
+        """The positional parameters for these values, converted as their types say."""
         given = {**self._defaults, **values}
-        arguments = [given[name] if convert is None else convert(given[name])
-                     for name, convert in self._parameters]
-        try:
-            record = await driver.fetchrow(self.sql, *arguments)
-        except Exception as error:
-            translated = _as_sqlalchemy_error(error, self.sql, arguments)
-            if translated is None:
-                raise
-            raise translated from error
-        if record is None:
-            return None
-        row = dict(zip(self._names, record, strict=True))
+        return [given[name] if convert is None else convert(given[name])
+                for name, convert in self._parameters]
+
+    def row(self, record: Any) -> SimpleNamespace:
+        """A driver's row as the namespace SQLAlchemy's row would give, values converted."""
+        row = dict(zip(self.names, record, strict=True))
         for name, convert in self._results:
             row[name] = convert(row[name])
         return SimpleNamespace(**row)
 
 
-def _supported(kind: TypeEngine[Any]) -> TypeEngine[Any]:
+class Prepared:
+    """A Core statement compiled once per dialect (when first run on it), run directly."""
+
+    def __init__(self, statement: Statement) -> None:
+        self.statement = statement
+
+    @cached_property
+    def _postgres(self) -> _Compiled:
+        return _Compiled(self.statement, _POSTGRES)
+
+    @cached_property
+    def _sqlite(self) -> _Compiled:
+        return _Compiled(self.statement, _SQLITE)
+
+    async def first(self, connection: AsyncConnection,
+                    values: Mapping[str, Any]) -> SimpleNamespace | None:
+        """A SELECT's first row with these parameters (a CTE that writes included), or None."""
+        driver = connection.info.get(DRIVER)
+        if isinstance(driver, sqlite_driver.Connection):
+            compiled = self._sqlite
+            arguments = compiled.arguments(values)
+            record = await _on_sqlite(
+                driver, lambda: driver.database.execute(compiled.sql, arguments).fetchone(),
+                compiled.sql, arguments)
+        elif driver is not None:
+            compiled = self._postgres
+            arguments = compiled.arguments(values)
+            try:
+                record = await driver.fetchrow(compiled.sql, *arguments)
+            except Exception as error:
+                translated = _as_sqlalchemy_error(error, compiled.sql, arguments)
+                if translated is None:
+                    raise
+                raise translated from error
+        else:
+            found = (await connection.execute(self.statement, dict(values))).first()
+            return None if found is None else SimpleNamespace(**found._asdict())
+        return None if record is None else compiled.row(record)
+
+    async def rowcount(self, connection: AsyncConnection, values: Mapping[str, Any]) -> int:
+        """Run an INSERT, UPDATE or DELETE with these parameters; the rows it changed."""
+        driver = connection.info.get(DRIVER)
+        if isinstance(driver, sqlite_driver.Connection):
+            arguments = self._sqlite.arguments(values)
+            return int(await _on_sqlite(
+                driver, lambda: driver.database.execute(self._sqlite.sql, arguments).rowcount,
+                self._sqlite.sql, arguments))
+        return int((await connection.execute(self.statement, dict(values))).rowcount)
+
+
+async def _on_sqlite(driver: sqlite_driver.Connection, run: Callable[[], Any], sql: str,
+                     arguments: list[Any]) -> Any:
+    """Run on the sqlite3 connection as the driver runs a statement (inline in a write)."""
+    try:
+        return await driver.run(run)
+    except sqlite3.Error as error:
+        kind = (IntegrityError if isinstance(error, sqlite3.IntegrityError)
+                else DataError if isinstance(error, sqlite3.DataError) else DBAPIError)
+        raise kind(sql, arguments, error) from error
+
+
+def _supported(kind: TypeEngine[Any], dialect: Dialect) -> TypeEngine[Any]:
     """The type, for its conversions; refused unless they are the same as SQLAlchemy's.
 
-    The conversions are taken without the column type asyncpg reports (``Numeric`` and
-    ``Enum`` would need it): a statement with such a column stays with SQLAlchemy.
+    The conversions are taken without the column type the driver reports (``Numeric``
+    and ``Enum`` would need it): a statement with such a column stays with SQLAlchemy.
     """
     if not isinstance(kind, (Integer, String, Boolean, UTCDateTime)):
         raise TypeError(f"{kind!r} is not converted here the way SQLAlchemy converts it")
-    return kind.dialect_impl(_DIALECT)
+    return kind.dialect_impl(dialect)
 
 
 def _as_sqlalchemy_error(error: Exception, sql: str, arguments: list[Any]) -> DBAPIError | None:
