@@ -271,6 +271,22 @@ async def link_notice(connection: AsyncConnection, card_id: int, notice_id: int)
                              .values(notice_id=notice_id))
 
 
+async def ended_in_village(connection: AsyncConnection, village_id: int, kind: SubjectKind,
+                           since: datetime, until: datetime) -> list[tuple[Card, Survey]]:
+    """The subjects of a village's ended cards of one kind opened in [since, until).
+
+    With their card, oldest card first and each card's subjects in their order.
+    """
+    cards = {found.id: found for found in map(_card, await connection.execute(
+        select(survey_card).where(
+            survey_card.c.village_id == village_id, survey_card.c.kind == kind.value,
+            survey_card.c.ended_at.is_not(None), survey_card.c.opened_at >= since,
+            survey_card.c.opened_at < until)))}
+    rows = await connection.execute(select(survey).where(survey.c.card_id.in_(list(cards))))
+    return sorted(((cards[found.card_id], found) for found in map(_survey, rows)),
+                  key=lambda pair: (pair[0].opened_at, pair[0].id, pair[1].position))
+
+
 async def every_survey(connection: AsyncConnection) -> list[tuple[Card, Survey]]:
     """Every subject of every card with its card, oldest first."""
     cards = {found.id: found for found in

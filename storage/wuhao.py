@@ -123,10 +123,7 @@ async def _ended_surveys(connection: AsyncConnection, subject: Subject, period: 
     span = _year(period, zone)
     if subject.kind != SUBJECT_KIND or span is None:
         return []
-    found = [(card, survey) for card, survey in await surveys.every_survey(connection)
-             if card.kind is kind and card.scope.village_id == subject.id
-             and card.ended_at is not None and span[0] <= card.opened_at < span[1]]
-    return sorted(found, key=lambda pair: (pair[0].opened_at, pair[0].id, pair[1].position))
+    return await surveys.ended_in_village(connection, subject.id, kind, *span)
 
 
 async def members_survey(connection: AsyncConnection, subject: Subject,
