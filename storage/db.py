@@ -109,14 +109,13 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(url, **options)
         # Write batches take their connections from here. On PostgreSQL it is an engine of
         # its own in autocommit: a batch sends its own BEGIN and COMMIT (see _Batch).
-        self.write_engine = self.engine
+        self.write_engine = self.engine if self.is_sqlite else create_async_engine(
+            url, pool_size=2 * POSTGRES_LANES, isolation_level="AUTOCOMMIT")
         # SQLite has one writer at a time; PostgreSQL's lanes write at once, each a batch.
         self._lanes = [_Lane() for _ in range(1 if self.is_sqlite else POSTGRES_LANES)]
         if self.is_sqlite:
             _configure_sqlite(self.engine)
         else:
-            self.write_engine = create_async_engine(
-                url, pool_size=2 * POSTGRES_LANES, isolation_level="AUTOCOMMIT")
             _ping_when_idle(self.engine)
             _ping_when_idle(self.write_engine)
 

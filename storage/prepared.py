@@ -13,10 +13,10 @@ any statement does, so every path gives the same row.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from functools import cached_property
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Boolean, Insert, Integer, Select, String
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
@@ -33,6 +33,8 @@ from storage.schema import UTCDateTime
 DRIVER = "wuchang_driver"
 
 Statement = Select[Any] | Insert
+
+_T = TypeVar("_T")
 
 _POSTGRES = PGDialect_asyncpg()  # type: ignore[no-untyped-call]
 _SQLITE = SQLiteDialect_aiosqlite()
@@ -92,47 +94,66 @@ class Prepared:
                     values: Mapping[str, Any]) -> SimpleNamespace | None:
         """A SELECT's first row with these parameters (a CTE that writes included), or None."""
         driver = connection.info.get(DRIVER)
+        if driver is None:
+            found = (await connection.execute(self.statement, dict(values))).first()
+            return None if found is None else SimpleNamespace(**found._asdict())
         if isinstance(driver, sqlite_driver.Connection):
             compiled = self._sqlite
             arguments = compiled.arguments(values)
-            record = await _on_sqlite(
-                driver, lambda: driver.database.execute(compiled.sql, arguments).fetchone(),
+            record = await _translated(driver.run(
+                lambda: driver.database.execute(compiled.sql, arguments).fetchone()),
                 compiled.sql, arguments)
-        elif driver is not None:
+        else:
             compiled = self._postgres
             arguments = compiled.arguments(values)
-            try:
-                record = await driver.fetchrow(compiled.sql, *arguments)
-            except Exception as error:
-                translated = _as_sqlalchemy_error(error, compiled.sql, arguments)
-                if translated is None:
-                    raise
-                raise translated from error
-        else:
-            found = (await connection.execute(self.statement, dict(values))).first()
-            return None if found is None else SimpleNamespace(**found._asdict())
+            record = await _translated(driver.fetchrow(compiled.sql, *arguments),
+                                       compiled.sql, arguments)
         return None if record is None else compiled.row(record)
 
     async def rowcount(self, connection: AsyncConnection, values: Mapping[str, Any]) -> int:
-        """Run an INSERT, UPDATE or DELETE with these parameters; the rows it changed."""
+        """Run an INSERT, UPDATE or DELETE with these parameters; the rows it changed.
+
+        Directly on SQLite's driver only: no PostgreSQL statement needs it yet.
+        """
         driver = connection.info.get(DRIVER)
-        if isinstance(driver, sqlite_driver.Connection):
-            arguments = self._sqlite.arguments(values)
-            return int(await _on_sqlite(
-                driver, lambda: driver.database.execute(self._sqlite.sql, arguments).rowcount,
-                self._sqlite.sql, arguments))
-        return int((await connection.execute(self.statement, dict(values))).rowcount)
+        if not isinstance(driver, sqlite_driver.Connection):
+            return int((await connection.execute(self.statement, dict(values))).rowcount)
+        compiled = self._sqlite
+        arguments = compiled.arguments(values)
+        return int(await _translated(driver.run(
+            lambda: driver.database.execute(compiled.sql, arguments).rowcount),
+            compiled.sql, arguments))
 
 
-async def _on_sqlite(driver: sqlite_driver.Connection, run: Callable[[], Any], sql: str,
-                     arguments: list[Any]) -> Any:
-    """Run on the sqlite3 connection as the driver runs a statement (inline in a write)."""
+async def _translated(call: Awaitable[_T], sql: str, arguments: list[Any]) -> _T:
+    """Await a driver's call; its error is raised as SQLAlchemy raises the driver's.
+
+    So callers catch one kind of error whichever path ran: a forged number past a
+    column's range is a ``DataError`` the router answers, as through SQLAlchemy.
+    """
     try:
-        return await driver.run(run)
-    except sqlite3.Error as error:
-        kind = (IntegrityError if isinstance(error, sqlite3.IntegrityError)
-                else DataError if isinstance(error, sqlite3.DataError) else DBAPIError)
+        return await call
+    except Exception as error:
+        kind = _sqlalchemy_kind(error)
+        if kind is None:
+            raise
         raise kind(sql, arguments, error) from error
+
+
+def _sqlalchemy_kind(error: Exception) -> type[DBAPIError] | None:
+    """SQLAlchemy's class for a driver's error (sqlite3's, asyncpg's); None for another."""
+    if isinstance(error, sqlite3.Error):
+        integrity, data = sqlite3.IntegrityError, sqlite3.DataError
+    elif type(error).__module__.startswith("asyncpg"):
+        import asyncpg  # type: ignore[import-untyped]  # present: the error is its own
+
+        integrity, data = asyncpg.IntegrityConstraintViolationError, asyncpg.DataError
+    elif isinstance(error, (OSError, TimeoutError)):  # the link, as asyncpg raises it
+        return DBAPIError
+    else:
+        return None
+    return (IntegrityError if isinstance(error, integrity)
+            else DataError if isinstance(error, data) else DBAPIError)
 
 
 def _supported(kind: TypeEngine[Any], dialect: Dialect) -> TypeEngine[Any]:
@@ -144,20 +165,3 @@ def _supported(kind: TypeEngine[Any], dialect: Dialect) -> TypeEngine[Any]:
     if not isinstance(kind, (Integer, String, Boolean, UTCDateTime)):
         raise TypeError(f"{kind!r} is not converted here the way SQLAlchemy converts it")
     return kind.dialect_impl(dialect)
-
-
-def _as_sqlalchemy_error(error: Exception, sql: str, arguments: list[Any]) -> DBAPIError | None:
-    """The error as SQLAlchemy raises asyncpg's, so that callers catch one kind of error.
-
-    A forged number past a column's range is a ``DataError`` the router answers, as it
-    does when the statement goes through SQLAlchemy; None for an error not asyncpg's.
-    """
-    if isinstance(error, (OSError, TimeoutError)):  # the link, as asyncpg raises it
-        return DBAPIError(sql, arguments, error)
-    if not type(error).__module__.startswith("asyncpg"):
-        return None
-    import asyncpg  # type: ignore[import-untyped]  # present: the error is its own
-
-    kind = (IntegrityError if isinstance(error, asyncpg.IntegrityConstraintViolationError)
-            else DataError if isinstance(error, asyncpg.DataError) else DBAPIError)
-    return kind(sql, arguments, error)
