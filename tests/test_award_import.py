@@ -8,11 +8,9 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook
-from typer.testing import CliRunner, Result
 
-from bot.cli import cli
 from core import texts
-from tests.conftest import SMALL_ROSTER, cli_environment
+from tests.conftest import SMALL_ROSTER, cli_environment, run_cli
 
 
 def _environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -20,12 +18,9 @@ def _environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     (tmp_path / "wuchang.toml").write_text('[award]\nscheme = "award-000"\n', encoding="utf-8")
 
 
-def _invoke(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args))
-
 
 def _awards() -> list[dict[str, Any]]:
-    result = _invoke("export", "--format", "json")
+    result = run_cli("export", "--format", "json")
     assert result.exit_code == 0, result.output
     return list(json.loads(result.stdout)["awards"])
 
@@ -33,7 +28,7 @@ def _awards() -> list[dict[str, Any]]:
 def test_a_good_file_is_imported_and_a_complete_application_submitted(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     _environment(monkeypatch, tmp_path)
-    assert _invoke("roster", "import", str(SMALL_ROSTER)).exit_code == 0
+    assert run_cli("roster", "import", str(SMALL_ROSTER)).exit_code == 0
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["年度", "村", "类别", "指标", "值", "说明"])
@@ -45,13 +40,13 @@ def test_a_good_file_is_imported_and_a_complete_application_submitted(
     sheet.append([2026, "丰收村", "社会治理", 4, "是", None])  # one of four: a draft
     workbook.save(tmp_path / "申报.xlsx")
     workbook.close()
-    result = _invoke("hongqi", "import", str(tmp_path / "申报.xlsx"))
+    result = run_cli("hongqi", "import", str(tmp_path / "申报.xlsx"))
     assert result.exit_code == 0, result.output
     assert texts.AWARD_IMPORTED.format(count=6) in result.stdout
     assert _awards() == [{"year": 2026, "village": "金竹村", "flag": "产业兴旺",
                           "status": "applied", "criteria_met": 0, "criteria_total": 5}]
     # A submitted application is not imported over.
-    again = _invoke("hongqi", "import", str(tmp_path / "申报.xlsx"))
+    again = run_cli("hongqi", "import", str(tmp_path / "申报.xlsx"))
     assert again.exit_code == 1
     assert texts.AWARD_IMPORT_SUBMITTED.format(village="金竹村", year=2026,
                                                flag="产业兴旺") in again.stderr
@@ -60,7 +55,7 @@ def test_a_good_file_is_imported_and_a_complete_application_submitted(
 def test_a_bad_file_is_rejected_whole_with_every_error_by_row(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     _environment(monkeypatch, tmp_path)
-    assert _invoke("roster", "import", str(SMALL_ROSTER)).exit_code == 0
+    assert run_cli("roster", "import", str(SMALL_ROSTER)).exit_code == 0
     bad = tmp_path / "bad.csv"
     bad.write_text("年度,村,类别,指标,值,说明\n"
                    "2026,金竹村,党建示范,1,是,\n"
@@ -70,7 +65,7 @@ def test_a_bad_file_is_rejected_whole_with_every_error_by_row(
                    "2026,金竹村,党建示范,9,是,\n"
                    "2026,金竹村,党建示范,5,三万,\n"
                    "2026,金竹村,党建示范,2,可以,\n", encoding="utf-8")
-    result = _invoke("hongqi", "import", str(bad))
+    result = run_cli("hongqi", "import", str(bad))
     assert result.exit_code == 1
     errors = [(3, texts.AWARD_IMPORT_BAD_YEAR.format(value="2999")),
               (4, texts.AWARD_IMPORT_BAD_VILLAGE.format(value="月亮村")),
@@ -85,7 +80,7 @@ def test_a_bad_file_is_rejected_whole_with_every_error_by_row(
         for row, message in errors)
     headless = tmp_path / "headless.csv"
     headless.write_text("年度,村,类别,值\n2026,金竹村,党建示范,是\n", encoding="utf-8")
-    result = _invoke("hongqi", "import", str(headless))
+    result = run_cli("hongqi", "import", str(headless))
     assert result.exit_code == 1 and "指标" in result.stderr
     assert _awards() == []
 
@@ -94,5 +89,5 @@ def test_an_unknown_award_scheme_is_a_configuration_error(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     _environment(monkeypatch, tmp_path)
     (tmp_path / "wuchang.toml").write_text('[award]\nscheme = "award-999"\n', encoding="utf-8")
-    result = _invoke("export", "--format", "json")
+    result = run_cli("export", "--format", "json")
     assert result.exit_code == 2 and "award scheme award-999" in result.stderr

@@ -14,10 +14,9 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
 from bot.admin import import_roster_file
-from bot.cli import cli
 from bot.files.scheme import load_scheme
 from bot.files.scores import import_scores
 from bot.settings import Settings
@@ -36,6 +35,7 @@ from tests.conftest import (
     FakeBot,
     cli_environment,
     reviewed,
+    run_cli,
     texts_of,
 )
 
@@ -616,14 +616,11 @@ def _environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
     return url
 
 
-def _invoke(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args))
-
 
 def _roster(tmp_path: Path) -> None:
-    assert _invoke("roster", "import", str(SMALL_ROSTER)).exit_code == 0
+    assert run_cli("roster", "import", str(SMALL_ROSTER)).exit_code == 0
     (tmp_path / "villages.csv").write_text(EXTRA_ROSTER, encoding="utf-8")
-    assert _invoke("roster", "import", str(tmp_path / "villages.csv")).exit_code == 0
+    assert run_cli("roster", "import", str(tmp_path / "villages.csv")).exit_code == 0
 
 
 def _imported(result: Result, count: int) -> bool:
@@ -632,7 +629,7 @@ def _imported(result: Result, count: int) -> bool:
 
 
 def _export() -> dict[str, Any]:
-    result = _invoke("export", "--format", "json")
+    result = run_cli("export", "--format", "json")
     assert result.exit_code == 0, result.output
     document: dict[str, Any] = json.loads(result.stdout)
     return document
@@ -643,7 +640,7 @@ def test_scores_import_csv_and_xlsx_then_export(monkeypatch: pytest.MonkeyPatch,
     url = _environment(monkeypatch, tmp_path)
     _roster(tmp_path)
     september = write_scores(tmp_path / "九月.csv", {"2026-09": OCTOBER})
-    assert _imported(_invoke("scores", "import", str(september)), 50)
+    assert _imported(run_cli("scores", "import", str(september)), 50)
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["月份", "镇", "村", *CATEGORIES])
@@ -651,7 +648,7 @@ def test_scores_import_csv_and_xlsx_then_export(monkeypatch: pytest.MonkeyPatch,
     sheet.append([MONTH, "", "丰收村", 60, 61, 62, 63, 64])
     workbook.save(tmp_path / "十月.xlsx")
     workbook.close()
-    assert _imported(_invoke("scores", "import", str(tmp_path / "十月.xlsx")), 8)
+    assert _imported(run_cli("scores", "import", str(tmp_path / "十月.xlsx")), 8)
 
     async def confirm_september() -> None:
         clock = ManualClock(START)
@@ -720,7 +717,7 @@ def test_scores_import_rejects_the_whole_file(monkeypatch: pytest.MonkeyPatch,
                    "2026-10,丰收村,90,80,75\n"
                    "2026-10,石桥村,abc,,\n"
                    "10/2026,白沙村,90,80,\n", encoding="utf-8")
-    result = _invoke("scores", "import", str(bad))
+    result = run_cli("scores", "import", str(bad))
     assert result.exit_code == 1
     errors = [(3, texts.SCORE_BAD.format(value="101", low=0, high=100)),
               (4, texts.VILLAGE_UNKNOWN.format(name="月亮村")),
@@ -733,13 +730,13 @@ def test_scores_import_rejects_the_whole_file(monkeypatch: pytest.MonkeyPatch,
         for row, message in errors)
     unknown = tmp_path / "unknown.csv"
     unknown.write_text("月份,村,乡风文明\n2026-10,金竹村,90\n", encoding="utf-8")
-    result = _invoke("scores", "import", str(unknown))
+    result = run_cli("scores", "import", str(unknown))
     assert result.exit_code == 1
     assert texts.SCORES_ROW_ERROR.format(row=1, message=texts.CATEGORY_UNKNOWN.format(
         name="乡风文明", categories=f"{PARTY}、{HOME}、{COMPUTED}")) in result.stderr
     headless = tmp_path / "headless.csv"
     headless.write_text(f"月份,{PARTY}\n2026-10,90\n", encoding="utf-8")
-    result = _invoke("scores", "import", str(headless))
+    result = run_cli("scores", "import", str(headless))
     assert result.exit_code == 1
     assert texts.SCORES_ROW_ERROR.format(row=1, message=texts.SCORES_MISSING_COLUMNS.format(
         columns="村")) in result.stderr
@@ -747,7 +744,7 @@ def test_scores_import_rejects_the_whole_file(monkeypatch: pytest.MonkeyPatch,
     good = tmp_path / "good.csv"
     good.write_text("月份,村,党建引领发展,和美家园建设,议事活跃度\n2026-10,金竹村,90,80,\n",
                     encoding="utf-8")
-    assert _imported(_invoke("scores", "import", str(good)), 2)
+    assert _imported(run_cli("scores", "import", str(good)), 2)
     assert {(row["village"], row["category"], row["score"]) for row in _export()["flags"]
             if row["score"] is not None and row["category"] != COMPUTED} == {
         ("金竹村", PARTY, 90), ("金竹村", HOME, 80)}

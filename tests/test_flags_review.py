@@ -15,13 +15,12 @@ from core import texts
 from core.clock import ManualClock
 from storage.export import snapshot
 from storage.schema import flag_confirmation
-from tests.conftest import SHANGHAI, FakeBot, texts_of
+from tests.conftest import SHANGHAI, FakeBot, run_cli, texts_of
 from tests.test_flags import (
     MONTH,
     OFFICIAL,
     _environment,
     _imported,
-    _invoke,
     _roster,
     written,
 )
@@ -72,7 +71,7 @@ async def test_items_are_entered_one_by_one_and_a_total_replaces_them(
 def test_scores_template_and_import_by_item(monkeypatch: pytest.MonkeyPatch,
                                              tmp_path: Path) -> None:
     _environment(monkeypatch, tmp_path)
-    header = _invoke("scores", "template")
+    header = run_cli("scores", "template")
     assert header.exit_code == 0, header.output
     columns = header.stdout.strip().split(",")
     assert columns[:5] == ["月份", "村", "组织战斗力强", "执行力强", "思考力强"]
@@ -81,12 +80,12 @@ def test_scores_template_and_import_by_item(monkeypatch: pytest.MonkeyPatch,
     good = tmp_path / "items.csv"
     good.write_text(f"月份,村,洁化,绿化,序化,美化,{PARTY}\n"
                     f"{MONTH},金竹村,20,20,20,20,90\n", encoding="utf-8")
-    assert _imported(_invoke("scores", "import", str(good)), 5)
+    assert _imported(run_cli("scores", "import", str(good)), 5)
     bad = tmp_path / "bad.csv"
     bad.write_text(f"月份,村,洁化,{HOME},绿化\n"
                    f"{MONTH},金竹村,20,80,\n"
                    f"{MONTH},丰收村,,,26\n", encoding="utf-8")
-    result = _invoke("scores", "import", str(bad))
+    result = run_cli("scores", "import", str(bad))
     assert result.exit_code == 1
     assert texts.ITEM_AND_TOTAL.format(category=HOME, item="洁化") in result.output
     assert texts.ITEM_SCORE_BAD.format(item="绿化", value="26", high=25) in result.output

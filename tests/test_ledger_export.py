@@ -12,15 +12,13 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import text
-from typer.testing import CliRunner, Result
 
 from bot.admin import import_roster_file
-from bot.cli import cli
 from bot.settings import Settings
 from bot.wiring import build_app
 from core.clock import ManualClock
 from storage.db import Database
-from tests.conftest import SHANGHAI, SMALL_ROSTER, FakeBot, cli_environment
+from tests.conftest import SHANGHAI, SMALL_ROSTER, FakeBot, cli_environment, run_cli
 
 ISSUE_FIELDS = ("id", "homestead", "category", "level", "status", "deadline", "overdue",
                 "satisfaction")
@@ -97,9 +95,6 @@ def short_story(sqlite_url: str, monkeypatch: pytest.MonkeyPatch,
     yield sqlite_url
 
 
-def _invoke(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args))
-
 
 def _sql(database_url: str, statement: str) -> None:
     """Change the database behind the application's back."""
@@ -128,7 +123,7 @@ def _scalar(database_url: str, query: str) -> Any:
 
 
 def _export_json() -> dict[str, Any]:
-    result = _invoke("export", "--format", "json")
+    result = run_cli("export", "--format", "json")
     assert result.exit_code == 0, result.output
     document: dict[str, Any] = json.loads(result.stdout)
     return document
@@ -195,26 +190,26 @@ def test_json_export_then_verify_catches_rows_edited_in_place(story: str) -> Non
         None, {"start": "2026-09-30", "from": "village", "deadline": "2026-10-13"},
         {"start": "2026-10-20", "from": "village", "deadline": "2026-10-27"}, None, None]
     # I7: the whole chain holds and every issue matches its ledger.
-    result = _invoke("verify")
+    result = run_cli("verify")
     assert (result.exit_code, result.stdout, result.stderr) == (0, INTACT, "")
 
     # An issue row edited in place, behind the ledger's back, is reported.
     _sql(story, "UPDATE issue SET status = 'closed' WHERE id = 2")
-    result = _invoke("verify")
+    result = run_cli("verify")
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == "问题清单与事件记录不一致：2号问题。\n"
     # Put back as the ledger says, the row passes again.
     _sql(story, "UPDATE issue SET status = 'assigned' WHERE id = 2")
-    assert _invoke("verify").exit_code == 0
+    assert run_cli("verify").exit_code == 0
     _sql(story, "UPDATE issue SET satisfaction = 0.9 WHERE id = 1")
     _sql(story, "UPDATE issue SET handler_id = NULL WHERE id = 2")
-    result = _invoke("verify")
+    result = run_cli("verify")
     assert result.exit_code == 1
     assert result.stderr == "问题清单与事件记录不一致：1、2号问题。\n"
     # And an edited event breaks the hash chain, whatever the rows say.
     first_of_3 = _scalar(story, "SELECT MIN(id) FROM event WHERE stream = 'issue:3'")
     _sql(story, f"UPDATE event SET payload = '{{}}' WHERE id = {first_of_3}")
-    result = _invoke("verify")
+    result = run_cli("verify")
     assert result.exit_code == 1
     assert result.stderr.startswith(f"事件记录被改动：第一个校验不通过的事件编号是 {first_of_3}。\n")
 
@@ -230,7 +225,7 @@ def _read_xlsx(path: Path) -> tuple[list[list[Any]], list[list[Any]]]:
 
 
 def _export_xlsx(path: Path, *options: str) -> tuple[list[list[Any]], list[list[Any]]]:
-    result = _invoke("export", "--format", "xlsx", "-o", str(path), *options)
+    result = run_cli("export", "--format", "xlsx", "-o", str(path), *options)
     assert result.exit_code == 0, result.output
     issues, events = _read_xlsx(path)
     # The transient progress bar may leave an empty line behind.
@@ -278,7 +273,7 @@ def test_xlsx_export_one_row_per_issue_with_filters(story: str, tmp_path: Path) 
         assert [row[0] for row in issues] == expected, options
         assert sorted({row[0] for row in events}) == expected, options
 
-    bad = _invoke("export", "--format", "xlsx", "-o", str(tmp_path / "x.xlsx"),
+    bad = run_cli("export", "--format", "xlsx", "-o", str(tmp_path / "x.xlsx"),
                   "--month", "2026-13")
     assert bad.exit_code == 2 and "2026-13" in bad.stderr
     assert not (tmp_path / "x.xlsx").exists()
@@ -290,6 +285,6 @@ def test_xlsx_export_one_row_per_issue_with_filters(story: str, tmp_path: Path) 
 ])
 def test_verify_reports_a_deleted_or_retitled_issue(short_story: str, statement: str) -> None:
     _sql(short_story, statement)
-    result = _invoke("verify")
+    result = run_cli("verify")
     assert result.exit_code == 1
     assert "2号问题" in result.stderr

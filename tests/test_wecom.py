@@ -22,7 +22,6 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import func, select
-from typer.testing import CliRunner
 
 from bot.admin import import_roster_file
 from bot.channels.wecom.cards import short_label, text_chunks
@@ -37,7 +36,7 @@ from schedules.meetings import send_reminders
 from storage import chats, invites, meetings, org
 from storage import outbox as outbox_queue
 from storage.schema import chat_binding, chat_identity, event, invite, issue, outbox, vote
-from tests.conftest import SHANGHAI, SMALL_ROSTER, START, cli_environment
+from tests.conftest import SHANGHAI, SMALL_ROSTER, START, cli_environment, run_cli
 from tests.fake_wecom import (
     AES_KEY,
     AGENT_ID,
@@ -452,11 +451,6 @@ def test_long_texts_are_split_within_wecom_limits() -> None:
     assert short_label("李平杰：已记录赞成。多的字") == "李平杰：已记录赞成"
 
 
-def _invoke(*args: str) -> Any:
-    from bot.cli import cli
-
-    return CliRunner().invoke(cli, list(args))
-
 
 def test_create_group_cli(fake: FakeWeCom, tmp_path: Path,
                           monkeypatch: pytest.MonkeyPatch) -> None:
@@ -482,7 +476,7 @@ def test_create_group_cli(fake: FakeWeCom, tmp_path: Path,
 
     asyncio.run(bind())
     asyncio.run(bind("H01", "V01", "H02"))
-    created = _invoke("wecom", "create-group", "金竹村/枫树湾")
+    created = run_cli("wecom", "create-group", "金竹村/枫树湾")
     assert created.exit_code == 0, created.output
     assert "已为金竹村枫树湾建立企业微信群 wuchang" in created.output and "（2人）" in created.output
     chat_id = fake.bodies("appchat/create")[0]["chatid"]
@@ -490,14 +484,14 @@ def test_create_group_cli(fake: FakeWeCom, tmp_path: Path,
     assert fake.group_texts(chat_id) == ["本群已绑定为金竹村枫树湾屋场群。会议通知、表决和问题清单都会发到这里。"]
 
     asyncio.run(bind("R01"))
-    synced = _invoke("wecom", "create-group", "枫树湾")
+    synced = run_cli("wecom", "create-group", "枫树湾")
     assert synced.exit_code == 0 and "已有3人，新加入1人" in synced.output
     assert fake.bodies("appchat/update")[0]["add_user_list"] == ["yuandc"]
 
-    too_few = _invoke("wecom", "create-group", "杨家湾")
+    too_few = run_cli("wecom", "create-group", "杨家湾")
     assert too_few.exit_code == 2
     assert "金竹村杨家湾只有1人绑定了企业微信" in too_few.output
-    assert _invoke("wecom", "create-group", "老屋场").exit_code == 2  # two 屋场 have this name
+    assert run_cli("wecom", "create-group", "老屋场").exit_code == 2  # two 屋场 have this name
 
     async def bindings() -> list[tuple[str, str]]:
         app = await build_app(Settings())

@@ -7,8 +7,9 @@ import socket
 import pytest
 
 from bot.channels.wecom.api import WeComError
+from tests.conftest import run_cli
 from tests.fake_wecom import SECRET, FakeWeCom
-from tests.test_wecom import _invoke, fake, fake_server
+from tests.test_wecom import fake, fake_server
 from tests.test_wecom_menu import configured
 
 __all__ = ["configured", "fake", "fake_server"]  # the fixtures, shared with the WeCom tests
@@ -23,7 +24,7 @@ def _closed_port() -> int:
 def test_an_unreachable_api_is_reported_without_the_secret(
         configured: FakeWeCom, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WUCHANG_WECOM_API_URL", f"http://127.0.0.1:{_closed_port()}/cgi-bin/")
-    result = _invoke("wecom", "menu")
+    result = run_cli("wecom", "menu")
     assert result.exit_code != 0
     assert "127.0.0.1" in result.output  # the failure is told...
     assert SECRET not in result.output and "corpsecret=***" in result.output  # ...not the secret
