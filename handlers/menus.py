@@ -38,7 +38,7 @@ def menu_name(role: Role | None, kind: ChatKind) -> str:
 def entries(commands: Sequence[Command], role: Role | None, kind: ChatKind) -> list[MenuEntry]:
     """The typed commands /help lists to ``role`` in this kind of chat, in table order."""
     return [(command.name, command.help.summary) for command in commands
-            if command.help is not None and command.fits(kind) and command.listed(role)]
+            if command.help is not None and command.listed(role, kind)]
 
 
 def entries_of(commands: Sequence[Command], name: str) -> list[MenuEntry]:

@@ -89,8 +89,13 @@ class Command:
         """Whether a person of ``role`` (None: not bound) may use the command."""
         return self.roles is None or (role is not None and role in self.roles)
 
-    def listed(self, role: Role | None) -> bool:
-        """Whether /help shows the command to a person of ``role`` (None: not bound)."""
+    def listed(self, role: Role | None, chat_kind: ChatKind) -> bool:
+        """Whether /help (and a menu) shows the command to ``role`` (None: not bound) here.
+
+        A button-only command (no help) is never listed.
+        """
+        if self.help is None or not self.fits(chat_kind):
+            return False
         if role is None:
             return self.roles is None
         shown_to = self.listed_for if self.listed_for is not None else self.roles

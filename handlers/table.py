@@ -42,9 +42,7 @@ async def help_command(context: Context, request: Request) -> list[Outgoing]:
             person.role, person.place, request.homestead.place)))
     lines = []
     for command in COMMANDS:
-        if command.help is None or not command.fits(kind):  # button-only: not listed
-            continue
-        if not command.listed(person.role if person else None):
+        if command.help is None or not command.listed(person.role if person else None, kind):
             continue
         if command.roles is not None and not in_place:
             continue

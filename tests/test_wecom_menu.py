@@ -11,9 +11,9 @@ from core import texts
 from core.messages import ChatKind, Incoming
 from core.roles import Role
 from handlers.table import build_router
-from tests.conftest import cli_environment
+from tests.conftest import cli_environment, run_cli
 from tests.fake_wecom import AES_KEY, AGENT_ID, CORP_ID, SECRET, TOKEN, FakeWeCom, _xml
-from tests.test_wecom import Rig, _invoke, fake, fake_server, rig
+from tests.test_wecom import Rig, fake, fake_server, rig
 
 __all__ = ["fake", "fake_server", "rig"]  # the fixtures, shared with the WeCom tests
 
@@ -32,7 +32,7 @@ def configured(fake: FakeWeCom, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
 
 def test_wecom_menu_sets_the_apps_menu(configured: FakeWeCom, tmp_path: Path) -> None:
-    result = _invoke("wecom", "menu")
+    result = run_cli("wecom", "menu")
     assert result.exit_code == 0, result.output
     assert result.output.strip() == texts.WECOM_MENU_SET.format(names="、".join(MENU_NAMES))
     [call] = [call for call in configured.calls if call.path == "menu/create"]
@@ -44,7 +44,7 @@ def test_wecom_menu_sets_the_apps_menu(configured: FakeWeCom, tmp_path: Path) ->
     assert not (tmp_path / "wuchang.db").exists()  # a menu needs no database
 
     configured.fail_next["menu/create"] = [60020]
-    failed = _invoke("wecom", "menu")
+    failed = run_cli("wecom", "menu")
     assert failed.exit_code == 2 and "60020" in failed.output
 
 
@@ -56,7 +56,7 @@ def test_every_menu_key_is_a_command_a_villager_may_use() -> None:
                              user_id="u", text=key)
             command = router.command_for(typed)
             assert command is not None and command.help is not None, key
-            assert command.allows(Role.VILLAGER) and command.listed(Role.VILLAGER), key
+            assert command.allows(Role.VILLAGER) and command.listed(Role.VILLAGER, ChatKind.PRIVATE), key
     with pytest.raises(ValueError):
         menu_body((("一", ()),) * 4)
 

@@ -101,9 +101,9 @@ class TelegramChannel(ChannelDefaults):
         UpdateHandlers(app, self.application, self.move_group).register()
         app.intake.handlers[CHANNEL] = self._from_inbox
         app.jobs.append(Job("telegram_menus", MENU_EVERY_SECONDS, self.refresh_menus))
-        # Whether this worker's menu job compared every chat yet, and the roster import
-        # it last compared after (``refresh_menus``).
-        self._compared, self._imported = False, 0
+        # The roster import this worker's menu job last compared every chat after; None
+        # until it first has (``refresh_menus``).
+        self._imported: int | None = None
 
     async def send(self, message: Outgoing) -> None:
         """Deliver one outbox row; Bot API errors become DeliveryError."""
@@ -159,7 +159,7 @@ class TelegramChannel(ChannelDefaults):
         commands = self.app.router.commands
         async with context.db.read() as connection:
             imported = await storage_menus.last_import(connection)
-            whole = whole or not self._compared or imported != self._imported
+            whole = whole or imported != self._imported
             found = bool(await menus.stale(connection, commands, CHANNEL) if whole
                          else await storage_menus.unsent(connection, CHANNEL))
         queued = 0
@@ -167,7 +167,7 @@ class TelegramChannel(ChannelDefaults):
             async with context.db.write() as connection:
                 queued = await menus.refresh(connection, commands, CHANNEL, context.clock.now())
         if whole:
-            self._compared, self._imported = True, imported
+            self._imported = imported
         return queued
 
     async def _set_commands(self) -> None:
