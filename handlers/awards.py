@@ -212,17 +212,16 @@ async def _fill_provided(request: Request, application: Application, checklist: 
     the self-check and at submitting, so the reviewer sees the records' current figures.
     Only the criteria the applicant may still change: all of a draft, the sent-back ones.
     """
-    if application.stage is Stage.DRAFT:
-        changeable = [found for found in checklist.criteria if found.recorded]
-    else:
+    changeable = [found for found in checklist.criteria if found.recorded]
+    if changeable and application.stage is not Stage.DRAFT:
         back = await _sent_back(request, application)
-        changeable = [found for found in checklist.criteria
-                      if found.recorded and found.number in back]
+        changeable = [found for found in changeable if found.number in back]
     if not changeable:
         return
     answers = await criteria.answers(request.connection, application.id)
-    provided = await criteria.provided_figures(request.connection, checklist,
-                                               application.subject, application.period, zone)
+    provided = await criteria.provided_figures(
+        request.connection, replace(checklist, criteria=tuple(changeable)),
+        application.subject, application.period, zone)
     for criterion in changeable:
         had = answers.get(criterion.number)
         typed = {key: value for key, value in (had.figures if had else {}).items()
