@@ -209,12 +209,14 @@ async def _township_progress(context: Context, request: Request, year: str) -> l
     lines = [texts.WUHAO_OFFICIAL_HEADER.format(township=person.township, year=year,
                                                 stages=_stages(context, request))]
     checklists = context.rules.wuhao.checklists(BRANCH_CLASS)
+    applications = {(found.subject.id, found.checklist): found for found in
+                    await criteria.of_township(request.connection, person.township_id,
+                                               period=year, subject_kind=SUBJECT_KIND)}
     for village_id, name in sorted((await supervision.village_names(
             request.connection, person.township_id)).items()):
         states = []
         for checklist in checklists:
-            application = await criteria.find(request.connection, WUHAO.subject(village_id),
-                                              checklist.name, year)
+            application = applications.get((village_id, checklist.name))
             states.append(f"{checklist.name}{await _state(request, application, checklist)}")
         lines.append(texts.WUHAO_OFFICIAL_SUMMARY_LINE.format(village=name,
                                                               states="；".join(states)))

@@ -158,6 +158,11 @@ async def test_who_sees_the_progress(branch_bot: FakeBot) -> None:
     assert "后备人才1人" in one
     assert texts_of(await branch_bot.say(LEADER, "private", "/wuhao 自查 制度建设好")) == [
         texts.WUHAO_WORDS.applicant_only]
+    await branch_bot.say(SECRETARY, "private", "/wuhao 自查 制度建设好")
+    township = texts_of(await branch_bot.say(OFFICIAL, "private", "/wuhao"))[0]
+    lines = dict(line.split("：", 1) for line in township.splitlines()[1:-1])
+    assert f"制度建设好{texts.WUHAO_STATE_DRAFT}" in lines["金竹村"]
+    assert f"制度建设好{texts.WUHAO_STATE_NONE}" in lines["丰收村"]
     assert texts_of(await branch_bot.say(SECRETARY, "private", "/wuhao 检查 金竹村 制度建设好")) \
         == [texts.WUHAO_WORDS.official_only]
 
