@@ -186,14 +186,13 @@ def _received(message: Any) -> Received | None:
     """Plain values of a text, a picture, voice or the like (no text), a click; else None."""
     user = str(message.source or "")
     agent = int(getattr(message, "agent", 0) or 0)
-    if isinstance(message, TextMessage):
+    if isinstance(message, TextMessage | ImageMessage | VoiceMessage | VideoMessage
+                  | LocationMessage | LinkMessage):
+        # Media are not fetched (no text): nothing takes them from WeCom, so the router
+        # says what the bot can take.
+        text = str(message.content or "") if isinstance(message, TextMessage) else None
         return Received(key=f"msg:{message.id}" if message.id else _event_key(message),
-                        user_id=user, agent_id=agent, text=str(message.content or ""))
-    if isinstance(message, ImageMessage | VoiceMessage | VideoMessage | LocationMessage
-                  | LinkMessage):
-        # Not fetched: nothing takes them from WeCom, so the router says what the bot can.
-        return Received(key=f"msg:{message.id}" if message.id else _event_key(message),
-                        user_id=user, agent_id=agent)
+                        user_id=user, agent_id=agent, text=text)
     if isinstance(message, ClickEvent):  # the app menu: its key is a command line
         # Two items clicked within a second differ by their key, which names no choice.
         return Received(key=_event_key(message, str(message.key or "")), user_id=user,
