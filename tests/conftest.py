@@ -43,6 +43,7 @@ MORE_OF_FENGSHU = ("编号,姓名,镇,网格,村,屋场,户号,在家,党员,年
                    "T04,李镇干,金溪镇,东片网格,金竹村,枫树湾,7,是,是,35,镇干部,13800000014\n")
 PG_ADMIN_URL = os.environ.get("WUCHANG_TEST_PG_URL",
                               "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+PG_ADMIN_DSN = PG_ADMIN_URL.replace("postgresql+asyncpg://", "postgresql://")  # asyncpg's
 # One database per test process, so parallel runs on one machine do not collide.
 PG_DATABASE = f"wuchang_test_{os.getpid()}"
 
@@ -62,8 +63,7 @@ async def _fresh_postgres() -> str:
     """Create the test database if needed and empty its public schema; return its URL."""
     import asyncpg
 
-    admin_dsn = PG_ADMIN_URL.replace("postgresql+asyncpg://", "postgresql://")
-    connection = await asyncpg.connect(admin_dsn)
+    connection = await asyncpg.connect(PG_ADMIN_DSN)
     try:
         exists = await connection.fetchval(
             "SELECT 1 FROM pg_database WHERE datname = $1", PG_DATABASE)
@@ -76,7 +76,7 @@ async def _fresh_postgres() -> str:
             " WHERE datname = $1 AND pid <> pg_backend_pid()", PG_DATABASE)
     finally:
         await connection.close()
-    base, _, _ = admin_dsn.rpartition("/")
+    base, _, _ = PG_ADMIN_DSN.rpartition("/")
     connection = await asyncpg.connect(f"{base}/{PG_DATABASE}")
     try:
         await connection.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public")
@@ -88,8 +88,7 @@ async def _fresh_postgres() -> str:
 async def _drop_postgres() -> None:
     import asyncpg
 
-    connection = await asyncpg.connect(PG_ADMIN_URL.replace("postgresql+asyncpg://",
-                                                            "postgresql://"))
+    connection = await asyncpg.connect(PG_ADMIN_DSN)
     try:
         await connection.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
     finally:
@@ -104,8 +103,7 @@ async def _drop_abandoned_postgres() -> None:
     """
     import asyncpg
 
-    connection = await asyncpg.connect(PG_ADMIN_URL.replace("postgresql+asyncpg://",
-                                                            "postgresql://"))
+    connection = await asyncpg.connect(PG_ADMIN_DSN)
     try:
         names = await connection.fetch(
             "SELECT datname FROM pg_database WHERE datname LIKE 'wuchang\\_test\\_%'")

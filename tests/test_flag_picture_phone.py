@@ -30,8 +30,8 @@ from handlers.pictures import (
     font as cjk_font,
 )
 from tests.conftest import FakeBot, reviewed, texts_of
+from tests.test_flag_picture import CATEGORIES
 
-CATEGORIES = ("党建引领发展", "和美家园建设", "整体协同智治", "文明新风培育", "美丽经济发展")
 GRID = "东片网格"
 LONG_NAME = "新寨乡高岭背上屋场联合村民委员会"
 DARK = 128  # a pixel darker than this (as grey) is ink
