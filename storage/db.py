@@ -39,6 +39,9 @@ _WRITE_FLAG = "wuchang_write"
 POSTGRES_LANES = 4  # write transactions of one process open at once on PostgreSQL
 PING_AFTER_IDLE_S = 1.0  # a PostgreSQL connection idle this long is tested before use
 _IDLE_SINCE = "wuchang_idle_since"
+# One round trip ends a PostgreSQL batch and begins the next (Database._commit_and_begin).
+_COMMIT_AND_BEGIN = "SELECT 1; COMMIT; BEGIN; SAVEPOINT wuchang_unit"
+_IN_FAILED_TRANSACTION = "25P02"  # SQLSTATE in_failed_sql_transaction
 # pg_advisory_xact_lock key of migrations: every worker upgrading one PostgreSQL database
 # waits on it, so the schema is upgraded once ("wuchang" in ASCII, as a bigint).
 MIGRATION_LOCK_KEY = 0x77756368616E67
@@ -196,8 +199,11 @@ class Database:
             connection.info.pop(_WRITE_FLAG, None)
         if raw is not None:
             raw.inline = True  # BEGIN IMMEDIATE holds the lock: see storage.sqlite_driver
-        batch = _Batch(connection, transaction, raw, postgres,
-                       asyncio.get_running_loop().create_future())
+        return self._queue(lane, _Batch(connection, transaction, raw, postgres,
+                                        asyncio.get_running_loop().create_future()))
+
+    def _queue(self, lane: _Lane, batch: _Batch) -> _Batch:
+        """Make ``batch`` the lane's open one, its closer queued behind the writers waiting."""
         lane.batch = batch
         closer = asyncio.get_running_loop().create_task(self._close_batch(lane, batch))
         lane.closers.add(closer)
@@ -212,8 +218,37 @@ class Database:
                 batch.raw.inline = False
                 await self._commit(batch)
                 return
-        # PostgreSQL: the lane's next batch begins while this one's COMMIT waits for the disk.
+            if lane.waiting:  # PostgreSQL with writers queued behind: the next batch goes on
+                await self._commit_and_begin(lane, batch)
+                return
+        # PostgreSQL: a writer coming meanwhile begins the next batch while this COMMIT waits.
         await self._commit(batch)
+
+    async def _commit_and_begin(self, lane: _Lane, batch: _Batch) -> None:
+        """Commit a PostgreSQL batch and begin the next on its connection, in one round trip.
+
+        Writers queued in the lane go on in the next batch without the round trips of a
+        pooled connection's checkout, ``BEGIN`` and return. The ``SELECT`` before the
+        ``COMMIT`` fails in a failed transaction, which PostgreSQL would roll back at the
+        ``COMMIT`` without an error, and the statements after a failed one are not run;
+        on any failure the connection goes and the writers queued begin a batch anew.
+        """
+        try:
+            await batch.postgres.execute(_COMMIT_AND_BEGIN)
+        except Exception as error:
+            if getattr(error, "sqlstate", None) == _IN_FAILED_TRANSACTION:
+                error = BatchRolledBack()
+            batch.committed.set_exception(error)
+            batch.committed.exception()  # awaited by no one when every writer failed
+            await _hand_back(batch.connection, batch.postgres, unsure=True)
+        except BaseException:
+            batch.committed.cancel()
+            await _hand_back(batch.connection, batch.postgres, unsure=True)
+            raise
+        else:
+            batch.committed.set_result(None)
+            self._queue(lane, _Batch(batch.connection, None, None, batch.postgres,
+                                     asyncio.get_running_loop().create_future()))
 
     async def _commit(self, batch: _Batch) -> None:
         """End a batch: commit, tell its writers how that went, hand its connection back."""
@@ -305,8 +340,9 @@ class Database:
 
     async def dispose(self) -> None:
         """Commit the open write batch, if any, and close every pooled connection."""
-        await asyncio.gather(*(closer for lane in self._lanes for closer in lane.closers),
-                             return_exceptions=True)
+        # A closer may queue the next batch's: wait until none is left.
+        while closers := [closer for lane in self._lanes for closer in lane.closers]:
+            await asyncio.gather(*closers, return_exceptions=True)
         await self.engine.dispose()
         if self.write_engine is not self.engine:
             await self.write_engine.dispose()

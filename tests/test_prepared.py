@@ -208,3 +208,68 @@ async def test_a_commit_that_postgresql_turns_into_a_rollback_fails_its_writers(
             with suppress(IntegrityError):  # swallowed: the transaction has failed
                 await connection.execute(insert(township).values(name="金溪镇"))
     assert await township_names(postgres) == []
+
+
+async def _one_lane(postgres: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
+    """The same database through one write lane, so that writers queue behind its batches."""
+    monkeypatch.setattr(storage_db, "POSTGRES_LANES", 1)
+    return Database(postgres.url.render_as_string(hide_password=False))
+
+
+async def test_writers_queued_behind_a_batch_go_on_in_the_next_on_its_connection(
+        postgres: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    database = await _one_lane(postgres, monkeypatch)
+    inside = [asyncio.Event() for _ in range(4)]
+
+    async def write(wave: int, number: int) -> tuple[int, int]:
+        async with database.write() as connection:
+            await connection.execute(insert(township).values(name=f"镇{wave}-{number}"))
+            found = (await connection.execute(
+                text("SELECT pg_backend_pid(), txid_current()"))).one()
+            inside[wave].set()
+            return found[0], found[1]
+
+    writers = []
+    try:
+        for wave in range(4):  # each wave queues behind the batch of the one before
+            writers += [asyncio.create_task(write(wave, number)) for number in range(2)]
+            await inside[wave].wait()
+        seen = await asyncio.gather(*writers)
+    finally:
+        await database.dispose()
+    assert len({transaction for _, transaction in seen}) == 4  # a batch per wave
+    # The lane's connection went on from batch to batch: COMMIT and BEGIN in one round trip.
+    assert len({backend for backend, _ in seen}) == 1
+    assert len(await township_names(postgres)) == 8
+    assert await _settled(postgres) == 0
+
+
+async def test_a_failed_batch_with_writers_queued_behind_fails_its_writers_alone(
+        postgres: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    database = await _one_lane(postgres, monkeypatch)
+    inside = asyncio.Event()
+
+    async def failing() -> None:
+        async with database.write() as connection:
+            await connection.execute(insert(township).values(name="金溪镇"))
+            with suppress(IntegrityError):  # swallowed: the transaction has failed
+                await connection.execute(insert(township).values(name="金溪镇"))
+            inside.set()
+            for _ in range(5):  # the followers queue behind this batch's closer
+                await asyncio.sleep(0)
+
+    async def follower(name: str) -> None:
+        async with database.write() as connection:
+            await connection.execute(insert(township).values(name=name))
+
+    try:
+        failed = asyncio.create_task(failing())
+        await inside.wait()
+        followers = [asyncio.create_task(follower(name)) for name in ("一镇", "二镇")]
+        with pytest.raises(BatchRolledBack):
+            await failed
+        await asyncio.gather(*followers)
+    finally:
+        await database.dispose()
+    assert await township_names(postgres) == ["一镇", "二镇"]
+    assert await _settled(postgres) == 0
