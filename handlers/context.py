@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -15,7 +15,7 @@ from storage import events, org
 from storage.context import Context
 from storage.events import Actor
 
-__all__ = ["Context", "Refusal", "Request"]
+__all__ = ["Context", "LookedUp", "Refusal", "Request"]
 
 
 class Refusal(Exception):
@@ -24,6 +24,18 @@ class Refusal(Exception):
     def __init__(self, text: str) -> None:
         super().__init__(text)
         self.text = text
+
+
+class LookedUp(Protocol):
+    """The sender and the group, looked up by a command's own statement (``Command.looks_up``)."""
+
+    @property
+    def person(self) -> Person | None:
+        """The person bound to the sender's chat account, if any."""
+
+    @property
+    def homestead(self) -> Homestead | None:
+        """The 屋场 the group is bound to, if any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +49,7 @@ class Request:
     homestead: Homestead | None
     connection: AsyncConnection
     now: datetime
+    looked_up: LookedUp | None = None  # what the command's own look-up found and did
 
     @property
     def pressed(self) -> bool:

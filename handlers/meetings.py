@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from core import texts
 from core.meetings import (
     AttendanceSyntaxError,
@@ -15,7 +17,7 @@ from core.meetings import (
     quorum_met,
     votes_required,
 )
-from core.messages import Button, Outgoing, split_for_phone
+from core.messages import Button, ChatKind, Incoming, Outgoing, split_for_phone
 from core.models import Homestead, Office
 from core.permissions import Place
 from core.roles import HOMESTEAD_LEADERS, Role
@@ -96,11 +98,27 @@ def _checkin_buttons(meeting: Meeting) -> tuple[tuple[Button, ...], ...]:
     return ((Button(texts.CHECKIN_BUTTON, f"checkin:{meeting.id}"),),)
 
 
+async def check_in_on_look_up(connection: AsyncConnection, incoming: Incoming, args: str,
+                              now: datetime) -> meetings.PressedCheckIn | None:
+    """A press of 签到 in a group: check in with the look-up of the sender (issue 23).
+
+    The router's ``Command.looks_up``. ``check_in`` then checks what it found and uses
+    its check-in; a typed 签到, or a press in a private chat (the sender's own 屋场), goes
+    the plain way.
+    """
+    if incoming.payload is None or incoming.chat_kind is not ChatKind.GROUP \
+            or not args.isdecimal():
+        return None
+    return await meetings.check_in_pressed(connection, incoming.channel, incoming.user_id,
+                                           incoming.chat_id, int(args), now)
+
+
 async def check_in(context: Context, request: Request) -> list[Outgoing]:
     """Check the sender in: their household counts towards the quorum.
 
     A press of the button names its meeting and is written, with the count it shows, by
-    one storage call; a typed 签到 finds the 屋场's open meeting first.
+    one storage call, with the look-up of the sender where the database allows
+    (``check_in_on_look_up``); a typed 签到 finds the 屋场's open meeting first.
     """
     homestead = await request.own_homestead(texts.MEETING_NO_HOMESTEAD)
     person = request.require_person()
@@ -116,8 +134,11 @@ async def check_in(context: Context, request: Request) -> list[Outgoing]:
     if household_id is None:  # a Person built without it: look it up by number
         numbers = await meetings.households_by_number(request.connection, homestead.id)
         household_id = numbers[person.household]
-    shown = await meetings.check_in(request.connection, meeting_id, homestead.id, person.id,
-                                    household_id, request.now)
+    if isinstance(request.looked_up, meetings.PressedCheckIn):
+        shown = request.looked_up.shown  # written with the look-up, for this group's 屋场
+    else:
+        shown = await meetings.check_in(request.connection, meeting_id, homestead.id,
+                                        person.id, household_id, request.now)
     if shown is None:
         found = await _open_meeting(request, homestead)
         if found.id != meeting_id:

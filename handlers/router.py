@@ -6,6 +6,7 @@ import logging
 import unicodedata
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy.exc import DBAPIError
@@ -17,7 +18,7 @@ from core.messages import ChatKind, Incoming, Outgoing
 from core.permissions import covers
 from core.roles import Role
 from core.when import DateTooFar
-from handlers.context import Context, Refusal, Request
+from handlers.context import Context, LookedUp, Refusal, Request
 from storage import inbox, org
 
 logger = logging.getLogger(__name__)
@@ -26,6 +27,9 @@ logger = logging.getLogger(__name__)
 COMMAND_MARKS = ("/", "／")
 
 Handler = Callable[[Context, Request], Awaitable[list[Outgoing]]]
+# A command's look-up of the sender and the group that does the command's own first
+# statement in the same round trip (Command.looks_up): None when it does not apply.
+LookUp = Callable[[AsyncConnection, Incoming, str, datetime], Awaitable[LookedUp | None]]
 
 # The command a picture or file goes to when its caption names no command.
 ATTACHMENT = "attachment"
@@ -49,7 +53,10 @@ class Command:
     command, and only a typed one, has ``help``: /help and a channel's command menu
     both read it from here. ``reads_only`` commands run in a read transaction and never
     hold SQLite's write lock; one that writes after slow work (a picture) opens its own
-    short ``context.db.write()``.
+    short ``context.db.write()``. ``looks_up`` replaces the router's look-up of the
+    sender and the group for a command whose first statement goes in the same round trip
+    (a burst of 签到 presses): the router's checks and the handler's then run on what it
+    found, and a refusal rolls back what it wrote with the rest of the transaction.
     """
 
     name: str
@@ -63,6 +70,7 @@ class Command:
     reads_only: bool = False
     help: texts.CommandHelp | None = None
     attachment_only: bool = False
+    looks_up: LookUp | None = None
 
     def __post_init__(self) -> None:
         typed = not (self.button_only or self.attachment_only)
@@ -72,6 +80,8 @@ class Command:
             raise ValueError(f"button-only command {self.name!r} is never listed: no help")
         if self.attachment_only and self.help is not None:
             raise ValueError(f"attachment command {self.name!r} is never listed: no help")
+        if self.looks_up is not None and self.reads_only:
+            raise ValueError(f"command {self.name!r} reads only: its look-up may not write")
 
     def takes(self, incoming: Incoming) -> bool:
         """Whether the message is of the form the command takes: typed, pressed or a file."""
@@ -208,9 +218,15 @@ class Router:
             template = texts.PRIVATE_ONLY if command.where is Where.PRIVATE else texts.GROUP_ONLY
             raise Refusal(template.format(command=usage))
         in_group = incoming.chat_kind is ChatKind.GROUP
-        person, homestead = await org.sender_and_group(
-            connection, incoming.channel, incoming.user_id,
-            incoming.chat_id if in_group else None)
+        now = context.clock.now()
+        looked_up = None if command.looks_up is None \
+            else await command.looks_up(connection, incoming, args, now)
+        if looked_up is not None:
+            person, homestead = looked_up.person, looked_up.homestead
+        else:
+            person, homestead = await org.sender_and_group(
+                connection, incoming.channel, incoming.user_id,
+                incoming.chat_id if in_group else None)
         if command.roles is not None:
             if person is None:
                 raise Refusal(texts.NOT_BOUND)
@@ -222,7 +238,8 @@ class Router:
             if homestead is not None and not covers(person.role, person.place, homestead.place):
                 raise Refusal(texts.PLACE_REFUSED.format(place=homestead.full_name))
         return Request(incoming=incoming, command=command.name, args=args, person=person,
-                       homestead=homestead, connection=connection, now=context.clock.now())
+                       homestead=homestead, connection=connection, now=now,
+                       looked_up=looked_up)
 
 
 class _AlreadyHandled(Exception):

@@ -72,7 +72,7 @@ COMMANDS: list[Command] = [
     Command("mcancel", meeting_schedule.cancel, Where.ANY, roles=HEAD_ONLY, button_only=True),
     Command("open", meetings.open_meeting, Where.GROUP, roles=HEAD_ONLY, help=texts.HELP_OPEN),
     Command("checkin", meetings.check_in, Where.ANY, roles=EVERYONE, aliases=("签到",),
-            help=texts.HELP_CHECKIN),
+            help=texts.HELP_CHECKIN, looks_up=meetings.check_in_on_look_up),
     # /attend also records members at a party meeting, for its caller (rule Y2).
     Command("attend", meetings.attend, Where.ANY, roles=EVERYONE, aliases=("到会",),
             listed_for=HOMESTEAD_LEADERS, help=texts.HELP_ATTEND),

@@ -9,8 +9,11 @@ from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import (
+    CTE,
+    ColumnElement,
     Row,
     Select,
+    Subquery,
     and_,
     bindparam,
     delete,
@@ -23,7 +26,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage import seals
+from core.models import Homestead, Person
+from storage import org, seals
 from storage.prepared import Prepared
 from storage.schema import (
     household,
@@ -192,18 +196,26 @@ async def record_households(connection: AsyncConnection, meeting_id: int,
         await connection.execute(statement)
 
 
-# A button press names its meeting: the check-in is written only while that meeting is
-# the 屋场's open one, so a press needs no look-up before it (issue 8's burst).
-_CHECK_IN_IF_OPEN = {dialect: dialect.insert(meeting_checkin).from_select(
-    ["meeting_id", "person_id", "household_id", "at"],
-    select(meeting.c.id, bindparam("person_id", type_=meeting_checkin.c.person_id.type),
-           bindparam("household_id", type_=meeting_checkin.c.household_id.type),
-           bindparam("at", type_=meeting_checkin.c.at.type))
-    .where(meeting.c.id == bindparam("meeting_id", type_=meeting.c.id.type),
-           meeting.c.homestead_id == bindparam("homestead_id"),
-           meeting.c.status == OPEN),
-).on_conflict_do_nothing(index_elements=["meeting_id", "person_id"])
-    for dialect in (postgresql, sqlite)}
+def _check_in_if_open(dialect: Any, person_id: Any, household_id: Any, homestead_id: Any,
+                      *also: ColumnElement[bool]) -> Any:
+    """Insert a check-in to the meeting named while it is the 屋场's open one (and ``also``).
+
+    A button press names its meeting: the check-in is written only while that meeting is
+    the 屋场's open one, so a press needs no look-up before it (issue 8's burst).
+    """
+    return dialect.insert(meeting_checkin).from_select(
+        ["meeting_id", "person_id", "household_id", "at"],
+        select(meeting.c.id, person_id, household_id,
+               bindparam("at", type_=meeting_checkin.c.at.type))
+        .where(meeting.c.id == bindparam("meeting_id", type_=meeting.c.id.type),
+               meeting.c.homestead_id == homestead_id, meeting.c.status == OPEN, *also),
+    ).on_conflict_do_nothing(index_elements=["meeting_id", "person_id"])
+
+
+_CHECK_IN_IF_OPEN = {dialect: _check_in_if_open(
+    dialect, bindparam("person_id", type_=meeting_checkin.c.person_id.type),
+    bindparam("household_id", type_=meeting_checkin.c.household_id.type),
+    bindparam("homestead_id")) for dialect in (postgresql, sqlite)}
 _CHECK_IN_IF_OPEN_SQLITE = Prepared(_CHECK_IN_IF_OPEN[sqlite])
 
 
@@ -271,9 +283,14 @@ def _meeting_with_presence(present: Any) -> Select[Any]:
     ).where(meeting.c.id == bindparam("meeting_id"))
 
 
-def _check_in_with_presence() -> Select[Any]:
-    """PostgreSQL: the guarded insert as a CTE, and the meeting with its totals, in one."""
-    inserted = _CHECK_IN_IF_OPEN[postgresql].returning(
+def _check_in_with_presence(inserting: Any = None) -> Select[Any]:
+    """PostgreSQL: the guarded insert as a CTE, and the meeting with its totals, in one.
+
+    ``inserting`` is the insert of the check-in, ``_CHECK_IN_IF_OPEN``'s by default.
+    """
+    if inserting is None:
+        inserting = _CHECK_IN_IF_OPEN[postgresql]
+    inserted = inserting.returning(
         meeting_checkin.c.meeting_id, meeting_checkin.c.household_id).cte("inserted")
     checkins = union_all(
         select(meeting_checkin.c.meeting_id, meeting_checkin.c.household_id),
@@ -283,12 +300,64 @@ def _check_in_with_presence() -> Select[Any]:
         select(func.count()).select_from(inserted).scalar_subquery().label("written"))
 
 
+def _check_in_of_sender(sender: CTE, group: CTE) -> Subquery:
+    """The sender checked in to the meeting named: the meeting with its totals, ``written``.
+
+    Written when the meeting is the group's 屋场's open one and the sender belongs to that
+    屋场 and has a household.
+    """
+    inserting = _check_in_if_open(postgresql, sender.c.id, sender.c.household_id, group.c.id,
+                                  sender.c.homestead_id == group.c.id,
+                                  sender.c.household_id.is_not(None))
+    return _check_in_with_presence(inserting).subquery("shown")
+
+
+@dataclass(frozen=True, slots=True)
+class PressedCheckIn:
+    """A 签到 press's sender and group, and the meeting it checked them in to, if any."""
+
+    person: Person | None
+    homestead: Homestead | None
+    shown: tuple[Meeting, int, int] | None  # as ``check_in`` returns it
+
+
+async def check_in_pressed(connection: AsyncConnection, channel: str, user_id: str,
+                           chat_id: str, meeting_id: int,
+                           now: datetime) -> PressedCheckIn | None:
+    """Look up a press's sender and group and check the sender in, in one round trip.
+
+    A burst of 签到 presses (issue 23) costs a statement each instead of two. The
+    check-in is written as ``check_in`` writes it for this sender and group, when the
+    sender belongs to the group's 屋场 and has a household; the caller's checks run on
+    what was found afterwards, and its refusal rolls the check-in back with the rest of
+    the transaction. None, with nothing done, on SQLite, whose statements run inline
+    in a write anyway, and for a meeting id past the column's range, which the plain
+    path answers on its own.
+    """
+    if connection.dialect.name != "postgresql" or not 0 < meeting_id <= _INT4_MAX:
+        return None
+    row = await _CHECK_IN_PRESSED.first(connection, {
+        "channel": channel, "user_id": user_id, "chat_id": chat_id,
+        "meeting_id": meeting_id, "at": now})
+    assert row is not None  # the anchor row is always there
+    sender, group = org.sender_and_group_of(row)
+    shown = None
+    if row.shown_written:
+        found = SimpleNamespace(**{name.removeprefix("shown_"): value
+                                   for name, value in vars(row).items()
+                                   if name.startswith("shown_")})
+        shown = _meeting(found), found.households_present, found.persons_present
+    return PressedCheckIn(sender, group, shown)
+
+
 _PRESENT = _present_per_household()
 _ATTENDANCE = (select(household.c.number, _PRESENT.c.persons)
                .join(household, household.c.id == _PRESENT.c.household_id)
                .order_by(household.c.number))
 _MEETING_WITH_PRESENCE = Prepared(_meeting_with_presence(_PRESENT))
 _CHECK_IN_WITH_PRESENCE = Prepared(_check_in_with_presence())
+_CHECK_IN_PRESSED = Prepared(org.with_sender_and_group(_check_in_of_sender))
+_INT4_MAX = 2**31 - 1  # PostgreSQL's integer, the meeting id's column
 
 
 async def attendance(connection: AsyncConnection, meeting_id: int) -> Attendance:

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, func, insert, literal, select, true, update
+from sqlalchemy import (
+    CTE,
+    Row,
+    Select,
+    Subquery,
+    bindparam,
+    func,
+    insert,
+    literal,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core import texts
@@ -101,18 +113,28 @@ _HOMESTEAD_FOR_CHAT = _homestead_query().join(
     chat_binding.c.external_chat_id == bindparam("chat_id"))
 
 
-def _sender_and_group() -> Select[Any]:
-    """Both look-ups above in one statement: a row with the person's and the 屋场's columns."""
-    found_person = _PERSON_FOR_ACCOUNT.subquery("sender")
-    found_homestead = _HOMESTEAD_FOR_CHAT.subquery("chat")
+def with_sender_and_group(more: Callable[[CTE, CTE], Subquery] | None = None) -> Select[Any]:
+    """Both look-ups above in one statement: a row with the person's and the 屋场's columns.
+
+    ``more`` makes a subquery of the looked-up sender and group (CTEs of
+    ``_PERSON_FOR_ACCOUNT`` and ``_HOMESTEAD_FOR_CHAT``) whose columns, prefixed with its
+    name, join the row (NULL when it has none): a command's own statement then goes in
+    the same round trip (``storage.meetings.check_in_pressed``).
+    """
+    found_person = _PERSON_FOR_ACCOUNT.cte("sender")
+    found_homestead = _HOMESTEAD_FOR_CHAT.cte("chat")
     anchor = select(literal(1).label("one")).subquery("anchor")
-    return select(
-        *(column.label(f"p_{column.name}") for column in found_person.c),
-        *(column.label(f"h_{column.name}") for column in found_homestead.c),
-    ).select_from(anchor.outerjoin(found_person, true()).outerjoin(found_homestead, true()))
+    joined = anchor.outerjoin(found_person, true()).outerjoin(found_homestead, true())
+    columns = [*(column.label(f"p_{column.name}") for column in found_person.c),
+               *(column.label(f"h_{column.name}") for column in found_homestead.c)]
+    if more is not None:
+        extra = more(found_person, found_homestead)
+        joined = joined.outerjoin(extra, true())
+        columns += [column.label(f"{extra.name}_{column.name}") for column in extra.c]
+    return select(*columns).select_from(joined)
 
 
-_SENDER_AND_GROUP = Prepared(_sender_and_group())
+_SENDER_AND_GROUP = Prepared(with_sender_and_group())
 _SENDER_COLUMNS = tuple((f"p_{column.name}", column.name)
                         for column in _PERSON_FOR_ACCOUNT.selected_columns)
 _GROUP_COLUMNS = tuple((f"h_{column.name}", column.name)
@@ -128,6 +150,11 @@ async def sender_and_group(connection: AsyncConnection, channel: str, user_id: s
     row = await _SENDER_AND_GROUP.first(connection, {
         "channel": channel, "user_id": user_id, "chat_id": chat_id})
     assert row is not None  # the anchor row is always there
+    return sender_and_group_of(row)
+
+
+def sender_and_group_of(row: SimpleNamespace) -> tuple[Person | None, Homestead | None]:
+    """The person and the 屋场 in a row of a ``with_sender_and_group`` statement."""
     fields = vars(row)
     sender = homestead_found = None
     if fields["p_id"] is not None:

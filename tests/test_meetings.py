@@ -13,6 +13,7 @@ from bot.channels.console import CHANNEL
 from bot.wiring import App
 from core import texts
 from core.messages import ChatKind, Incoming
+from storage import org
 from storage.export import snapshot
 from storage.schema import homestead, meeting, meeting_checkin, motion, outbox, vote
 from tests.conftest import SHANGHAI, FakeBot, texts_of
@@ -264,6 +265,26 @@ async def test_checkin_only_for_adults_of_the_homestead(app: App, bot: FakeBot,
     assert texts_of(await bot.press("V09", "枫树湾", "签到")) == [texts.CHECKIN_UNDER_AGE]
     assert texts_of(await bot.say("C01", "枫树湾", "签到")) == [texts.CHECKIN_NOT_MEMBER]
     assert texts_of(await bot.say("V04", "枫树湾", "签到"))[0].startswith("你不属于")
+    # Pressed, on PostgreSQL the check-in is written with the sender's look-up, before
+    # the checks: each refusal undoes it.
+    assert texts_of(await bot.press("C01", "枫树湾", "签到")) == [texts.CHECKIN_NOT_MEMBER]
+    assert texts_of(await bot.press("V04", "枫树湾", "签到"))[0].startswith("你不属于")
+    assert await _checkins(app) == []
+
+
+async def test_a_press_checks_in_with_the_look_up_of_its_sender_on_postgresql(
+        app: App, bot: FakeBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    if app.context.db.is_sqlite:
+        pytest.skip("SQLite has no statement that writes in a CTE; its statements run inline")
+    await _open_meeting(bot)
+
+    def apart(*_: object) -> None:
+        raise AssertionError("the sender was looked up apart from the check-in")
+
+    monkeypatch.setattr(org, "sender_and_group", apart)
+    assert texts_of(await bot.press("V01", "枫树湾", "签到"))[0] == "李平杰已签到。到会1/3户，1人。"
+    assert texts_of(await bot.press("V01", "枫树湾", "签到")) == ["李平杰已经签过到了。"]
+    assert len(await _checkins(app)) == 1
 
 
 async def test_blackout_needs_confirmation(app: App, busy_bot: FakeBot) -> None:
