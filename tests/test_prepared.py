@@ -235,13 +235,13 @@ async def test_writers_queued_behind_a_batch_go_on_in_the_next_on_its_connection
             writers += [asyncio.create_task(write(wave, number)) for number in range(2)]
             await inside[wave].wait()
         seen = await asyncio.gather(*writers)
+        assert await _settled(postgres) == 0  # checked before dispose() closes the pool
     finally:
         await database.dispose()
     assert len({transaction for _, transaction in seen}) == 4  # a batch per wave
     # The lane's connection went on from batch to batch: COMMIT and BEGIN in one round trip.
     assert len({backend for backend, _ in seen}) == 1
     assert len(await township_names(postgres)) == 8
-    assert await _settled(postgres) == 0
 
 
 async def test_a_failed_batch_with_writers_queued_behind_fails_its_writers_alone(
@@ -269,7 +269,7 @@ async def test_a_failed_batch_with_writers_queued_behind_fails_its_writers_alone
         with pytest.raises(BatchRolledBack):
             await failed
         await asyncio.gather(*followers)
+        assert await _settled(postgres) == 0  # checked before dispose() closes the pool
     finally:
         await database.dispose()
     assert await township_names(postgres) == ["一镇", "二镇"]
-    assert await _settled(postgres) == 0
