@@ -30,7 +30,7 @@ from core.surveys import ineligible
 from core.when import parse_day
 from handlers import party_liaison
 from handlers.context import Context, Refusal, Request
-from storage import issues, meetings, notify, org, outbox, rounds
+from storage import issues, meeting_attendance, meetings, notify, org, outbox, rounds
 from storage.issues import Issue
 
 CATEGORY_ROW = 2
@@ -376,7 +376,7 @@ async def record_hands(context: Context, request: Request) -> list[Outgoing]:
     not_awaiting = texts.RATINGS_NOT_AWAITING.format(number=found.id, status=found.status.label)
     if waiting is None:
         raise Refusal(not_awaiting)
-    present = await meetings.attendance(request.connection, meeting.id)
+    present = await meeting_attendance.attendance(request.connection, meeting.id)
     refusal = show_of_hands_refusal(tally, present.persons_present)  # rule I8
     if refusal is not None:
         raise Refusal(refusal)

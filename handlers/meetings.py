@@ -23,8 +23,9 @@ from core.permissions import Place
 from core.roles import HOMESTEAD_LEADERS, Role
 from handlers import decisions, party
 from handlers.context import Context, Refusal, Request
-from storage import issues, meetings, notify, rounds, seals
-from storage.meetings import Attendance, Meeting
+from storage import issues, meeting_attendance, meetings, notify, rounds, seals
+from storage.meeting_attendance import Attendance
+from storage.meetings import Meeting
 
 CHOICE_LABELS = {meetings.YES: texts.VOTE_YES, meetings.NO: texts.VOTE_NO,
                  meetings.ABSTAIN: texts.VOTE_ABSTAIN}
@@ -43,7 +44,7 @@ async def _open_meeting(request: Request, homestead: Homestead) -> Meeting:
 
 
 async def _progress(request: Request, meeting: Meeting) -> tuple[Attendance, str]:
-    present = await meetings.attendance(request.connection, meeting.id)
+    present = await meeting_attendance.attendance(request.connection, meeting.id)
     return present, _progress_text(meeting, present.households_present,
                                    present.persons_present)
 
@@ -99,7 +100,7 @@ def _checkin_buttons(meeting: Meeting) -> tuple[tuple[Button, ...], ...]:
 
 
 async def check_in_on_look_up(connection: AsyncConnection, incoming: Incoming, args: str,
-                              now: datetime) -> meetings.PressedCheckIn | None:
+                              now: datetime) -> meeting_attendance.PressedCheckIn | None:
     """A press of 签到 in a group: check in with the look-up of the sender (issue 23).
 
     The router's ``Command.looks_up``. ``check_in`` then checks what it found and uses
@@ -109,7 +110,7 @@ async def check_in_on_look_up(connection: AsyncConnection, incoming: Incoming, a
     if incoming.payload is None or incoming.chat_kind is not ChatKind.GROUP \
             or not args.isdecimal():
         return None
-    return await meetings.check_in_pressed(connection, incoming.channel, incoming.user_id,
+    return await meeting_attendance.check_in_pressed(connection, incoming.channel, incoming.user_id,
                                            incoming.chat_id, int(args), now)
 
 
@@ -134,10 +135,10 @@ async def check_in(context: Context, request: Request) -> list[Outgoing]:
     if household_id is None:  # a Person built without it: look it up by number
         numbers = await meetings.households_by_number(request.connection, homestead.id)
         household_id = numbers[person.household]
-    if isinstance(request.looked_up, meetings.PressedCheckIn):
+    if isinstance(request.looked_up, meeting_attendance.PressedCheckIn):
         shown = request.looked_up.shown  # written with the look-up, for this group's 屋场
     else:
-        shown = await meetings.check_in(request.connection, meeting_id, homestead.id,
+        shown = await meeting_attendance.check_in(request.connection, meeting_id, homestead.id,
                                         person.id, household_id, request.now)
     if shown is None:
         found = await _open_meeting(request, homestead)
@@ -214,7 +215,7 @@ async def put_motion(context: Context, request: Request) -> list[Outgoing]:
     if still_open is not None:
         raise Refusal(texts.MOTION_STILL_OPEN.format(text=still_open.text))
     motion_id = await meetings.add_motion(request.connection, found.id, text, request.now)
-    present = await meetings.attendance(request.connection, found.id)
+    present = await meeting_attendance.attendance(request.connection, found.id)
     buttons = (tuple(Button(CHOICE_LABELS[choice], f"vote:{motion_id}:{choice}")
                      for choice in meetings.CHOICES),)
     return [request.reply(texts.MOTION_PUT.format(
@@ -237,7 +238,7 @@ async def cast_vote(context: Context, request: Request) -> list[Outgoing]:
     if found.tally is not None:
         raise Refusal(texts.VOTE_TALLIED)
     person = request.require_person()
-    if not await meetings.is_checked_in(request.connection, meeting.id, person.id):
+    if not await meeting_attendance.is_checked_in(request.connection, meeting.id, person.id):
         raise Refusal(texts.VOTE_NOT_CHECKED_IN)
     previous = await meetings.cast_vote(request.connection, found.id, person.id, choice,
                                         request.now)
@@ -257,7 +258,7 @@ async def tally(context: Context, request: Request) -> list[Outgoing]:
     motion = await meetings.open_motion(request.connection, found.id)
     if motion is None:
         raise Refusal(texts.NO_OPEN_MOTION)
-    present = await meetings.attendance(request.connection, found.id)
+    present = await meeting_attendance.attendance(request.connection, found.id)
     if yes + no + abstain > present.persons_present:
         raise Refusal(texts.TALLY_TOO_MANY.format(total=yes + no + abstain,
                                                   persons=present.persons_present))
@@ -267,7 +268,7 @@ async def tally(context: Context, request: Request) -> list[Outgoing]:
 
 async def _close(request: Request, meeting: Meeting, motion: meetings.Motion) -> str:
     """Close a motion with the 80% rule and return the announcement."""
-    present = await meetings.attendance(request.connection, meeting.id)
+    present = await meeting_attendance.attendance(request.connection, meeting.id)
     resident = meeting.resident_households or 0
     result = motion.tally or await meetings.vote_counts(request.connection, motion.id)
     persons = present.persons_present
@@ -343,7 +344,7 @@ async def end_meeting(context: Context, request: Request) -> list[Outgoing]:
 async def meeting_summary(context: Context, request: Request, meeting: Meeting,
                           homestead: Homestead) -> str:
     """The summary of a meeting: attendance, quorum, motions, decisions and the minutes."""
-    present = await meetings.attendance(request.connection, meeting.id)
+    present = await meeting_attendance.attendance(request.connection, meeting.id)
     resident = meeting.resident_households or 0
     met = quorum_met(present.households_present, resident)
     lines = [texts.SUMMARY.format(

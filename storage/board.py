@@ -31,7 +31,7 @@ from core.flags import Flag
 from core.issues import Level, Status
 from core.meetings import households_required, quorum_met
 from core.tasks import TaskKind, TaskStatus
-from storage import flags, meetings, org, publication, tasks
+from storage import flags, meeting_attendance, meetings, org, publication, tasks
 from storage.schema import grid, homestead, issue, meeting, township, village
 
 NO_END = datetime.max.replace(tzinfo=UTC)  # a period without end
@@ -107,7 +107,7 @@ async def _meetings(connection: AsyncConnection, village_id: int, since: datetim
              .order_by(meeting.c.starts_at.desc(), meeting.c.id.desc()))
     result = []
     for meeting_id, homestead_name in (await connection.execute(query)).all():
-        found = await meetings.with_presence(connection, meeting_id)
+        found = await meeting_attendance.with_presence(connection, meeting_id)
         assert found is not None
         held, households_present, _persons = found
         resident = (held.resident_households if held.resident_households is not None

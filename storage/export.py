@@ -23,6 +23,7 @@ from storage import (
     flag_review,
     flags,
     ledger,
+    meeting_attendance,
     meetings,
     org,
     party_export,
@@ -194,7 +195,7 @@ async def meeting_records(connection: AsyncConnection, zone: ZoneInfo) -> list[d
     result = []
     for meeting in await meetings.all_meetings(connection):
         place = homesteads[meeting.homestead_id]
-        present = await meetings.attendance(connection, meeting.id)
+        present = await meeting_attendance.attendance(connection, meeting.id)
         resident = (meeting.resident_households if meeting.resident_households is not None
                     else await meetings.resident_households(connection, meeting.homestead_id))
         motions = []

@@ -24,7 +24,7 @@ from core.flags import (
     months_before,
     shift_month,
 )
-from storage import meetings, seals
+from storage import meeting_attendance, seals
 from storage.schema import (
     flag_adjustment,
     flag_confirmation,
@@ -308,7 +308,7 @@ async def _attendance(connection: AsyncConnection, village_ids: list[int], start
                meeting.c.starts_at < end, meeting.c.resident_households > 0,
                homestead.c.village_id.in_(village_ids)).order_by(meeting.c.id))
     for row in rows.all():
-        present = await meetings.attendance(connection, row.id)
+        present = await meeting_attendance.attendance(connection, row.id)
         found[row.village_id].append((present.households_present, row.resident_households))
     return found
 

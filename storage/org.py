@@ -119,7 +119,7 @@ def with_sender_and_group(more: Callable[[CTE, CTE], Subquery] | None = None) ->
     ``more`` makes a subquery of the looked-up sender and group (CTEs of
     ``_PERSON_FOR_ACCOUNT`` and ``_HOMESTEAD_FOR_CHAT``) whose columns, prefixed with its
     name, join the row (NULL when it has none): a command's own statement then goes in
-    the same round trip (``storage.meetings.check_in_pressed``).
+    the same round trip (``storage.meeting_attendance.check_in_pressed``).
     """
     found_person = _PERSON_FOR_ACCOUNT.cte("sender")
     found_homestead = _HOMESTEAD_FOR_CHAT.cte("chat")

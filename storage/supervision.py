@@ -28,7 +28,7 @@ from core.supervision import (
     SupervisionRules,
 )
 from core.tasks import TaskKind, TaskStatus
-from storage import meetings, org, tasks
+from storage import meeting_attendance, org, tasks
 from storage.meetings import ENDED
 from storage.schema import (
     assessment_bonus,
@@ -79,7 +79,7 @@ async def _ended_meetings(connection: AsyncConnection, homestead_ids: Sequence[i
     if start is not None:
         query = query.where(meeting.c.starts_at >= start)
     return [(row.id, row.homestead_id,
-             (await meetings.attendance(connection, row.id)).households_present,
+             (await meeting_attendance.attendance(connection, row.id)).households_present,
              row.resident_households or 0) for row in (await connection.execute(query)).all()]
 
 

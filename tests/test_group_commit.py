@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import event, insert
 from sqlalchemy.exc import IntegrityError
 
-from storage import meetings
+from storage import meeting_attendance, meetings
 from storage.db import Database
 from storage.schema import household, person, township
 from tests.conftest import insert_homestead, township_names
@@ -56,7 +56,7 @@ async def test_a_check_in_returns_the_totals_with_itself_counted(database: Datab
         meeting_id = await meetings.create(connection, homestead_id=1, starts_at=NOW,
                                            place="祠堂", topic="修路",
                                            status=meetings.SCHEDULED, created_by=1, now=NOW)
-        closed = await meetings.check_in(connection, meeting_id, 1, 1, 1, NOW)
+        closed = await meeting_attendance.check_in(connection, meeting_id, 1, 1, 1, NOW)
         assert closed is None  # not open yet: nothing written
         await meetings.set_status(connection, meeting_id, meetings.OPEN, opened_at=NOW,
                                   resident_households=2)
@@ -65,10 +65,10 @@ async def test_a_check_in_returns_the_totals_with_itself_counted(database: Datab
     totals = []
     for person_id, household_id in ((1, 1), (1, 1), (2, 1), (3, 2)):
         async with database.write() as connection:
-            shown = await meetings.check_in(connection, meeting_id, 1, person_id,
+            shown = await meeting_attendance.check_in(connection, meeting_id, 1, person_id,
                                             household_id, NOW)
             totals.append(None if shown is None else shown[1:])
     # Household 2 keeps its count of 2 (the larger); the repeat press writes nothing.
     assert totals == [(2, 3), None, (2, 4), (2, 4)]
     async with database.write() as connection:
-        assert await meetings.check_in(connection, meeting_id, 2, 3, 2, NOW) is None
+        assert await meeting_attendance.check_in(connection, meeting_id, 2, 3, 2, NOW) is None

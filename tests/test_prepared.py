@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from core.roles import Role
 from storage import db as storage_db
-from storage import meetings, org
+from storage import meeting_attendance, meetings, org
 from storage.db import BatchRolledBack, Database
 from storage.prepared import DRIVER
 from storage.schema import (
@@ -62,7 +62,7 @@ async def test_a_press_reads_and_writes_the_same_on_asyncpg_as_through_sqlalchem
             == through_sqlalchemy
         assert await org.sender_and_group(connection, "console", "P99", "hs:9") \
             == strangers == (None, None)
-        shown = await meetings.check_in(connection, meeting_id, 1, 1, 1, NOW)
+        shown = await meeting_attendance.check_in(connection, meeting_id, 1, 1, 1, NOW)
     sender, group = through_sqlalchemy
     assert sender is not None and group is not None
     assert (sender.code, sender.role, sender.household, sender.homestead) \
@@ -73,7 +73,7 @@ async def test_a_press_reads_and_writes_the_same_on_asyncpg_as_through_sqlalchem
     # The timestamps come back aware, in UTC, as through SQLAlchemy's column types.
     assert (found.starts_at, found.opened_at, households, persons) == (NOW, NOW, 1, 1)
     async with database.read() as connection:
-        assert await meetings.with_presence(connection, meeting_id) == shown
+        assert await meeting_attendance.with_presence(connection, meeting_id) == shown
         # Written as naive UTC, as SQLAlchemy's column type writes and reads it everywhere.
         assert await connection.scalar(select(meeting_checkin.c.at)) == NOW
 

@@ -33,7 +33,7 @@ from bot.wiring import App, build_app
 from core import texts
 from core.clock import ManualClock
 from schedules.meetings import send_reminders
-from storage import chats, invites, meetings, org
+from storage import chats, invites, meeting_attendance, meetings, org
 from storage import outbox as outbox_queue
 from storage.schema import chat_binding, chat_identity, event, invite, issue, outbox, vote
 from tests.conftest import SHANGHAI, SMALL_ROSTER, START, cli_environment, run_cli
@@ -189,7 +189,7 @@ async def test_meeting_with_card_clicks(rig: Rig) -> None:
         meeting = await meetings.find(connection, (await org.homesteads_named(
             connection, "枫树湾"))[0].id, meetings.OPEN)
         assert meeting is not None
-        assert (await meetings.attendance(connection, meeting.id)).households_present == 1
+        assert (await meeting_attendance.attendance(connection, meeting.id)).households_present == 1
     update = rig.fake.bodies("message/update_template_card")[-1]
     assert update["userids"] == ["lipingjie"] and update["response_code"] == "CLICK1"
     assert "到会1/3户，1人。" in update["template_card"]["sub_title_text"]

@@ -8,7 +8,7 @@ from pathlib import Path
 from core import texts
 from core.meetings import households_required, quorum_met
 from core.tasks import FROM_MOTION, TaskStatus
-from storage import issues, meeting_prep, meetings, org, tasks
+from storage import issues, meeting_attendance, meeting_prep, meetings, org, tasks
 from storage.context import Context
 
 Row = tuple[str, ...]
@@ -49,8 +49,8 @@ async def load_record(context: Context, meeting_id: int) -> MeetingRecord:
         local = context.local(found.starts_at)
         village_topic = await meeting_prep.topic_of(connection, homestead.village_id,
                                                     f"{local:%Y-%m}")
-        present = await meetings.attendance(connection, meeting_id)
-        names = await meetings.checked_in_names(connection, meeting_id)
+        present = await meeting_attendance.attendance(connection, meeting_id)
+        names = await meeting_attendance.checked_in_names(connection, meeting_id)
         resident = (found.resident_households if found.resident_households is not None
                     else await meetings.resident_households(connection, homestead.id))
         motions = await meetings.motions_of(connection, meeting_id)
