@@ -36,6 +36,12 @@ def _shape(sync: sqlalchemy.Connection) -> Shape:
             for name in metadata.tables}
 
 
+@pytest.fixture
+def database_url(empty_database_url: str) -> str:
+    """These tests migrate the database themselves: it starts empty."""
+    return empty_database_url
+
+
 async def test_empty_database_migrates_to_head_with_every_table(database_url: str) -> None:
     database = Database(database_url)
     try:
