@@ -39,7 +39,7 @@ _WRITE_FLAG = "wuchang_write"
 POSTGRES_LANES = 4  # write transactions of one process open at once on PostgreSQL
 PING_AFTER_IDLE_S = 1.0  # a PostgreSQL connection idle this long is tested before use
 _IDLE_SINCE = "wuchang_idle_since"
-# One round trip ends a PostgreSQL batch and begins the next (Database._commit_and_begin).
+# One round trip ends a PostgreSQL batch and begins the next (Database._commit).
 _COMMIT_AND_BEGIN = "SELECT 1; COMMIT; BEGIN; SAVEPOINT wuchang_unit"
 _IN_FAILED_TRANSACTION = "25P02"  # SQLSTATE in_failed_sql_transaction
 # pg_advisory_xact_lock key of migrations: every worker upgrading one PostgreSQL database
@@ -219,48 +219,34 @@ class Database:
                 await self._commit(batch)
                 return
             if lane.waiting:  # PostgreSQL with writers queued behind: the next batch goes on
-                await self._commit_and_begin(lane, batch)
+                await self._commit(batch, going_on=lane)
                 return
         # PostgreSQL: a writer coming meanwhile begins the next batch while this COMMIT waits.
         await self._commit(batch)
 
-    async def _commit_and_begin(self, lane: _Lane, batch: _Batch) -> None:
-        """Commit a PostgreSQL batch and begin the next on its connection, in one round trip.
+    async def _commit(self, batch: _Batch, going_on: _Lane | None = None) -> None:
+        """End a batch: commit, tell its writers how that went, hand its connection back.
 
-        Writers queued in the lane go on in the next batch without the round trips of a
-        pooled connection's checkout, ``BEGIN`` and return. The ``SELECT`` before the
-        ``COMMIT`` fails in a failed transaction, which PostgreSQL would roll back at the
-        ``COMMIT`` without an error, and the statements after a failed one are not run;
-        on any failure the connection goes and the writers queued begin a batch anew.
+        With ``going_on`` (PostgreSQL, writers queued in that lane) the lane's next batch
+        begins on the same connection in the same round trip (``_COMMIT_AND_BEGIN``),
+        without the round trips of a pooled connection's checkout, ``BEGIN`` and return.
+        Its ``SELECT`` fails in a failed transaction, which the ``COMMIT`` would roll back
+        without an error, and the statements after a failed one are not run; on any
+        failure the connection is handed back and the writers queued begin a batch anew.
         """
-        try:
-            await batch.postgres.execute(_COMMIT_AND_BEGIN)
-        except Exception as error:
-            if getattr(error, "sqlstate", None) == _IN_FAILED_TRANSACTION:
-                error = BatchRolledBack()
-            batch.committed.set_exception(error)
-            batch.committed.exception()  # awaited by no one when every writer failed
-            await _hand_back(batch.connection, batch.postgres, unsure=True)
-        except BaseException:
-            batch.committed.cancel()
-            await _hand_back(batch.connection, batch.postgres, unsure=True)
-            raise
-        else:
-            batch.committed.set_result(None)
-            self._queue(lane, _Batch(batch.connection, None, None, batch.postgres,
-                                     asyncio.get_running_loop().create_future()))
-
-    async def _commit(self, batch: _Batch) -> None:
-        """End a batch: commit, tell its writers how that went, hand its connection back."""
-        unsure = False
+        unsure = kept = False
         try:
             if batch.transaction is not None:
                 await batch.transaction.commit()
+            elif going_on is not None:
+                await batch.postgres.execute(_COMMIT_AND_BEGIN)
             elif await batch.postgres.execute("COMMIT") != "COMMIT":
                 # PostgreSQL answers a COMMIT of a failed transaction (a writer cancelled
                 # before its savepoint was rolled back) with ROLLBACK, and no error.
                 raise BatchRolledBack
         except Exception as error:
+            if getattr(error, "sqlstate", None) == _IN_FAILED_TRANSACTION:
+                error = BatchRolledBack()  # the SELECT before the COMMIT failed
             batch.committed.set_exception(error)
             # Awaited by no one when every writer of the batch failed or was cancelled.
             batch.committed.exception()
@@ -275,8 +261,13 @@ class Database:
             raise
         else:
             batch.committed.set_result(None)
+            if going_on is not None:  # the connection goes on with the lane's next batch
+                kept = True
+                self._queue(going_on, _Batch(batch.connection, None, None, batch.postgres,
+                                             asyncio.get_running_loop().create_future()))
         finally:
-            await _hand_back(batch.connection, batch.postgres, unsure=unsure)
+            if not kept:
+                await _hand_back(batch.connection, batch.postgres, unsure=unsure)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
