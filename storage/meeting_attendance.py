@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import CTE, ColumnElement, Select, Subquery, bindparam, func, select, union_all
@@ -187,9 +186,7 @@ async def check_in_pressed(connection: AsyncConnection, channel: str, user_id: s
     sender, group = org.sender_and_group_of(row)
     shown = None
     if row.shown_written:
-        found = SimpleNamespace(**{name.removeprefix("shown_"): value
-                                   for name, value in vars(row).items()
-                                   if name.startswith("shown_")})
+        found = org.prefixed(row, "shown_")
         shown = meeting_from_row(found), found.households_present, found.persons_present
     return PressedCheckIn(sender, group, shown)
 

@@ -135,10 +135,6 @@ def with_sender_and_group(more: Callable[[CTE, CTE], Subquery] | None = None) ->
 
 
 _SENDER_AND_GROUP = Prepared(with_sender_and_group())
-_SENDER_COLUMNS = tuple((f"p_{column.name}", column.name)
-                        for column in _PERSON_FOR_ACCOUNT.selected_columns)
-_GROUP_COLUMNS = tuple((f"h_{column.name}", column.name)
-                       for column in _HOMESTEAD_FOR_CHAT.selected_columns)
 
 
 async def sender_and_group(connection: AsyncConnection, channel: str, user_id: str,
@@ -155,15 +151,15 @@ async def sender_and_group(connection: AsyncConnection, channel: str, user_id: s
 
 def sender_and_group_of(row: SimpleNamespace) -> tuple[Person | None, Homestead | None]:
     """The person and the 屋场 in a row of a ``with_sender_and_group`` statement."""
-    fields = vars(row)
-    sender = homestead_found = None
-    if fields["p_id"] is not None:
-        sender = _to_person(SimpleNamespace(**{
-            name: fields[labelled] for labelled, name in _SENDER_COLUMNS}))
-    if fields["h_id"] is not None:
-        homestead_found = _to_homestead(SimpleNamespace(**{
-            name: fields[labelled] for labelled, name in _GROUP_COLUMNS}))
-    return sender, homestead_found
+    sender, group = prefixed(row, "p_"), prefixed(row, "h_")
+    return (None if sender.id is None else _to_person(sender),
+            None if group.id is None else _to_homestead(group))
+
+
+def prefixed(row: SimpleNamespace, prefix: str) -> SimpleNamespace:
+    """The columns of ``row`` whose names begin with ``prefix``, named without it."""
+    return SimpleNamespace(**{name.removeprefix(prefix): value
+                              for name, value in vars(row).items() if name.startswith(prefix)})
 
 
 async def person_by_id(connection: AsyncConnection, person_id: int) -> Person | None:
